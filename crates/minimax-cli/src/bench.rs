@@ -1,0 +1,141 @@
+//! `minimax bench`: iterations per second of Minimax's trainer against a plain burn GAN step
+//! of the same shapes, on every backend this machine has.
+
+use std::time::Instant;
+
+use burn::module::Module;
+use burn::nn::{Linear, LinearConfig};
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::tensor::{Device, Distribution, Tensor, activation};
+use clap::Args;
+use minimax_core::config::DatasetKind;
+use minimax_core::{Backend, SnapshotOptions, TrainConfig, Trainer, backend::init_device};
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Timed iterations per case (after a warm-up of a tenth as many)
+    #[arg(long, default_value_t = 300)]
+    iters: u64,
+    /// flex | wgpu | all
+    #[arg(long, default_value = "all")]
+    backend: String,
+}
+
+struct Case {
+    name: &'static str,
+    config: TrainConfig,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case { name: "2-D ring, MLP 64x2, batch 128", config: TrainConfig::default() },
+        Case {
+            name: "MNIST-sized 784-d, MLP 256x2, batch 64",
+            config: TrainConfig {
+                dataset: DatasetKind::Gaussian,
+                data_dim: 784,
+                latent_dim: 64,
+                g_hidden: 256,
+                d_hidden: 256,
+                batch_size: 64,
+                ..Default::default()
+            },
+        },
+    ]
+}
+
+fn time_per_iter(iters: u64, device: &Device, mut step: impl FnMut()) -> f64 {
+    for _ in 0..(iters / 10).max(1) {
+        step();
+    }
+    device.sync().expect("device sync");
+    let start = Instant::now();
+    for _ in 0..iters {
+        step();
+    }
+    device.sync().expect("device sync");
+    start.elapsed().as_secs_f64() * 1000.0 / iters as f64
+}
+
+#[derive(Module, Debug)]
+struct PlainMlp {
+    layers: Vec<Linear>,
+}
+
+impl PlainMlp {
+    fn new(sizes: &[usize], device: &Device) -> Self {
+        Self { layers: sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect() }
+    }
+    fn forward(&self, mut x: Tensor<2>) -> Tensor<2> {
+        for (i, l) in self.layers.iter().enumerate() {
+            x = l.forward(x);
+            if i + 1 < self.layers.len() {
+                x = activation::relu(x);
+            }
+        }
+        x
+    }
+}
+
+/// The reference: the shortest GAN step one writes in burn (noise and data drawn on the
+/// device, one D and one G update with the non-saturating loss, Adam).
+fn plain_burn_step(config: &TrainConfig, device: &Device, iters: u64) -> f64 {
+    let device = device.clone().autodiff();
+    let (b, z, x) = (config.batch_size, config.latent_dim, config.data_dim);
+    let mut g = PlainMlp::new(&[z, config.g_hidden, config.g_hidden, x], &device);
+    let mut d = PlainMlp::new(&[x, config.d_hidden, config.d_hidden, 1], &device);
+    let (mut og, mut od) = (AdamConfig::new().with_beta_1(0.5).init(), AdamConfig::new().with_beta_1(0.5).init());
+    time_per_iter(iters, &device, || {
+        let real = Tensor::<2>::random([b, x], Distribution::Normal(1.0, 0.5), &device);
+        let fake = g.forward(Tensor::random([b, z], Distribution::Normal(0.0, 1.0), &device)).detach();
+        let loss = activation::softplus(d.forward(real).neg(), 1.0).mean() + activation::softplus(d.forward(fake), 1.0).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &d);
+        d = od.step(1e-3, d.clone(), grads);
+        let fake = g.forward(Tensor::random([b, z], Distribution::Normal(0.0, 1.0), &device));
+        let loss = activation::softplus(d.forward(fake).neg(), 1.0).mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &g);
+        g = og.step(1e-3, g.clone(), grads);
+    })
+}
+
+pub fn run(args: BenchArgs) -> Result<(), String> {
+    let backends = match args.backend.as_str() {
+        "all" => vec![Backend::Flex, Backend::Wgpu],
+        other => vec![Backend::parse(other)?],
+    };
+    println!("{:<8} {:<40} {:>12} {:>10} {:>14} {:>10} {:>12}", "backend", "model", "ms/iter", "iter/s", "plain burn ms", "ratio", "snapshot ms");
+    for backend in backends {
+        let device = match init_device(backend) {
+            Ok(d) => d,
+            Err(e) => {
+                println!("{:<8} skipped: {e}", backend.name());
+                continue;
+            }
+        };
+        for case in cases() {
+            let iters = if backend == Backend::Wgpu { (args.iters / 5).max(10) } else { args.iters };
+            let mut trainer = Trainer::new(case.config.clone(), &device).map_err(|e| e.to_string())?;
+            let trainer_device = trainer.device().clone();
+            let ours = time_per_iter(iters, &trainer_device, || trainer.step());
+            let plain = plain_burn_step(&case.config, &device, iters);
+            let start = Instant::now();
+            let snaps = 5;
+            for _ in 0..snaps {
+                trainer.snapshot(SnapshotOptions { plane: true, ..Default::default() }).map_err(|e| e.to_string())?;
+            }
+            let snap_ms = start.elapsed().as_secs_f64() * 1000.0 / snaps as f64;
+            println!(
+                "{:<8} {:<40} {:>12.3} {:>10.0} {:>14.3} {:>10.2} {:>12.2}",
+                backend.name(),
+                case.name,
+                ours,
+                1000.0 / ours,
+                plain,
+                ours / plain,
+                snap_ms
+            );
+        }
+    }
+    println!("ratio = Minimax's step / plain burn step (≤ 1.0 meets the target); one iteration = 1 D step + 1 G step.");
+    Ok(())
+}

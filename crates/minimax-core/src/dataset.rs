@@ -1,0 +1,192 @@
+//! The data distributions p_data, sampled in batches from the run's RNG.
+
+use crate::config::{DatasetKind, TrainConfig};
+use crate::rng::RunRng;
+
+/// The default view of the 2-D data plane: [-3, 3]².
+pub const DEFAULT_VIEW: [f32; 4] = [-3.0, 3.0, -3.0, 3.0];
+
+/// A data distribution, ready to be sampled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    kind: DatasetKind,
+    dim: usize,
+    points: Vec<[f32; 2]>,
+}
+
+/// A gaussian mode of a mixture, for the mode-coverage metrics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mode {
+    pub center: [f32; 2],
+    pub std: f32,
+}
+
+const RING_RADIUS: f32 = 2.0;
+const RING_MODES: usize = 8;
+const RING_STD: f32 = 0.02;
+const GRID_SIDE: usize = 5;
+const GRID_SPACING: f32 = 1.0;
+const GRID_STD: f32 = 0.05;
+const GAUSSIAN_MEAN: f32 = 1.0;
+const GAUSSIAN_STD: f32 = 0.5;
+const CURVE_NOISE: f32 = 0.05;
+const POINTS_JITTER: f32 = 0.05;
+
+impl Dataset {
+    pub fn from_config(config: &TrainConfig) -> Self {
+        Self { kind: config.dataset, dim: config.data_dim, points: config.points.clone() }
+    }
+
+    pub fn kind(&self) -> DatasetKind {
+        self.kind
+    }
+
+    /// Dimension of one sample.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// The gaussian modes, for ring and grid (where "modes covered" is defined).
+    pub fn modes(&self) -> Option<Vec<Mode>> {
+        match self.kind {
+            DatasetKind::Ring => Some(
+                (0..RING_MODES)
+                    .map(|k| {
+                        let a = std::f32::consts::TAU * k as f32 / RING_MODES as f32;
+                        Mode { center: [RING_RADIUS * a.cos(), RING_RADIUS * a.sin()], std: RING_STD }
+                    })
+                    .collect(),
+            ),
+            DatasetKind::Grid => {
+                let half = (GRID_SIDE - 1) as f32 / 2.0;
+                Some(
+                    (0..GRID_SIDE * GRID_SIDE)
+                        .map(|k| {
+                            let (i, j) = ((k / GRID_SIDE) as f32, (k % GRID_SIDE) as f32);
+                            Mode { center: [(i - half) * GRID_SPACING, (j - half) * GRID_SPACING], std: GRID_STD }
+                        })
+                        .collect(),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// The box [x_min, x_max, y_min, y_max] in which 2-D data is drawn.
+    pub fn view(&self) -> [f32; 4] {
+        let mut v = DEFAULT_VIEW;
+        if self.kind == DatasetKind::Points {
+            for p in &self.points {
+                v[0] = v[0].min(p[0] - 0.5);
+                v[1] = v[1].max(p[0] + 0.5);
+                v[2] = v[2].min(p[1] - 0.5);
+                v[3] = v[3].max(p[1] + 0.5);
+            }
+        }
+        v
+    }
+
+    /// A batch of `n` samples, row-major `[n, dim]`.
+    pub fn sample(&self, n: usize, rng: &mut RunRng) -> Vec<f32> {
+        let mut out = Vec::with_capacity(n * self.dim);
+        for _ in 0..n {
+            match self.kind {
+                DatasetKind::Gaussian => {
+                    out.extend((0..self.dim).map(|_| GAUSSIAN_MEAN + GAUSSIAN_STD * rng.normal()))
+                }
+                _ => out.extend(self.sample_2d(rng)),
+            }
+        }
+        out
+    }
+
+    fn sample_2d(&self, rng: &mut RunRng) -> [f32; 2] {
+        let jitter = |rng: &mut RunRng, p: [f32; 2], s: f32| [p[0] + s * rng.normal(), p[1] + s * rng.normal()];
+        match self.kind {
+            DatasetKind::Ring | DatasetKind::Grid => {
+                let modes = self.modes().expect("ring and grid have modes");
+                let m = modes[rng.index(modes.len())];
+                jitter(rng, m.center, m.std)
+            }
+            DatasetKind::Spiral => {
+                // Two arms r = 2.5·t, θ = 3π·t + arm·π.
+                let t = rng.uniform(0.05, 1.0);
+                let arm = rng.index(2) as f32;
+                let theta = 3.0 * std::f32::consts::PI * t + arm * std::f32::consts::PI;
+                let r = 2.5 * t;
+                jitter(rng, [r * theta.cos(), r * theta.sin()], CURVE_NOISE)
+            }
+            DatasetKind::Moons => {
+                // scikit-learn's make_moons, centred and scaled by 1.5.
+                let t = rng.uniform(0.0, std::f32::consts::PI);
+                let p = if rng.index(2) == 0 { [t.cos(), t.sin()] } else { [1.0 - t.cos(), 0.5 - t.sin()] };
+                jitter(rng, [1.5 * (p[0] - 0.5), 1.5 * (p[1] - 0.25)], CURVE_NOISE)
+            }
+            DatasetKind::Line => {
+                let t = rng.uniform(-1.0, 1.0);
+                jitter(rng, [2.0 * t, t], CURVE_NOISE)
+            }
+            DatasetKind::Points => {
+                let p = self.points[rng.index(self.points.len())];
+                jitter(rng, p, POINTS_JITTER)
+            }
+            DatasetKind::Gaussian => unreachable!("gaussian is sampled in any dimension"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dataset(kind: DatasetKind) -> Dataset {
+        Dataset::from_config(&TrainConfig { dataset: kind, points: vec![[0.5, -1.0]], ..Default::default() })
+    }
+
+    #[test]
+    fn ring_samples_lie_on_the_ring_and_visit_every_mode() {
+        let ds = dataset(DatasetKind::Ring);
+        let mut rng = RunRng::new(7);
+        let xs = ds.sample(2000, &mut rng);
+        let modes = ds.modes().unwrap();
+        let mut hits = vec![0; modes.len()];
+        for p in xs.chunks(2) {
+            let r = (p[0] * p[0] + p[1] * p[1]).sqrt();
+            assert!((r - 2.0).abs() < 0.15, "radius {r}");
+            let (k, d) = crate::metrics::nearest_mode(&modes, [p[0], p[1]]);
+            assert!(d < 5.0 * RING_STD, "{d}");
+            hits[k] += 1;
+        }
+        assert!(hits.iter().all(|&h| h > 150), "{hits:?}");
+    }
+
+    #[test]
+    fn grid_has_25_modes_and_gaussian_any_dimension() {
+        assert_eq!(dataset(DatasetKind::Grid).modes().unwrap().len(), 25);
+        let ds = Dataset::from_config(&TrainConfig { dataset: DatasetKind::Gaussian, data_dim: 5, ..Default::default() });
+        let xs = ds.sample(4000, &mut RunRng::new(1));
+        assert_eq!(xs.len(), 20000);
+        let mean = xs.iter().sum::<f32>() / xs.len() as f32;
+        assert!((mean - GAUSSIAN_MEAN).abs() < 0.02, "{mean}");
+    }
+
+    #[test]
+    fn every_2d_dataset_stays_in_its_view_and_is_seeded() {
+        use DatasetKind::*;
+        for kind in [Ring, Grid, Spiral, Moons, Line, Gaussian, Points] {
+            let ds = dataset(kind);
+            let a = ds.sample(500, &mut RunRng::new(3));
+            assert_eq!(a, ds.sample(500, &mut RunRng::new(3)), "{kind:?} not seeded");
+            let v = ds.view();
+            let inside = a.chunks(2).filter(|p| p[0] > v[0] && p[0] < v[1] && p[1] > v[2] && p[1] < v[3]).count();
+            assert!(inside >= 495, "{kind:?}: only {inside} of 500 in view");
+        }
+    }
+
+    #[test]
+    fn points_follow_the_user_points() {
+        let ds = dataset(DatasetKind::Points);
+        let xs = ds.sample(100, &mut RunRng::new(2));
+        assert!(xs.chunks(2).all(|p| (p[0] - 0.5).abs() < 0.3 && (p[1] + 1.0).abs() < 0.3));
+    }
+}

@@ -1,0 +1,238 @@
+//! Alternating training of the minimax game: k discriminator steps per generator step.
+//!
+//! The two updates are separate functions so the page can walk through the game by hand,
+//! one D step or one G step at a time. Training steps never read tensors back; metrics are
+//! produced only when a snapshot is asked for (see `snapshot.rs`).
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
+use burn::tensor::{Device, Tensor, TensorData};
+
+use crate::config::{LatentKind, LossKind, OptimizerKind, TrainConfig};
+use crate::dataset::Dataset;
+use crate::error::ConfigError;
+use crate::loss;
+use crate::model::{Discriminator, Generator};
+use crate::rng::RunRng;
+
+/// Salt for the RNG of the fixed evaluation set, so that snapshots never draw from the
+/// training RNG (taking a snapshot must not change the run).
+const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
+
+/// The state of a run: both players, their optimizers, the RNG and the step counters.
+pub struct Trainer {
+    pub(crate) config: TrainConfig,
+    pub(crate) dataset: Dataset,
+    pub(crate) device: Device,
+    pub(crate) generators: Vec<Generator>,
+    pub(crate) discriminator: Discriminator,
+    pub(crate) g_optims: Vec<ModuleOptimizer>,
+    pub(crate) d_optim: ModuleOptimizer,
+    pub(crate) rng: RunRng,
+    pub(crate) d_steps_done: u64,
+    pub(crate) g_steps_done: u64,
+    /// Fixed latent codes and real samples, drawn once from the seed, for snapshots
+    /// (DCGAN's `fixed_noise`): the same z can be watched as G evolves.
+    pub(crate) fixed_noise: Vec<f32>,
+    pub(crate) fixed_real: Vec<f32>,
+}
+
+/// How many fixed samples a snapshot evaluates: enough to draw the plane densely,
+/// few enough for high-dimensional data.
+pub(crate) fn eval_size(dim: usize) -> usize {
+    if dim <= 2 { 512 } else { 256 }
+}
+
+fn optimizer(kind: OptimizerKind, beta1: f64) -> ModuleOptimizer {
+    match kind {
+        OptimizerKind::Adam => AdamConfig::new().with_beta_1(beta1 as f32).init(),
+        OptimizerKind::Sgd => SgdConfig::new().init(),
+        OptimizerKind::Rmsprop => RmsPropConfig::new().with_momentum(0.0).init(),
+    }
+}
+
+impl Trainer {
+    /// A fresh run on `device` (the autodiff flag is added here).
+    pub fn new(config: TrainConfig, device: &Device) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let device = device.clone().autodiff();
+        let dataset = Dataset::from_config(&config);
+        let mut rng = RunRng::new(config.seed);
+        let discriminator = Discriminator::new(&config, &mut rng, &device);
+        let generators = (0..config.generators).map(|_| Generator::new(&config, &mut rng, &device)).collect();
+        let mut eval_rng = RunRng::new(config.seed ^ EVAL_SALT);
+        let n = eval_size(config.data_dim);
+        let fixed_noise = sample_latent(&config, n, &mut eval_rng);
+        let fixed_real = dataset.sample(n, &mut eval_rng);
+        Ok(Self {
+            g_optims: (0..config.generators).map(|_| optimizer(config.optimizer_g, config.beta1)).collect(),
+            d_optim: optimizer(config.optimizer_d, config.beta1),
+            config,
+            dataset,
+            device,
+            generators,
+            discriminator,
+            rng,
+            d_steps_done: 0,
+            g_steps_done: 0,
+            fixed_noise,
+            fixed_real,
+        })
+    }
+
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Completed iterations, i.e. generator steps.
+    pub fn iteration(&self) -> u64 {
+        self.g_steps_done
+    }
+
+    pub fn discriminator_steps(&self) -> u64 {
+        self.d_steps_done
+    }
+
+    /// One iteration of the alternating game: k = `d_steps` D steps, then one G step.
+    pub fn step(&mut self) {
+        for _ in 0..self.config.d_steps {
+            self.discriminator_step();
+        }
+        self.generator_step();
+    }
+
+    /// Runs `iterations` iterations.
+    pub fn train(&mut self, iterations: u64) {
+        for _ in 0..iterations {
+            self.step();
+        }
+    }
+
+    /// (1) Update D: maximise E_x log D(x) + E_z log(1 − D(G(z))) — or the configured
+    /// loss — by one optimizer step on a fresh real batch and a fresh fake batch.
+    pub fn discriminator_step(&mut self) {
+        let d = self.discriminator.clone();
+        let mut optim = std::mem::replace(&mut self.d_optim, optimizer(self.config.optimizer_d, self.config.beta1));
+        self.discriminator = self.discriminator_update(d, &mut optim);
+        self.d_optim = optim;
+        self.d_steps_done += 1;
+    }
+
+    /// (2) Update G: minimise E_z log(1 − D(G(z))) (minimax), or maximise E_z log D(G(z))
+    /// (non-saturating), … With `unrolled = K`, G's loss is taken against D after K further
+    /// D steps on a copy of D and its optimizer, which are then thrown away (Metz et al. 2017;
+    /// first-order: the gradient does not flow back through the K updates).
+    pub fn generator_step(&mut self) {
+        let d_seen = if self.config.unrolled > 0 {
+            let mut d = self.discriminator.clone();
+            let mut optim = self.d_optim.clone();
+            for _ in 0..self.config.unrolled {
+                d = self.discriminator_update(d, &mut optim);
+            }
+            d
+        } else {
+            self.discriminator.clone()
+        };
+        let z = self.latent_batch();
+        let fake = self.generate(&self.generators, z);
+        let g_loss = loss::generator_loss(self.config.loss, d_seen.forward(fake));
+        let mut grads = g_loss.backward();
+        let lr = self.config.lr_g;
+        for (g, optim) in self.generators.iter_mut().zip(&mut self.g_optims) {
+            let g_grads = GradientsParams::from_module(&mut grads, &*g);
+            *g = optim.step(lr, g.clone(), g_grads);
+        }
+        self.g_steps_done += 1;
+    }
+
+    /// One optimizer step of `d` on fresh batches; the body of the D step, reused by unrolling.
+    fn discriminator_update(&mut self, d: Discriminator, optim: &mut ModuleOptimizer) -> Discriminator {
+        let real = self.real_batch();
+        let z = self.latent_batch();
+        let fake = self.generate(&self.generators, z).detach();
+        let lambda = self.config.gradient_penalty();
+        let d_loss = if lambda == 0.0 {
+            loss::discriminator_loss(self.config.loss, d.forward(real), d.forward(fake))
+        } else if self.config.loss == LossKind::WganGp {
+            let n = self.config.batch_size;
+            let eps: Vec<f32> = (0..n).map(|_| self.rng.uniform(0.0, 1.0)).collect();
+            let eps = Tensor::<2>::from_data(TensorData::new(eps, [n, 1]), &self.device);
+            let interpolates = real.clone() * eps.clone() + fake.clone() * (eps.neg() + 1.0);
+            let (_, grad) = d.forward_with_input_gradient(interpolates);
+            loss::discriminator_loss(self.config.loss, d.forward(real), d.forward(fake))
+                + loss::interpolate_penalty(grad) * lambda
+        } else {
+            let (real_logits, grad) = d.forward_with_input_gradient(real);
+            loss::discriminator_loss(self.config.loss, real_logits, d.forward(fake))
+                + loss::zero_centred_penalty(grad) * lambda
+        };
+        let mut grads = d_loss.backward();
+        let d_grads = GradientsParams::from_module(&mut grads, &d);
+        optim.step(self.config.lr_d, d, d_grads)
+    }
+
+    fn real_batch(&mut self) -> Tensor<2> {
+        let n = self.config.batch_size;
+        let x = self.dataset.sample(n, &mut self.rng);
+        Tensor::from_data(TensorData::new(x, [n, self.config.data_dim]), &self.device)
+    }
+
+    fn latent_batch(&mut self) -> Tensor<2> {
+        let n = self.config.batch_size;
+        let z = sample_latent(&self.config, n, &mut self.rng);
+        Tensor::from_data(TensorData::new(z, [n, self.config.latent_dim]), &self.device)
+    }
+
+    /// G(z) for a batch of codes; with several generators, each takes a contiguous share
+    /// of the rows, so the batch is a sample of the mixture p_g = (1/N) Σ p_gᵢ.
+    pub(crate) fn generate(&self, generators: &[Generator], z: Tensor<2>) -> Tensor<2> {
+        if generators.len() == 1 {
+            return generators[0].forward(z);
+        }
+        let shares = generator_shares(z.dims()[0], generators.len());
+        let parts = generators
+            .iter()
+            .zip(shares)
+            .map(|(g, range)| g.forward(z.clone().slice([range, 0..self.config.latent_dim])))
+            .collect();
+        Tensor::cat(parts, 0)
+    }
+
+    /// The number of trainable parameters of (all generators, the discriminator).
+    pub fn parameter_counts(&self) -> (usize, usize) {
+        (self.generators.iter().map(|g| g.num_params()).sum(), self.discriminator.num_params())
+    }
+}
+
+/// Rows `[start, end)` of a batch of `n` that each of `k` generators produces.
+pub(crate) fn generator_shares(n: usize, k: usize) -> Vec<std::ops::Range<usize>> {
+    (0..k).map(|i| (i * n / k)..((i + 1) * n / k)).collect()
+}
+
+pub(crate) fn sample_latent(config: &TrainConfig, n: usize, rng: &mut RunRng) -> Vec<f32> {
+    let len = n * config.latent_dim;
+    match config.latent {
+        LatentKind::Gaussian => rng.normals(len),
+        LatentKind::Uniform => (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generator_shares_cover_the_batch() {
+        let shares = generator_shares(10, 3);
+        assert_eq!(shares, vec![0..3, 3..6, 6..10]);
+        assert_eq!(generator_shares(5, 1), vec![0..5]);
+    }
+}
