@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use minimax_core::{Backend, Snapshot, SnapshotOptions, TrainConfig, Trainer, backend::init_device};
 use serde_json::{Map, Value};
 
-#[derive(Args, Debug, Default)]
+#[derive(Args, Debug)]
 pub struct TrainArgs {
     /// A JSON config file to start from (flags override its fields).
     #[arg(long)]

@@ -206,6 +206,13 @@ impl Trainer {
         Tensor::cat(parts, 0)
     }
 
+    /// G's samples for the fixed latent codes, `[n, data_dim]`, still on the device.
+    pub fn fixed_samples(&self) -> Tensor<2> {
+        let n = self.fixed_noise.len() / self.config.latent_dim;
+        let z = Tensor::from_data(TensorData::new(self.fixed_noise.clone(), [n, self.config.latent_dim]), &self.device);
+        self.generate(&self.generators, z).detach()
+    }
+
     /// The number of trainable parameters of (all generators, the discriminator).
     pub fn parameter_counts(&self) -> (usize, usize) {
         (self.generators.iter().map(|g| g.num_params()).sum(), self.discriminator.num_params())
