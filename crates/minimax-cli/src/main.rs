@@ -15,6 +15,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Train a GAN and report its metrics.
+    #[command(allow_negative_numbers = true)]
     Train(Box<train::TrainArgs>),
     /// Print iterations per second of the 2-D and the MNIST-sized GAN on each backend.
     Bench(bench::BenchArgs),

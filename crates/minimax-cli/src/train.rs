@@ -205,7 +205,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(args.iters);
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} {msg}").expect("valid template"),
+            ProgressStyle::with_template("{bar:30} {pos}/{len} iterations, {per_sec}, eta {eta}  {msg}").expect("valid template"),
         );
         bar
     });
@@ -215,7 +215,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         if args.json {
             writeln!(stdout, "{}", serde_json::to_string(&snapshot).expect("snapshot serialises")).map_err(|e| e.to_string())?;
         } else if let Some(bar) = &bar {
-            bar.set_message(summary(&snapshot));
+            bar.set_message(format!("D(x) {:.3}  D(G(z)) {:.3}", snapshot.d_real, snapshot.d_fake));
             bar.println(summary(&snapshot));
         } else {
             writeln!(stdout, "{}", summary(&snapshot)).map_err(|e| e.to_string())?;
