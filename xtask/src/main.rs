@@ -1,22 +1,30 @@
 //! Build tasks, run as `cargo xtask <task>` (see `.cargo/config.toml`).
 //!
-//! * `setup` — install what the tests need on a Debian machine (idempotent).
-//! * `test`  — `setup`, then every test.
-//! * `bench` — the benchmarks, printed as tables.
+//! * `setup` — install what the build and the tests need on a Debian machine (idempotent).
+//! * `dist`  — build the wasm (size-optimised) and write the static site to `dist/`.
+//! * `serve` — `dist`, then serve it on http://127.0.0.1:8000 (`--port N`, `--no-build`).
+//! * `test`  — `setup`, then every test: native (cargo) and browser (headless Chromium).
+//! * `bench` — the native benchmark; `bench --page` the page's, in headless Chromium.
+
+mod dist;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-type Result<T = ()> = std::result::Result<T, String>;
+pub type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = if args.is_empty() { &[][..] } else { &args[1..] };
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup(),
-        Some("test") => setup().and_then(|_| test()),
-        Some("bench") => bench(&args[1..]),
+        Some("setup") => setup(ForTests::Yes),
+        Some("dist") => setup(ForTests::No).and_then(|_| dist::dist()),
+        Some("serve") => setup(ForTests::No).and_then(|_| serve::serve(rest)),
+        Some("test") => setup(ForTests::Yes).and_then(|_| test()),
+        Some("bench") => setup(ForTests::Yes).and_then(|_| bench(rest)),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|bench>");
+            eprintln!("usage: cargo xtask <setup|dist|serve|test|bench>");
             return ExitCode::from(2);
         }
     };
@@ -29,39 +37,63 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
-fn run(cmd: &mut Command) -> Result {
+pub fn run(cmd: &mut Command) -> Result {
     eprintln!("$ {cmd:?}");
     let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed with {status}")) }
 }
 
-fn cargo() -> Command {
+pub fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
     c
 }
 
-/// Debian packages the tests need, with a file that shows each is installed.
-const APT_PACKAGES: &[(&str, &str)] = &[
-    // Mesa's lavapipe: a CPU Vulkan driver, so the wgpu backend's tests run without a GPU.
-    ("mesa-vulkan-drivers", "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json"),
+/// Debian packages, each with a file that shows it is installed, and whether only tests need it.
+const APT_PACKAGES: &[(&str, &str, ForTests)] = &[
+    // wasm-opt, to shrink the page's wasm.
+    ("binaryen", "/usr/bin/wasm-opt", ForTests::No),
+    // Mesa's lavapipe: a CPU Vulkan driver, so the wgpu backend's native tests run without a GPU.
+    ("mesa-vulkan-drivers", "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json", ForTests::Yes),
+    // The browser of the end-to-end tests (WebGPU on SwiftShader).
+    ("chromium", "/usr/bin/chromium", ForTests::Yes),
 ];
 
-fn setup() -> Result {
-    let missing: Vec<&str> =
-        APT_PACKAGES.iter().filter(|(_, marker)| !Path::new(marker).exists()).map(|(p, _)| *p).collect();
-    if missing.is_empty() {
-        return Ok(());
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ForTests {
+    Yes,
+    No,
+}
+
+/// Installs what building (and, for tests, testing) needs; does nothing when all is there.
+fn setup(for_tests: ForTests) -> Result {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(_, marker, only_tests)| (for_tests == ForTests::Yes || *only_tests == ForTests::No) && !Path::new(marker).exists())
+        .map(|(p, _, _)| *p)
+        .collect();
+    if !missing.is_empty() {
+        if !is_root() {
+            return Err(format!("please install the Debian packages {} (or run as root)", missing.join(" ")));
+        }
+        run(Command::new("apt-get").arg("update").arg("-q"))?;
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
-    if !is_root() {
-        return Err(format!("please install the Debian packages {} (or run as root)", missing.join(" ")));
+    let targets = Command::new("rustup").args(["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
+    if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get").args(["install", "-y", "-q", "--no-install-recommends"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))
+    if !root().join("node_modules/playwright-core").exists() || !root().join("node_modules/uplot").exists() {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root()))?;
+    }
+    Ok(())
 }
 
 fn is_root() -> bool {
@@ -69,9 +101,15 @@ fn is_root() -> bool {
 }
 
 fn test() -> Result {
-    run(cargo().args(["test", "--workspace", "--release"]))
+    run(cargo().args(["test", "--workspace", "--release"]))?;
+    dist::dist()?;
+    run(Command::new("node").args(["--test", "--test-concurrency=1", "tests/"]).current_dir(root()))
 }
 
 fn bench(args: &[String]) -> Result {
+    if args.first().map(String::as_str) == Some("--page") {
+        dist::dist()?;
+        return run(Command::new("node").args(["tests/bench/page-bench.mjs"]).args(&args[1..]).current_dir(root()));
+    }
     run(cargo().args(["run", "--release", "-p", "minimax-cli", "--", "bench"]).args(args))
 }

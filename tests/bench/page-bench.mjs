@@ -1,0 +1,71 @@
+// `cargo xtask bench --page`: the page in headless Chromium. Prints iterations per second
+// on each backend for the 2-D and the MNIST-sized GAN, the time from navigation to the first
+// drawn sample, and the compressed size of everything the page downloads.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serve, launch, openApp, DIST } from '../helpers.mjs';
+
+const MODELS = {
+  '2-D ring, MLP 64x2, batch 128': '?preset=ring',
+  'MNIST-sized 784-d, MLP 256x2, batch 64': '?dataset=gaussian&data_dim=784&latent_dim=64&g_hidden=256&d_hidden=256&batch_size=64',
+};
+const ITERS = { flex: { '2-D': 400, MNIST: 40 }, wgpu: { '2-D': 20, MNIST: 5 } };
+
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+const server = await serve();
+const rows = [];
+try {
+  for (const backend of ['flex', 'wgpu']) {
+    const browser = await launch({ webgpu: true });
+    try {
+      for (const [name, query] of Object.entries(MODELS)) {
+        const { page } = await openApp(browser.context, server.url, `${query}&backend=${backend}`);
+        await page.waitForFunction((q) => window.minimax.config.data_dim === (q.includes('784') ? 784 : 2), query, { timeout: 120_000 });
+        const iters = ITERS[backend][name.startsWith('2-D') ? '2-D' : 'MNIST'];
+        await page.evaluate((n) => window.minimax.benchmark(n), Math.max(1, Math.round(iters / 10)));
+        const r = await page.evaluate((n) => window.minimax.benchmark(n), iters);
+        rows.push([r.backend, name, r.ms_per_iter.toFixed(3), (1000 / r.ms_per_iter).toFixed(1)]);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  // Navigation to the first drawn sample, on the default backend choice (WebGPU when present).
+  const firstDraw = [];
+  for (const webgpu of [false, true]) {
+    const browser = await launch({ webgpu });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(server.url);
+      await page.waitForFunction(() => window.minimax && window.minimax.firstDrawAt !== undefined, null, { timeout: 120_000 });
+      const ms = await page.evaluate(() => window.minimax.firstDrawAt);
+      const backend = await page.evaluate(() => window.minimax.backend);
+      firstDraw.push([webgpu ? 'with WebGPU (SwiftShader)' : 'without WebGPU', backend, ms]);
+    } finally {
+      await browser.close();
+    }
+  }
+  console.log('backend  model                                        ms/iter   iter/s');
+  for (const [b, n, ms, ips] of rows) console.log(`${b.padEnd(8)} ${n.padEnd(44)} ${ms.padStart(8)} ${ips.padStart(8)}`);
+  console.log('');
+  for (const [label, backend, ms] of firstDraw) console.log(`navigation → first drawn sample, ${label} (${backend}): ${ms.toFixed(0)} ms`);
+  console.log('');
+  let raw = 0, gz = 0;
+  const sizes = [];
+  for (const f of walk(DIST)) {
+    const body = fs.readFileSync(f);
+    const g = zlib.gzipSync(body, { level: 9 }).length;
+    raw += body.length; gz += g;
+    sizes.push([path.relative(DIST, f), body.length, g]);
+  }
+  sizes.sort((a, b) => b[2] - a[2]);
+  for (const [f, r, g] of sizes.slice(0, 6)) console.log(`${f.padEnd(40)} ${(r / 1e3).toFixed(1).padStart(9)} kB  ${(g / 1e3).toFixed(1).padStart(8)} kB gzip`);
+  console.log(`everything the page downloads: ${(raw / 1e6).toFixed(2)} MB, ${(gz / 1e6).toFixed(2)} MB gzip (target ≤ 3 MB gzip)`);
+} finally {
+  await server.close();
+}

@@ -1,0 +1,74 @@
+// Shared by the browser tests: a static server for dist/ and headless Chromium, with or
+// without WebGPU (SwiftShader, a CPU implementation of a GPU).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = path.join(ROOT, 'dist');
+export const OUTPUT = path.join(ROOT, 'target', 'browser-tests');
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+/** Serves dist/ on a free loopback port. */
+export async function serve() {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('dist/ is missing: run `cargo xtask dist` first');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, ''));
+    if (file.endsWith(path.sep)) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) { res.writeHead(404); return res.end('not found'); }
+      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.end(body);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=vulkan', '--enable-unsafe-swiftshader'];
+
+/** Debian's Chromium, headless, with WebGPU on SwiftShader unless `webgpu` is false. */
+export async function launch({ webgpu = true } = {}) {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'minimax-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : ['--disable-gpu'])],
+    viewport: { width: 1400, height: 900 },
+  });
+  return { context, close: async () => { await context.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); } };
+}
+
+/** Opens the app and waits for its first snapshot. Collects page errors and long tasks. */
+export async function openApp(context, url, query = '') {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url + query);
+  await page.waitForFunction(() => window.minimax && window.minimax.latest, null, { timeout: 120_000 });
+  return { page, errors };
+}
+
+/** Plays until the snapshot's iteration reaches `iters`, then pauses; returns that snapshot. */
+export async function trainUntil(page, iters, timeout = 300_000) {
+  await page.evaluate(() => window.minimax.play());
+  await page.waitForFunction((n) => window.minimax.latest.iter >= n, iters, { timeout, polling: 200 });
+  await page.evaluate(() => window.minimax.pause());
+  return page.evaluate(() => window.minimax.snapshot());
+}
+
+export function screenshotPath(name) {
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  return path.join(OUTPUT, name);
+}

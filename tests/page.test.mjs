@@ -1,0 +1,112 @@
+// End-to-end tests of the real page in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, trainUntil, screenshotPath } from './helpers.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const finite = (x) => typeof x === 'number' && Number.isFinite(x);
+
+test('the element loads, chooses WebGPU and trains; the snapshots are finite and change', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, errors } = await openApp(browser.context, server.url, '?preset=ring');
+    const first = await page.evaluate(() => window.minimax.snapshot());
+    assert.equal(first.backend, 'wgpu', 'WebGPU should be chosen when the browser has it');
+    assert.match(await page.locator('minimax-gan').evaluate((el) => el.shadowRoot.querySelector('.backend').textContent), /WebGPU/);
+    const trainingStart = await page.evaluate(() => performance.now());
+    const s = await trainUntil(page, 20);
+    const trainingEnd = await page.evaluate(() => performance.now());
+    assert.ok(s.iter >= 20);
+    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'grad_g', 'grad_d', 'jsd']) assert.ok(finite(s[k]), `${k} = ${s[k]}`);
+    assert.equal(s.hist_real.reduce((a, b) => a + b), 512);
+    assert.equal(s.hist_fake.reduce((a, b) => a + b), 512);
+    assert.notDeepEqual(s.hist_fake, first.hist_fake, 'the fake histogram did not change');
+    assert.notEqual(s.d_loss, first.d_loss);
+    assert.ok(s.plane.d_grid.every((d) => d >= 0 && d <= 1));
+    // The main thread only draws: no task over 50 ms while training.
+    const long = await page.evaluate(([a, b]) => window.__longTasks.filter((t) => t.start >= a && t.start <= b), [trainingStart, trainingEnd]);
+    assert.deepEqual(long, [], `long tasks on the main thread: ${JSON.stringify(long)}`);
+    await page.screenshot({ path: screenshotPath('page-webgpu-ring.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('single steps: a D step leaves the iteration, a G step advances it', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page } = await openApp(browser.context, server.url, '?preset=ring&backend=flex');
+    const next = (f) => page.evaluate((f) => new Promise((resolve) => {
+      const el = window.minimax;
+      el.addEventListener('snapshot', (e) => resolve(e.detail), { once: true });
+      el[f]();
+    }), f);
+    const d = await next('stepD');
+    assert.equal(d.iter, 0);
+    assert.equal(d.d_steps, 1);
+    const g = await next('stepG');
+    assert.equal(g.iter, 1);
+    const it = await next('step');
+    assert.deepEqual([it.iter, it.d_steps], [2, 2]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('on a gaussian, mean D(x) on real and on fake approach 1/2', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page } = await openApp(browser.context, server.url, '?preset=gaussian&backend=flex');
+    const s = await trainUntil(page, 3000);
+    assert.ok(Math.abs(s.d_real - 0.5) < 0.05 && Math.abs(s.d_fake - 0.5) < 0.05, `D(x) ${s.d_real}, D(G(z)) ${s.d_fake}`);
+    const xs = s.plane.fake.map((p) => p[0]);
+    const mean = xs.reduce((a, b) => a + b) / xs.length;
+    assert.ok(Math.abs(mean - 1) < 0.2, `G's samples have mean ${mean}`);
+    await page.screenshot({ path: screenshotPath('page-flex-gaussian.png') });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without WebGPU the CPU backend is used and the page says so', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors } = await openApp(browser.context, server.url, '');
+    const s = await page.evaluate(() => window.minimax.snapshot());
+    assert.equal(s.backend, 'flex');
+    const notice = await page.locator('minimax-gan').evaluate((el) => {
+      const n = el.shadowRoot.querySelector('.notice');
+      return n.hidden ? '' : n.textContent;
+    });
+    assert.match(notice, /WebGPU/);
+    assert.match(notice, /CPU/);
+    const trained = await trainUntil(page, 50);
+    assert.ok(trained.iter >= 50);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a bad config gets a clear message and the session goes on', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page } = await openApp(browser.context, server.url, '?lr_d=-1&backend=flex');
+    await page.waitForFunction(() => !window.minimax.shadowRoot.querySelector('.error').hidden, null, { timeout: 30_000 });
+    const message = await page.evaluate(() => window.minimax.shadowRoot.querySelector('.error').textContent);
+    assert.match(message, /lr_d/);
+    const rejected = await page.evaluate(() => window.minimax.configure({ dataset: 'torus' }).then(() => 'accepted', (e) => e.message));
+    assert.match(rejected, /torus/);
+    const s = await trainUntil(page, 10);
+    assert.equal(s.backend, 'flex');
+    const config = await page.evaluate(() => window.minimax.config);
+    assert.equal(config.dataset, 'ring');
+    assert.equal(config.lr_d, 0.001);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,45 @@
+// Curves over iterations, drawn with uPlot (axes, legends, resizing).
+import uPlot from './vendor/uPlot.esm.js';
+import { REAL, FAKE } from './colors.js';
+
+const MAX_POINTS = 1500;
+
+/** A line chart of named series over the iteration count. */
+export class Curves {
+  constructor(host, { title, series, yRange, log = false }) {
+    this.host = host;
+    this.data = [[], ...series.map(() => [])];
+    this.series = series;
+    const opts = {
+      title,
+      width: Math.max(200, host.clientWidth),
+      height: Math.max(120, host.clientHeight - 4),
+      scales: { x: { time: false }, y: log ? { distr: 3 } : (yRange ? { range: yRange } : {}) },
+      axes: [{ stroke: '#444', size: 30 }, { stroke: '#444', size: 48 }],
+      legend: { live: false },
+      series: [{ label: 'iter' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1 : 1.5, dash: s.dash, points: { show: false } }))],
+    };
+    this.plot = new uPlot(opts, this.data, host);
+    new ResizeObserver(() => this.plot.setSize({ width: Math.max(200, host.clientWidth), height: Math.max(120, host.clientHeight - 4) })).observe(host);
+  }
+
+  clear() {
+    this.data = [[], ...this.series.map(() => [])];
+    this.plot.setData(this.data);
+  }
+
+  push(iter, values) {
+    const xs = this.data[0];
+    if (xs.length && iter <= xs[xs.length - 1]) {
+      // A D step leaves the iteration count unchanged: update the last point instead.
+      values.forEach((v, i) => { this.data[i + 1][xs.length - 1] = v; });
+    } else {
+      xs.push(iter);
+      values.forEach((v, i) => this.data[i + 1].push(v));
+      if (xs.length > MAX_POINTS) this.data = this.data.map((col) => col.filter((_, i) => i % 2 === 0));
+    }
+    this.plot.setData(this.data);
+  }
+}
+
+export const COLORS = { d: REAL, g: FAKE };

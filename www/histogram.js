@@ -1,0 +1,54 @@
+// The headline chart: histograms of D(x) on real and on generated samples, with a line at 1/2.
+import { REAL, FAKE } from './colors.js';
+
+export function drawHistogram(canvas, snapshot, labels) {
+  const dpr = window.devicePixelRatio || 1;
+  const W = canvas.clientWidth, H = canvas.clientHeight;
+  if (canvas.width !== Math.round(W * dpr) || canvas.height !== Math.round(H * dpr)) {
+    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, W, H);
+  if (!snapshot) return;
+  const m = { l: 40, r: 10, t: 22, b: 30 };
+  const w = W - m.l - m.r, h = H - m.t - m.b;
+  const real = snapshot.hist_real, fake = snapshot.hist_fake;
+  const bins = real.length;
+  const total = Math.max(1, real.reduce((a, b) => a + b, 0));
+  const frac = (c) => c / total;
+  const ymax = Math.max(0.05, ...real.map(frac), ...fake.map(frac));
+  const bw = w / bins;
+  ctx.font = '11px system-ui, sans-serif';
+  // Axes and ticks.
+  ctx.strokeStyle = '#444'; ctx.fillStyle = '#444'; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(m.l, m.t); ctx.lineTo(m.l, m.t + h); ctx.lineTo(m.l + w, m.t + h); ctx.stroke();
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(v), m.l + v * w, m.t + h + 4);
+  ctx.fillText('D(x)', m.l + w / 2, m.t + h + 16);
+  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  for (let k = 0; k <= 4; k++) {
+    const v = (ymax * k) / 4;
+    ctx.fillText(`${Math.round(v * 100)}%`, m.l - 4, m.t + h - (v / ymax) * h);
+  }
+  // Bars, side by side in each bin.
+  for (let i = 0; i < bins; i++) {
+    for (const [counts, color, off] of [[real, REAL, 0], [fake, FAKE, 0.5]]) {
+      const bh = (frac(counts[i]) / ymax) * h;
+      ctx.fillStyle = color;
+      ctx.fillRect(m.l + i * bw + off * bw + 0.5, m.t + h - bh, bw / 2 - 1, bh);
+    }
+  }
+  // The equilibrium D = 1/2.
+  ctx.strokeStyle = '#111'; ctx.setLineDash([4, 3]);
+  ctx.beginPath(); ctx.moveTo(m.l + w / 2, m.t); ctx.lineTo(m.l + w / 2, m.t + h); ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillStyle = '#111';
+  ctx.fillText(labels.half, m.l + w / 2 + 4, m.t - 16);
+  // Legend with the means.
+  ctx.fillStyle = REAL; ctx.fillRect(m.l + 4, m.t - 16, 10, 10);
+  ctx.fillStyle = '#222'; ctx.fillText(`${labels.real}: ${snapshot.d_real.toFixed(3)}`, m.l + 18, m.t - 17);
+  const x2 = m.l + w / 2 + 70;
+  ctx.fillStyle = FAKE; ctx.fillRect(x2, m.t - 16, 10, 10);
+  ctx.fillStyle = '#222'; ctx.fillText(`${labels.fake}: ${snapshot.d_fake.toFixed(3)}`, x2 + 14, m.t - 17);
+}

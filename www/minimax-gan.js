@@ -1,0 +1,302 @@
+// <minimax-gan>: the whole app as one custom element. The main thread only draws; training
+// runs in a Web Worker (worker.js) that posts plain snapshots.
+//
+// Attributes: preset (see presets.js), chrome ("full" | "minimal" | "none"), backend
+// ("auto" | "wgpu" | "flex"), lang, autoplay.
+// Methods: play(), pause(), stepD(), stepG(), step(), reset(), configure(config),
+// snapshot() → Promise<snapshot>. Event: "snapshot" (detail: the snapshot).
+import { t, setLanguage } from './i18n.js';
+import { PRESETS, EQUILIBRIUM } from './presets.js';
+import { drawPlane } from './plane.js';
+import { drawHistogram } from './histogram.js';
+import { Curves, COLORS } from './charts.js';
+import { REAL, FAKE } from './colors.js';
+
+const BASE = new URL('.', import.meta.url);
+
+const SELECTS = {
+  dataset: ['ring', 'grid', 'spiral', 'moons', 'line', 'gaussian', 'points'],
+  loss: ['minimax', 'non-saturating', 'lsgan', 'hinge', 'wgan-gp'],
+  optimizer_d: ['adam', 'sgd', 'rmsprop'],
+  optimizer_g: ['adam', 'sgd', 'rmsprop'],
+};
+const NUMBERS = [
+  ['d_steps', 'dSteps', 1, 1, 100], ['lr_d', 'lrD', 'any', 1e-6, 10], ['lr_g', 'lrG', 'any', 1e-6, 10],
+  ['unrolled', 'unrolled', 1, 0, 50], ['gp', 'gp', 'any', 0, 1000], ['generators', 'generators', 1, 1, 16],
+  ['g_hidden', 'gHidden', 1, 1, 4096], ['g_layers', 'gLayers', 1, 1, 8], ['d_hidden', 'dHidden', 1, 1, 4096],
+  ['d_layers', 'dLayers', 1, 1, 8], ['latent_dim', 'latentDim', 1, 1, 1024], ['seed', 'seed', 1, 0, 2 ** 32],
+];
+const DATASET_KEYS = ['dataset', 'loss'];
+
+class MinimaxGan extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+    this.latest = null;
+    this.waiters = [];
+    this.pendingConfig = [];
+    this.playing = false;
+    this.options = { showDStar: false, arrows: true };
+  }
+
+  connectedCallback() {
+    if (this.worker) return;
+    setLanguage(this.getAttribute('lang') || 'en');
+    const preset = PRESETS[this.getAttribute('preset') || 'ring'] || PRESETS.ring;
+    this.config = { ...preset };
+    this.points = this.config.points ? [...this.config.points] : [];
+    this.render();
+    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e) => this.onWorker(e.data);
+    this.worker.onerror = (e) => this.showError(e.message || 'the training worker stopped');
+    const backend = this.getAttribute('backend') || 'auto';
+    this.status(t('loading'));
+    this.worker.postMessage({ type: 'init', config: this.config, backend });
+    if (this.hasAttribute('autoplay')) this.play();
+  }
+
+  disconnectedCallback() {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  // ---- Public API -------------------------------------------------------------------------
+  play() { this.worker.postMessage({ type: 'play' }); }
+  pause() { this.worker.postMessage({ type: 'pause' }); }
+  stepD() { this.worker.postMessage({ type: 'step', what: 'd' }); }
+  stepG() { this.worker.postMessage({ type: 'step', what: 'g' }); }
+  step() { this.worker.postMessage({ type: 'step', what: 'iteration' }); }
+  reset() { return this.configure({}); }
+
+  /** Restarts training with `config` merged into the current one. Resolves with the config
+   * in use; rejects with the engine's message, leaving the running session as it was. */
+  configure(config = {}) {
+    const next = { ...this.config, ...config };
+    if (next.dataset === 'points') next.points = config.points || this.points;
+    else delete next.points;
+    return new Promise((resolve, reject) => {
+      this.pendingConfig.push({ resolve, reject, next });
+      this.worker.postMessage({ type: 'configure', config: next });
+    });
+  }
+
+  /** Times `iters` training iterations in the worker; resolves with {backend, ms_per_iter}. */
+  benchmark(iters) {
+    return new Promise((resolve) => {
+      this.benchWaiter = resolve;
+      this.worker.postMessage({ type: 'bench', iters });
+    });
+  }
+
+  /** The latest snapshot (waits for the first one). */
+  snapshot() {
+    if (this.latest) return Promise.resolve(this.latest);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  // ---- Worker messages ----------------------------------------------------------------------
+  onWorker(msg) {
+    switch (msg.type) {
+      case 'ready': {
+        this.config = msg.config;
+        this.backend = msg.backend;
+        this.pendingConfig.shift()?.resolve(msg.config);
+        this.syncForm();
+        this.clearCurves();
+        this.$('.backend').textContent = `${t('backendInUse')}: ${t(`backend.${msg.backend}`)}`;
+        this.$('.backend').dataset.backend = msg.backend;
+        if (msg.notice) {
+          const [key, ...rest] = msg.notice.split(': ');
+          this.notice(t(`notice.${key}`, rest.join(': ')));
+        }
+        this.$('select[name=backend]').value = msg.backend;
+        break;
+      }
+      case 'snapshot': this.onSnapshot(msg.snapshot); break;
+      case 'bench': this.benchWaiter?.(msg); this.benchWaiter = null; break;
+      case 'state':
+        this.playing = msg.playing;
+        this.$('.play').textContent = this.playing ? t('pause') : t('play');
+        this.$('.play').setAttribute('aria-pressed', String(this.playing));
+        this.status(this.playing ? t('playing') : t('paused'));
+        break;
+      case 'checkpoint': {
+        const url = URL.createObjectURL(new Blob([msg.bytes], { type: 'application/octet-stream' }));
+        const a = document.createElement('a');
+        a.href = url; a.download = `minimax-${this.latest?.iter ?? 0}.ckpt`; a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+        break;
+      }
+      case 'error': {
+        const p = this.pendingConfig.shift();
+        if (p) p.reject(new Error(msg.message));
+        this.showError(msg.message);
+        break;
+      }
+    }
+  }
+
+  onSnapshot(s) {
+    this.latest = s;
+    this.waiters.splice(0).forEach((w) => w(s));
+    this.dispatchEvent(new CustomEvent('snapshot', { detail: s }));
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(this.latest); });
+  }
+
+  draw(s) {
+    if (!s) return;
+    if (this.firstDrawAt === undefined && s.plane) {
+      this.firstDrawAt = performance.now();
+      this.dispatchEvent(new CustomEvent('firstdraw'));
+    }
+    const stats = this.$('.stats');
+    const parts = [`${t('iteration')} ${s.iter}`];
+    if (s.iters_per_sec) parts.push(`${Math.round(s.iters_per_sec)} ${t('itersPerSec')}`);
+    if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
+    if (s.jsd != null) parts.push(`JSD ${s.jsd.toFixed(3)}`);
+    stats.textContent = parts.join(' · ');
+    this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, userPoints: this.config.dataset === 'points' ? this.points : [] });
+    drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
+    const eq = EQUILIBRIUM[this.config.loss] || [null, null];
+    this.curves.loss.push(s.iter, [s.d_loss, s.g_loss, eq[0], eq[1]]);
+    this.curves.grad.push(s.iter, [Math.max(s.grad_d, 1e-8), Math.max(s.grad_g, 1e-8)]);
+    this.curves.jsd.push(s.iter, [s.jsd ?? null, Math.LN2]);
+    this.$('.ov-dreal').textContent = s.d_real.toFixed(2);
+    this.$('.ov-dfake').textContent = s.d_fake.toFixed(2);
+  }
+
+  clearCurves() { Object.values(this.curves).forEach((c) => c.clear()); }
+
+  // ---- DOM -------------------------------------------------------------------------------------
+  $(sel) { return this.shadowRoot.querySelector(sel); }
+  status(text) { this.$('.status').textContent = text; }
+  notice(text) { const n = this.$('.notice'); n.textContent = text; n.hidden = !text; }
+  showError(message) {
+    const el = this.$('.error');
+    el.textContent = `${t('errorPrefix')}: ${message}`;
+    el.hidden = false;
+    clearTimeout(this.errorTimer);
+    this.errorTimer = setTimeout(() => { el.hidden = true; }, 12000);
+  }
+
+  render() {
+    const chrome = this.getAttribute('chrome') || 'full';
+    const opt = (name, v) => `<option value="${v}">${t(`${name}.${v}`)}</option>`;
+    const select = (name, key, values, prefix) => `<label>${t(key)}<select name="${name}">${values.map((v) => opt(prefix, v)).join('')}</select></label>`;
+    const numbers = NUMBERS.map(([name, key, step, min, max]) =>
+      `<label>${t(key)}<input name="${name}" type="number" step="${step}" min="${min}" max="${max}"></label>`).join('');
+    this.shadowRoot.innerHTML = `
+      <link rel="stylesheet" href="${new URL('minimax-gan.css', BASE)}">
+      <link rel="stylesheet" href="${new URL('vendor/uPlot.min.css', BASE)}">
+      <div class="app" data-chrome="${chrome}">
+        <header>
+          <h1>${t('title')}</h1>
+          <span class="backend" aria-live="polite"></span>
+          <span class="stats" aria-live="off"></span>
+          <span class="status" aria-live="polite"></span>
+        </header>
+        <p class="notice" role="status" hidden></p>
+        <p class="error" role="alert" hidden></p>
+        <nav class="buttons" aria-label="${t('title')}">
+          <button class="play" aria-pressed="false">${t('play')}</button>
+          <button class="stepD" title="${t('stepDHelp')}">${t('stepD')}</button>
+          <button class="stepG" title="${t('stepGHelp')}">${t('stepG')}</button>
+          <button class="step" title="${t('stepHelp')}">${t('step')}</button>
+          <button class="reset">${t('reset')}</button>
+        </nav>
+        <form class="controls" onsubmit="return false">
+          ${select('dataset', 'dataset', SELECTS.dataset, 'dataset')}
+          <p class="draw-hint">${t('drawHint')} <button type="button" class="clear-points">${t('clearPoints')}</button></p>
+          ${select('loss', 'loss', SELECTS.loss, 'loss')}
+          ${numbers}
+          ${select('optimizer_d', 'optimizerD', SELECTS.optimizer_d, 'opt')}
+          ${select('optimizer_g', 'optimizerG', SELECTS.optimizer_g, 'opt')}
+          <label>${t('speed')}<select name="speed">${['1', '5', '20', 'max'].map((v) => opt('speed', v)).join('')}</select></label>
+          <label>${t('backend')}<select name="backend">${opt('backend', 'wgpu')}${opt('backend', 'flex')}</select></label>
+          <label class="check"><input type="checkbox" name="showDStar"> ${t('showDStar')}</label>
+          <label class="check"><input type="checkbox" name="arrows" checked> ${t('arrows')}</label>
+        </form>
+        <section class="panel plane-panel"><h2>${t('planeTitle')}</h2><canvas class="plane" role="img" aria-label="${t('planeTitle')}"></canvas></section>
+        <section class="panel hist-panel"><h2>${t('histTitle')}</h2><canvas class="hist" role="img" aria-label="${t('histTitle')}"></canvas></section>
+        <section class="curves">
+        <div class="panel overview" aria-label="${t('overview')}">
+          <h2>${t('overview')}</h2>
+          <div class="flow">
+            <span class="node">${t('noise')}</span><span class="arrow">→</span>
+            <span class="node g">${t('generator')}</span><span class="arrow">→</span>
+            <span class="node fake">${t('sample')}</span><span class="arrow">→</span>
+            <span class="node d">${t('discriminator')}</span><span class="arrow">→</span>
+            <span class="node">${t('decision')} <b class="ov-dfake" style="color:${FAKE}"></b></span>
+          </div>
+          <div class="flow">
+            <span class="node real">${t('data')}</span><span class="arrow">→</span>
+            <span class="node d">${t('discriminator')}</span><span class="arrow">→</span>
+            <span class="node">${t('decision')} <b class="ov-dreal" style="color:${REAL}"></b></span>
+          </div>
+        </div>
+        <div class="panel curve"><div class="loss-chart"></div></div>
+        <div class="panel curve"><div class="grad-chart"></div></div>
+        <div class="panel curve"><div class="jsd-chart"></div></div>
+        </section>
+        <footer>${t('credits')}</footer>
+      </div>`;
+    // Charts need their CSS laid out first.
+    requestAnimationFrame(() => {});
+    const dash = [5, 4];
+    this.curves = {
+      loss: new Curves(this.$('.loss-chart'), { title: t('lossTitle'), series: [
+        { label: t('dLoss'), color: COLORS.d }, { label: t('gLoss'), color: COLORS.g },
+        { label: t('dEq'), color: COLORS.d, dash }, { label: t('gEq'), color: COLORS.g, dash }] }),
+      grad: new Curves(this.$('.grad-chart'), { title: t('gradTitle'), log: true, series: [
+        { label: t('gradD'), color: COLORS.d }, { label: t('gradG'), color: COLORS.g }] }),
+      jsd: new Curves(this.$('.jsd-chart'), { title: t('jsdTitle'), yRange: [0, 0.75], series: [
+        { label: t('jsd'), color: '#333' }, { label: t('ln2'), color: '#999', dash }] }),
+    };
+    this.wire();
+  }
+
+  wire() {
+    const on = (sel, ev, f) => this.$(sel).addEventListener(ev, f);
+    on('.play', 'click', () => (this.playing ? this.pause() : this.play()));
+    on('.stepD', 'click', () => this.stepD());
+    on('.stepG', 'click', () => this.stepG());
+    on('.step', 'click', () => this.step());
+    on('.reset', 'click', () => this.reset().catch(() => {}));
+    on('.clear-points', 'click', () => { this.points = []; this.draw(this.latest); });
+    const form = this.$('form.controls');
+    form.addEventListener('change', (e) => {
+      const el = e.target;
+      if (el.name === 'speed') return this.worker.postMessage({ type: 'speed', level: el.value === 'max' ? 'max' : Number(el.value) });
+      if (el.name === 'backend') {
+        this.worker.postMessage({ type: 'pause' });
+        return this.worker.postMessage({ type: 'init', config: this.config, backend: el.value });
+      }
+      if (el.name === 'showDStar' || el.name === 'arrows') {
+        this.options[el.name] = el.checked;
+        this.$('.plane-panel h2').textContent = this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
+        return this.latest && this.draw(this.latest);
+      }
+      const value = el.type === 'number' ? Number(el.value) : el.value;
+      this.configure({ [el.name]: value }).catch(() => this.syncForm());
+    });
+    this.$('canvas.plane').addEventListener('click', (e) => {
+      if (this.config.dataset !== 'points' || !this.planeTransform) return;
+      const r = e.target.getBoundingClientRect();
+      const [x, y] = this.planeTransform.inv(e.clientX - r.left, e.clientY - r.top);
+      this.points.push([Number(x.toFixed(3)), Number(y.toFixed(3))]);
+      this.draw(this.latest);
+    });
+  }
+
+  syncForm() {
+    const form = this.$('form.controls');
+    for (const el of form.elements) {
+      if (el.name in this.config && !DATASET_KEYS.includes(el.name)) el.value = this.config[el.name];
+    }
+    for (const k of DATASET_KEYS) form.elements[k].value = this.config[k];
+    this.$('.draw-hint').hidden = this.config.dataset !== 'points';
+  }
+}
+
+customElements.define('minimax-gan', MinimaxGan);

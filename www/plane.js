@@ -1,0 +1,80 @@
+// The 2-D data plane: D(x) as a heat-map, real and generated points, G's gradient as arrows.
+import { REAL, FAKE, REAL_RGB, FAKE_RGB, GENERATOR_PALETTE } from './colors.js';
+
+/** Heat-map colour of a probability d: the fake colour at 0, white at 1/2, the real colour at 1. */
+function heat(d) {
+  const [c, a] = d >= 0.5 ? [REAL_RGB, (d - 0.5) * 2] : [FAKE_RGB, (0.5 - d) * 2];
+  const w = 0.75 * a;
+  return [255 + (c[0] - 255) * w, 255 + (c[1] - 255) * w, 255 + (c[2] - 255) * w];
+}
+
+function drawHeat(ctx, grid, res, x0, y0, w, h) {
+  const img = new ImageData(res, res);
+  for (let iy = 0; iy < res; iy++) {
+    for (let ix = 0; ix < res; ix++) {
+      const [r, g, b] = heat(grid[iy * res + ix]);
+      const o = 4 * ((res - 1 - iy) * res + ix); // rows go up in y
+      img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = 255;
+    }
+  }
+  const tmp = new OffscreenCanvas(res, res);
+  tmp.getContext('2d').putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(tmp, x0, y0, w, h);
+}
+
+/** Maps data coordinates to pixels of a panel. */
+export function panelTransform(view, x0, y0, w, h) {
+  const [xmin, xmax, ymin, ymax] = view;
+  return {
+    px: (x) => x0 + ((x - xmin) / (xmax - xmin)) * w,
+    py: (y) => y0 + h - ((y - ymin) / (ymax - ymin)) * h,
+    inv: (px, py) => [xmin + ((px - x0) / w) * (xmax - xmin), ymin + ((y0 + h - py) / h) * (ymax - ymin)],
+  };
+}
+
+export function drawPlane(canvas, plane, { showDStar = false, arrows = true, userPoints = [] } = {}) {
+  const dpr = window.devicePixelRatio || 1;
+  const cssW = canvas.clientWidth, cssH = canvas.clientHeight;
+  if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(cssH * dpr)) {
+    canvas.width = Math.round(cssW * dpr); canvas.height = Math.round(cssH * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, cssW, cssH);
+  if (!plane) return null;
+  const panels = showDStar ? 2 : 1;
+  const gap = 8;
+  const size = Math.min((cssW - gap * (panels - 1)) / panels, cssH);
+  const transforms = [];
+  for (let p = 0; p < panels; p++) {
+    const x0 = p * (size + gap), y0 = 0;
+    drawHeat(ctx, p === 0 ? plane.d_grid : plane.d_star_grid, plane.resolution, x0, y0, size, size);
+    const tr = panelTransform(plane.view, x0, y0, size, size);
+    transforms.push(tr);
+    ctx.strokeStyle = '#999'; ctx.lineWidth = 1; ctx.strokeRect(x0 + 0.5, y0 + 0.5, size - 1, size - 1);
+    ctx.fillStyle = REAL;
+    for (const [x, y] of plane.real) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 2, 0, 7); ctx.fill(); }
+    const multi = plane.fake_generator.some((g) => g > 0);
+    plane.fake.forEach(([x, y], i) => {
+      ctx.fillStyle = multi ? GENERATOR_PALETTE[plane.fake_generator[i] % GENERATOR_PALETTE.length] : FAKE;
+      ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 2, 0, 7); ctx.fill();
+    });
+    if (arrows && p === 0) {
+      // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one.
+      const norms = plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy));
+      const max = Math.max(1e-12, ...norms);
+      ctx.strokeStyle = 'rgba(40,40,40,0.55)'; ctx.lineWidth = 1;
+      plane.fake.forEach(([x, y], i) => {
+        if (i % 2) return;
+        const [gx, gy] = plane.g_grad[i];
+        const s = (0.35 / max);
+        const ax = tr.px(x), ay = tr.py(y), bx = tr.px(x - gx * s), by = tr.py(y - gy * s);
+        ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
+      });
+    }
+    ctx.strokeStyle = '#000'; ctx.fillStyle = '#ffd166';
+    for (const [x, y] of userPoints) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 3.5, 0, 7); ctx.fill(); ctx.stroke(); }
+  }
+  return transforms[0];
+}

@@ -1,0 +1,16 @@
+// Named starting points, picked with <minimax-gan preset="…">. Fields are the CLI's options.
+export const PRESETS = {
+  ring: { dataset: 'ring' },
+  grid: { dataset: 'grid', latent_dim: 8 },
+  gaussian: { dataset: 'gaussian', data_dim: 2, latent_dim: 2, lr_d: 2e-4, lr_g: 2e-4, seed: 3 },
+  collapse: { dataset: 'ring', lr_d: 1e-4, lr_g: 1e-4, latent_dim: 16 },
+  generators: { dataset: 'ring', lr_d: 1e-4, lr_g: 1e-4, latent_dim: 16, generators: 8 },
+  saturating: { dataset: 'gaussian', data_dim: 2, latent_dim: 2, loss: 'minimax', d_steps: 5 },
+  draw: { dataset: 'points', points: [[-1.5, -1], [0, 1.5], [1.5, -1]] },
+};
+
+export const EQUILIBRIUM = {
+  minimax: [2 * Math.LN2, -Math.LN2],
+  'non-saturating': [2 * Math.LN2, Math.LN2],
+  lsgan: [0.25, 0.125],
+};

@@ -1,0 +1,126 @@
+// The training worker: owns the wasm Engine, runs the play loop, posts plain snapshots.
+// Protocol (page → worker): init {config, backend}, configure {config}, play, pause,
+// step {what: 'd'|'g'|'iteration'}, speed {level}, snapshot, checkpoint, restore {bytes}.
+// Worker → page: ready {backend, config, notice}, snapshot {snapshot}, state {playing},
+// checkpoint {bytes}, error {message}.
+import init, { Engine, readSnapshot } from '../pkg/minimax_web.js';
+
+let engine = null;
+let playing = false;
+let speed = 'max';          // iterations per cycle: a number, or 'max' (adaptive)
+let chunk = 1;              // adaptive chunk for 'max'
+let busy = Promise.resolve();
+const CYCLE_MS = 100;       // aim: about ten snapshots a second while playing
+const wasmReady = init();
+
+self.minimaxPanic = (message) => post({ type: 'error', message: `internal error: ${message}` });
+
+function post(msg, transfer) { self.postMessage(msg, transfer || []); }
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+async function createEngine(config, backend) {
+  await wasmReady;
+  const json = JSON.stringify(config);
+  let notice = null;
+  if (backend !== 'flex') {
+    if (!self.navigator.gpu) {
+      notice = 'webgpu-missing';
+    } else {
+      try {
+        return { engine: await Engine.create(json, 'wgpu'), notice };
+      } catch (e) {
+        notice = `webgpu-failed: ${e.message || e}`;
+      }
+    }
+  }
+  return { engine: await Engine.create(json, 'flex'), notice };
+}
+
+async function snapshot(itersPerSec) {
+  const t0 = performance.now();
+  const snap = await readSnapshot(engine.prepare(true, 48));
+  snap.backend = engine.backend();
+  snap.iters_per_sec = itersPerSec;
+  snap.snapshot_ms = performance.now() - t0;
+  post({ type: 'snapshot', snapshot: snap });
+}
+
+async function loop() {
+  let rate = null;
+  while (playing) {
+    const t0 = performance.now();
+    const n = speed === 'max' ? chunk : speed;
+    engine.train(n);
+    await snapshot(rate);
+    const dt = performance.now() - t0;
+    const now = n / (dt / 1000);
+    rate = rate === null ? now : 0.8 * rate + 0.2 * now;
+    if (speed === 'max') chunk = Math.max(1, Math.min(2000, Math.round(chunk * Math.min(2, CYCLE_MS / Math.max(dt, 1)))));
+    else await new Promise((r) => setTimeout(r, Math.max(0, CYCLE_MS - dt)));
+    await tick();
+  }
+}
+
+const handlers = {
+  async init({ config, backend }) {
+    const made = await createEngine(config, backend);
+    engine = made.engine;
+    post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: made.notice });
+    await snapshot(null);
+  },
+  async configure({ config }) {
+    engine.configure(JSON.stringify(config));
+    post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: null });
+    await snapshot(null);
+  },
+  async play() {
+    if (playing) return;
+    playing = true;
+    post({ type: 'state', playing });
+    loop().catch(fail);
+  },
+  async pause() { playing = false; post({ type: 'state', playing }); },
+  async step({ what }) {
+    if (what === 'd') engine.stepD(); else if (what === 'g') engine.stepG(); else engine.train(1);
+    await snapshot(null);
+  },
+  async speed({ level }) { speed = level; chunk = 1; },
+  async snapshot() { await snapshot(null); },
+  async checkpoint() {
+    const bytes = engine.checkpoint();
+    post({ type: 'checkpoint', bytes }, [bytes.buffer]);
+  },
+  // Times `iters` iterations with nothing else running: the GPU's queue is drained before and
+  // after by a small read-back, whose own cost is measured and subtracted.
+  async bench({ iters }) {
+    playing = false;
+    await readSnapshot(engine.prepare(false, 4));
+    const t0 = performance.now();
+    engine.train(iters);
+    await readSnapshot(engine.prepare(false, 4));
+    const total = performance.now() - t0;
+    const t1 = performance.now();
+    await readSnapshot(engine.prepare(false, 4));
+    const readback = performance.now() - t1;
+    post({ type: 'bench', backend: engine.backend(), iters, ms_per_iter: Math.max(0, total - readback) / iters });
+  },
+  async restore({ bytes }) {
+    engine.restore(new Uint8Array(bytes));
+    post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: null });
+    await snapshot(null);
+  },
+};
+
+function fail(e) {
+  playing = false;
+  post({ type: 'state', playing });
+  post({ type: 'error', message: String((e && e.message) || e) });
+}
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  const handler = handlers[msg.type];
+  if (!handler) return post({ type: 'error', message: `unknown message ${msg.type}` });
+  // Messages are handled one at a time, in order; the play loop runs beside them.
+  busy = busy.then(() => (engine || msg.type === 'init' ? handler(msg) : null)).catch(fail);
+};

@@ -1,0 +1,65 @@
+//! `cargo xtask dist`: the static site in `dist/`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{Result, cargo, root, run};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn dist() -> Result {
+    let root = root();
+    run(cargo().args(["build", "-p", "minimax-web", "--target", WASM_TARGET, "--profile", PROFILE]))?;
+    let target_dir = std::env::var("CARGO_TARGET_DIR").map(Into::into).unwrap_or_else(|_| root.join("target"));
+    let wasm = target_dir.join(WASM_TARGET).join(PROFILE).join("minimax_web.wasm");
+
+    let dist = root.join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    }
+    let pkg = dist.join("pkg");
+    std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    eprintln!("wasm-bindgen {}", wasm.display());
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        .typescript(false)
+        .generate(&pkg)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+
+    let bg = pkg.join("minimax_web_bg.wasm");
+    let raw = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
+    run(Command::new("wasm-opt")
+        .args(["-Oz", "--enable-simd", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+        .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+    let optimised = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
+
+    std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| e.to_string())?;
+    copy_dir(&root.join("www"), &dist.join("www"))?;
+    let vendor = dist.join("www/vendor");
+    std::fs::create_dir_all(&vendor).map_err(|e| e.to_string())?;
+    for (from, to) in [("node_modules/uplot/dist/uPlot.esm.js", "uPlot.esm.js"), ("node_modules/uplot/dist/uPlot.min.css", "uPlot.min.css")] {
+        std::fs::copy(root.join(from), vendor.join(to)).map_err(|e| format!("{from}: {e} (run `npm ci`)"))?;
+    }
+    eprintln!("dist/: wasm {:.1} MB raw, {:.1} MB after wasm-opt", raw as f64 / 1e6, optimised as f64 / 1e6);
+    Ok(())
+}
