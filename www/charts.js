@@ -13,14 +13,14 @@ export class Curves {
     const opts = {
       title,
       width: Math.max(200, host.clientWidth),
-      height: Math.max(120, host.clientHeight - 4),
+      height: Math.max(120, host.clientHeight - 34),
       scales: { x: { time: false }, y: log ? { distr: 3 } : (yRange ? { range: yRange } : {}) },
       axes: [{ stroke: '#444', size: 30 }, { stroke: '#444', size: 48 }],
       legend: { live: false },
       series: [{ label: 'iter' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1 : 1.5, dash: s.dash, points: { show: false } }))],
     };
     this.plot = new uPlot(opts, this.data, host);
-    new ResizeObserver(() => this.plot.setSize({ width: Math.max(200, host.clientWidth), height: Math.max(120, host.clientHeight - 4) })).observe(host);
+    new ResizeObserver(() => this.plot.setSize({ width: Math.max(200, host.clientWidth), height: Math.max(120, host.clientHeight - 34) })).observe(host);
   }
 
   clear() {

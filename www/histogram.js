@@ -17,7 +17,10 @@ export function drawHistogram(canvas, snapshot, labels) {
   const bins = real.length;
   const total = Math.max(1, real.reduce((a, b) => a + b, 0));
   const frac = (c) => c / total;
-  const ymax = Math.max(0.05, ...real.map(frac), ...fake.map(frac));
+  // A round top for the y axis: the next multiple of 5 % (of 1 % below 5 %).
+  const peak = Math.max(0.01, ...real.map(frac), ...fake.map(frac));
+  const step = peak > 0.05 ? 0.05 : 0.01;
+  const ymax = Math.ceil(peak / step - 1e-9) * step;
   const bw = w / bins;
   ctx.font = '11px system-ui, sans-serif';
   // Axes and ticks.

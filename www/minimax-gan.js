@@ -152,7 +152,7 @@ class MinimaxGan extends HTMLElement {
     }
     const stats = this.$('.stats');
     const parts = [`${t('iteration')} ${s.iter}`];
-    if (s.iters_per_sec) parts.push(`${Math.round(s.iters_per_sec)} ${t('itersPerSec')}`);
+    if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec.toFixed(1)} ${t('itersPerSec')}`);
     if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
     if (s.jsd != null) parts.push(`JSD ${s.jsd.toFixed(3)}`);
     stats.textContent = parts.join(' · ');
@@ -212,7 +212,7 @@ class MinimaxGan extends HTMLElement {
           ${numbers}
           ${select('optimizer_d', 'optimizerD', SELECTS.optimizer_d, 'opt')}
           ${select('optimizer_g', 'optimizerG', SELECTS.optimizer_g, 'opt')}
-          <label>${t('speed')}<select name="speed">${['1', '5', '20', 'max'].map((v) => opt('speed', v)).join('')}</select></label>
+          <label>${t('speed')}<select name="speed">${['max', '20', '5', '1'].map((v) => opt('speed', v)).join('')}</select></label>
           <label>${t('backend')}<select name="backend">${opt('backend', 'wgpu')}${opt('backend', 'flex')}</select></label>
           <label class="check"><input type="checkbox" name="showDStar"> ${t('showDStar')}</label>
           <label class="check"><input type="checkbox" name="arrows" checked> ${t('arrows')}</label>

@@ -64,11 +64,11 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, use
       // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one.
       const norms = plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy));
       const max = Math.max(1e-12, ...norms);
-      ctx.strokeStyle = 'rgba(40,40,40,0.55)'; ctx.lineWidth = 1;
+      ctx.strokeStyle = 'rgba(30,30,30,0.45)'; ctx.lineWidth = 0.8;
       plane.fake.forEach(([x, y], i) => {
-        if (i % 2) return;
+        if (i % 4) return;
         const [gx, gy] = plane.g_grad[i];
-        const s = (0.35 / max);
+        const s = 0.3 / max;
         const ax = tr.px(x), ay = tr.py(y), bx = tr.px(x - gx * s), by = tr.py(y - gy * s);
         ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
       });

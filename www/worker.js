@@ -11,7 +11,7 @@ let speed = 'max';          // iterations per cycle: a number, or 'max' (adaptiv
 let chunk = 1;              // adaptive chunk for 'max'
 let busy = Promise.resolve();
 const CYCLE_MS = 100;       // aim: about ten snapshots a second while playing
-const wasmReady = init();
+const wasmReady = init({ module_or_path: new URL('../pkg/minimax_web_bg.wasm', import.meta.url) });
 
 self.minimaxPanic = (message) => post({ type: 'error', message: `internal error: ${message}` });
 
@@ -20,25 +20,24 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 async function createEngine(config, backend) {
   await wasmReady;
-  const json = JSON.stringify(config);
   let notice = null;
   if (backend !== 'flex') {
     if (!self.navigator.gpu) {
       notice = 'webgpu-missing';
     } else {
       try {
-        return { engine: await Engine.create(json, 'wgpu'), notice };
+        return { engine: await Engine.create(config, 'wgpu'), notice };
       } catch (e) {
         notice = `webgpu-failed: ${e.message || e}`;
       }
     }
   }
-  return { engine: await Engine.create(json, 'flex'), notice };
+  return { engine: await Engine.create(config, 'flex'), notice };
 }
 
 async function snapshot(itersPerSec) {
   const t0 = performance.now();
-  const snap = await readSnapshot(engine.prepare(true, 48));
+  const snap = JSON.parse(await readSnapshot(engine.prepare(true, 48)));
   snap.backend = engine.backend();
   snap.iters_per_sec = itersPerSec;
   snap.snapshot_ms = performance.now() - t0;
@@ -69,7 +68,7 @@ const handlers = {
     await snapshot(null);
   },
   async configure({ config }) {
-    engine.configure(JSON.stringify(config));
+    engine.configure(config);
     post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: null });
     await snapshot(null);
   },

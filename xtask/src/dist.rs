@@ -16,7 +16,8 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
         if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
         }
     }
     Ok(())
@@ -24,9 +25,22 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 
 pub fn dist() -> Result {
     let root = root();
-    run(cargo().args(["build", "-p", "minimax-web", "--target", WASM_TARGET, "--profile", PROFILE]))?;
-    let target_dir = std::env::var("CARGO_TARGET_DIR").map(Into::into).unwrap_or_else(|_| root.join("target"));
-    let wasm = target_dir.join(WASM_TARGET).join(PROFILE).join("minimax_web.wasm");
+    run(cargo().args([
+        "build",
+        "-p",
+        "minimax-web",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        PROFILE,
+    ]))?;
+    let target_dir = std::env::var("CARGO_TARGET_DIR")
+        .map(Into::into)
+        .unwrap_or_else(|_| root.join("target"));
+    let wasm = target_dir
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join("minimax_web.wasm");
 
     let dist = root.join("dist");
     if dist.exists() {
@@ -45,21 +59,43 @@ pub fn dist() -> Result {
 
     let bg = pkg.join("minimax_web_bg.wasm");
     let raw = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
-    run(Command::new("wasm-opt")
-        .args(["-Oz", "--enable-simd", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
-        .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))?;
+    if std::env::var_os("MINIMAX_NO_WASM_OPT").is_none() {
+        run(Command::new("wasm-opt")
+            .args([
+                "-Oz",
+                "--strip-debug",
+                "--strip-producers",
+                "--enable-simd",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+            ])
+            .args([
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg))?;
+    }
     let optimised = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
 
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| e.to_string())?;
     copy_dir(&root.join("www"), &dist.join("www"))?;
     let vendor = dist.join("www/vendor");
     std::fs::create_dir_all(&vendor).map_err(|e| e.to_string())?;
-    for (from, to) in [("node_modules/uplot/dist/uPlot.esm.js", "uPlot.esm.js"), ("node_modules/uplot/dist/uPlot.min.css", "uPlot.min.css")] {
-        std::fs::copy(root.join(from), vendor.join(to)).map_err(|e| format!("{from}: {e} (run `npm ci`)"))?;
+    for (from, to) in [
+        ("node_modules/uplot/dist/uPlot.esm.js", "uPlot.esm.js"),
+        ("node_modules/uplot/dist/uPlot.min.css", "uPlot.min.css"),
+    ] {
+        std::fs::copy(root.join(from), vendor.join(to))
+            .map_err(|e| format!("{from}: {e} (run `npm ci`)"))?;
     }
-    eprintln!("dist/: wasm {:.1} MB raw, {:.1} MB after wasm-opt", raw as f64 / 1e6, optimised as f64 / 1e6);
+    eprintln!(
+        "dist/: wasm {:.1} MB raw, {:.1} MB after wasm-opt",
+        raw as f64 / 1e6,
+        optimised as f64 / 1e6
+    );
     Ok(())
 }

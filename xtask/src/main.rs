@@ -38,13 +38,22 @@ fn main() -> ExitCode {
 }
 
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 pub fn run(cmd: &mut Command) -> Result {
     eprintln!("$ {cmd:?}");
-    let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed with {status}")) }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed with {status}"))
+    }
 }
 
 pub fn cargo() -> Command {
@@ -58,7 +67,11 @@ const APT_PACKAGES: &[(&str, &str, ForTests)] = &[
     // wasm-opt, to shrink the page's wasm.
     ("binaryen", "/usr/bin/wasm-opt", ForTests::No),
     // Mesa's lavapipe: a CPU Vulkan driver, so the wgpu backend's native tests run without a GPU.
-    ("mesa-vulkan-drivers", "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json", ForTests::Yes),
+    (
+        "mesa-vulkan-drivers",
+        "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
+        ForTests::Yes,
+    ),
     // The browser of the end-to-end tests (WebGPU on SwiftShader).
     ("chromium", "/usr/bin/chromium", ForTests::Yes),
 ];
@@ -73,12 +86,18 @@ enum ForTests {
 fn setup(for_tests: ForTests) -> Result {
     let missing: Vec<&str> = APT_PACKAGES
         .iter()
-        .filter(|(_, marker, only_tests)| (for_tests == ForTests::Yes || *only_tests == ForTests::No) && !Path::new(marker).exists())
+        .filter(|(_, marker, only_tests)| {
+            (for_tests == ForTests::Yes || *only_tests == ForTests::No)
+                && !Path::new(marker).exists()
+        })
         .map(|(p, _, _)| *p)
         .collect();
     if !missing.is_empty() {
         if !is_root() {
-            return Err(format!("please install the Debian packages {} (or run as root)", missing.join(" ")));
+            return Err(format!(
+                "please install the Debian packages {} (or run as root)",
+                missing.join(" ")
+            ));
         }
         run(Command::new("apt-get").arg("update").arg("-q"))?;
         run(Command::new("apt-get")
@@ -86,30 +105,48 @@ fn setup(for_tests: ForTests) -> Result {
             .args(&missing)
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
-    let targets = Command::new("rustup").args(["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup: {e}"))?;
     if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    if !root().join("node_modules/playwright-core").exists() || !root().join("node_modules/uplot").exists() {
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(root()))?;
+    if !root().join("node_modules/playwright-core").exists()
+        || !root().join("node_modules/uplot").exists()
+    {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(root()))?;
     }
     Ok(())
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false)
 }
 
 fn test() -> Result {
     run(cargo().args(["test", "--workspace", "--release"]))?;
     dist::dist()?;
-    run(Command::new("node").args(["--test", "--test-concurrency=1", "tests/"]).current_dir(root()))
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/"])
+        .current_dir(root()))
 }
 
 fn bench(args: &[String]) -> Result {
     if args.first().map(String::as_str) == Some("--page") {
         dist::dist()?;
-        return run(Command::new("node").args(["tests/bench/page-bench.mjs"]).args(&args[1..]).current_dir(root()));
+        return run(Command::new("node")
+            .args(["tests/bench/page-bench.mjs"])
+            .args(&args[1..])
+            .current_dir(root()));
     }
-    run(cargo().args(["run", "--release", "-p", "minimax-cli", "--", "bench"]).args(args))
+    run(cargo()
+        .args(["run", "--release", "-p", "minimax-cli", "--", "bench"])
+        .args(args))
 }

@@ -32,10 +32,17 @@ fn respond(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     }
     match (safe, std::fs::read(&file)) {
         (true, Ok(body)) => {
-            write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n", mime(&file), body.len())?;
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+                mime(&file),
+                body.len()
+            )?;
             stream.write_all(&body)
         }
-        _ => stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found"),
+        _ => stream.write_all(
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found",
+        ),
     }
 }
 
@@ -45,16 +52,26 @@ pub fn serve(args: &[String]) -> Result {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--port" => port = it.next().and_then(|p| p.parse().ok()).ok_or("--port needs a number")?,
+            "--port" => {
+                port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number")?
+            }
             "--no-build" => build = false,
-            other => return Err(format!("unknown option {other} (expected --port N, --no-build)")),
+            other => {
+                return Err(format!(
+                    "unknown option {other} (expected --port N, --no-build)"
+                ));
+            }
         }
     }
     if build {
         crate::dist::dist()?;
     }
     let dir = root().join("dist");
-    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
     println!("Minimax is served at http://127.0.0.1:{port}/  (Ctrl-C stops)");
     for stream in listener.incoming().flatten() {
         let dir = dir.clone();

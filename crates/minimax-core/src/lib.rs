@@ -20,6 +20,8 @@ pub mod trainer;
 mod testing;
 
 pub use backend::Backend;
+/// The burn this engine is built on, for the crates that drive it.
+pub use burn;
 pub use config::TrainConfig;
 pub use error::{BackendError, CheckpointError, ConfigError, TrainError};
 pub use snapshot::{Plane, Snapshot, SnapshotOptions};
