@@ -30,8 +30,8 @@ export function drawHistogram(canvas, snapshot, labels) {
   for (const v of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(v), m.l + v * w, m.t + h + 4);
   ctx.fillText('D(x)', m.l + w / 2, m.t + h + 16);
   ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
-  for (let k = 0; k <= 4; k++) {
-    const v = (ymax * k) / 4;
+  const tick = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25].find((s) => ymax / s <= 5) || 0.25;
+  for (let v = 0; v <= ymax + 1e-9; v += tick) {
     ctx.fillText(`${Math.round(v * 100)}%`, m.l - 4, m.t + h - (v / ymax) * h);
   }
   // Bars, side by side in each bin.
