@@ -1,15 +1,9 @@
 // The headline chart: histograms of D(x) on real and on generated samples, with a line at 1/2.
 import { REAL, FAKE } from './colors.js';
+import { prepareCanvas } from './canvas.js';
 
 export function drawHistogram(canvas, snapshot, labels) {
-  const dpr = window.devicePixelRatio || 1;
-  const W = canvas.clientWidth, H = canvas.clientHeight;
-  if (canvas.width !== Math.round(W * dpr) || canvas.height !== Math.round(H * dpr)) {
-    canvas.width = Math.round(W * dpr); canvas.height = Math.round(H * dpr);
-  }
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, W, H);
+  const { ctx, width: W, height: H } = prepareCanvas(canvas);
   if (!snapshot) return;
   const m = { l: 40, r: 10, t: 22, b: 30 };
   const w = W - m.l - m.r, h = H - m.t - m.b;

@@ -1,5 +1,6 @@
 // The 2-D data plane: D(x) as a heat-map, real and generated points, G's gradient as arrows.
 import { REAL, FAKE, REAL_RGB, FAKE_RGB, GENERATOR_PALETTE } from './colors.js';
+import { prepareCanvas } from './canvas.js';
 
 /** Heat-map colour of a probability d: the fake colour at 0, white at 1/2, the real colour at 1. */
 function heat(d) {
@@ -34,14 +35,7 @@ export function panelTransform(view, x0, y0, w, h) {
 }
 
 export function drawPlane(canvas, plane, { showDStar = false, arrows = true, userPoints = [] } = {}) {
-  const dpr = window.devicePixelRatio || 1;
-  const cssW = canvas.clientWidth, cssH = canvas.clientHeight;
-  if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(cssH * dpr)) {
-    canvas.width = Math.round(cssW * dpr); canvas.height = Math.round(cssH * dpr);
-  }
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, cssW, cssH);
+  const { ctx, width: cssW, height: cssH } = prepareCanvas(canvas);
   if (!plane) return null;
   const panels = showDStar ? 2 : 1;
   const gap = 8;
