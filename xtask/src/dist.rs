@@ -60,7 +60,9 @@ pub fn dist() -> Result {
     let bg = pkg.join("minimax_web_bg.wasm");
     let raw = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
     if std::env::var_os("MINIMAX_NO_WASM_OPT").is_none() {
-        run(Command::new("wasm-opt")
+        // binaryen from npm: Debian's (version 108) predates the externref table of today's
+        // wasm-bindgen and corrupts it.
+        run(Command::new(root.join("node_modules/.bin/wasm-opt"))
             .args([
                 "-Oz",
                 "--strip-debug",

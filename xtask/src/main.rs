@@ -64,8 +64,6 @@ pub fn cargo() -> Command {
 
 /// Debian packages, each with a file that shows it is installed, and whether only tests need it.
 const APT_PACKAGES: &[(&str, &str, ForTests)] = &[
-    // wasm-opt, to shrink the page's wasm.
-    ("binaryen", "/usr/bin/wasm-opt", ForTests::No),
     // Mesa's lavapipe: a CPU Vulkan driver, so the wgpu backend's native tests run without a GPU.
     (
         "mesa-vulkan-drivers",

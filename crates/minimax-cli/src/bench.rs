@@ -28,7 +28,10 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     vec![
-        Case { name: "2-D ring, MLP 64x2, batch 128", config: TrainConfig::default() },
+        Case {
+            name: "2-D ring, MLP 64x2, batch 128",
+            config: TrainConfig::default(),
+        },
         Case {
             name: "MNIST-sized 784-d, MLP 256x2, batch 64",
             config: TrainConfig {
@@ -64,7 +67,12 @@ struct PlainMlp {
 
 impl PlainMlp {
     fn new(sizes: &[usize], device: &Device) -> Self {
-        Self { layers: sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect() }
+        Self {
+            layers: sizes
+                .windows(2)
+                .map(|w| LinearConfig::new(w[0], w[1]).init(device))
+                .collect(),
+        }
     }
     fn forward(&self, mut x: Tensor<2>) -> Tensor<2> {
         for (i, l) in self.layers.iter().enumerate() {
@@ -84,14 +92,28 @@ fn plain_burn_step(config: &TrainConfig, device: &Device, iters: u64) -> f64 {
     let (b, z, x) = (config.batch_size, config.latent_dim, config.data_dim);
     let mut g = PlainMlp::new(&[z, config.g_hidden, config.g_hidden, x], &device);
     let mut d = PlainMlp::new(&[x, config.d_hidden, config.d_hidden, 1], &device);
-    let (mut og, mut od) = (AdamConfig::new().with_beta_1(0.5).init(), AdamConfig::new().with_beta_1(0.5).init());
+    let (mut og, mut od) = (
+        AdamConfig::new().with_beta_1(0.5).init(),
+        AdamConfig::new().with_beta_1(0.5).init(),
+    );
     time_per_iter(iters, &device, || {
         let real = Tensor::<2>::random([b, x], Distribution::Normal(1.0, 0.5), &device);
-        let fake = g.forward(Tensor::random([b, z], Distribution::Normal(0.0, 1.0), &device)).detach();
-        let loss = activation::softplus(d.forward(real).neg(), 1.0).mean() + activation::softplus(d.forward(fake), 1.0).mean();
+        let fake = g
+            .forward(Tensor::random(
+                [b, z],
+                Distribution::Normal(0.0, 1.0),
+                &device,
+            ))
+            .detach();
+        let loss = activation::softplus(d.forward(real).neg(), 1.0).mean()
+            + activation::softplus(d.forward(fake), 1.0).mean();
         let grads = GradientsParams::from_grads(loss.backward(), &d);
         d = od.step(1e-3, d.clone(), grads);
-        let fake = g.forward(Tensor::random([b, z], Distribution::Normal(0.0, 1.0), &device));
+        let fake = g.forward(Tensor::random(
+            [b, z],
+            Distribution::Normal(0.0, 1.0),
+            &device,
+        ));
         let loss = activation::softplus(d.forward(fake).neg(), 1.0).mean();
         let grads = GradientsParams::from_grads(loss.backward(), &g);
         g = og.step(1e-3, g.clone(), grads);
@@ -103,7 +125,10 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         "all" => vec![Backend::Flex, Backend::Wgpu],
         other => vec![Backend::parse(other)?],
     };
-    println!("{:<8} {:<40} {:>12} {:>10} {:>14} {:>10} {:>12}", "backend", "model", "ms/iter", "iter/s", "plain burn ms", "ratio", "snapshot ms");
+    println!(
+        "{:<8} {:<40} {:>12} {:>10} {:>14} {:>10} {:>12}",
+        "backend", "model", "ms/iter", "iter/s", "plain burn ms", "ratio", "snapshot ms"
+    );
     for backend in backends {
         let device = match init_device(backend) {
             Ok(d) => d,
@@ -113,12 +138,20 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             }
         };
         for case in cases() {
-            let iters = if backend == Backend::Wgpu { (args.iters / 5).max(10) } else { args.iters };
-            let mut trainer = Trainer::new(case.config.clone(), &device).map_err(|e| e.to_string())?;
+            let iters = if backend == Backend::Wgpu {
+                (args.iters / 5).max(10)
+            } else {
+                args.iters
+            };
+            let mut trainer =
+                Trainer::new(case.config.clone(), &device).map_err(|e| e.to_string())?;
             let trainer_device = trainer.device().clone();
             let ours = time_per_iter(iters, &trainer_device, || trainer.step());
             let plain = plain_burn_step(&case.config, &device, iters);
-            let options = SnapshotOptions { plane: true, ..Default::default() };
+            let options = SnapshotOptions {
+                plane: true,
+                ..Default::default()
+            };
             trainer.snapshot(options).map_err(|e| e.to_string())?; // warm-up: compiles the kernels
             let start = Instant::now();
             let snaps = 5;
@@ -138,7 +171,11 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             );
         }
     }
-    println!("ratio = Minimax's step / plain burn step (≤ 1.0 meets the target); one iteration = 1 D step + 1 G step;");
-    println!("snapshot = every metric and the data plane (48×48 heat-maps, 512 points), after a warm-up snapshot.");
+    println!(
+        "ratio = Minimax's step / plain burn step (≤ 1.0 meets the target); one iteration = 1 D step + 1 G step;"
+    );
+    println!(
+        "snapshot = every metric and the data plane (48×48 heat-maps, 512 points), after a warm-up snapshot."
+    );
     Ok(())
 }

@@ -6,7 +6,11 @@ mod train;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "minimax", version, about = "Train, checkpoint and benchmark small GANs (the engine of Minimax)")]
+#[command(
+    name = "minimax",
+    version,
+    about = "Train, checkpoint and benchmark small GANs (the engine of Minimax)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use minimax_core::{Backend, Snapshot, SnapshotOptions, TrainConfig, Trainer, backend::init_device};
+use minimax_core::{
+    Backend, Snapshot, SnapshotOptions, TrainConfig, Trainer, backend::init_device,
+};
 use serde_json::{Map, Value};
 
 #[derive(Args, Debug)]
@@ -147,8 +149,10 @@ impl TrainArgs {
     fn build_config(&self) -> Result<TrainConfig, String> {
         let mut base = match &self.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                serde_json::from_str::<Map<String, Value>>(&text).map_err(|e| format!("{} is not a JSON object: {e}", path.display()))?
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                serde_json::from_str::<Map<String, Value>>(&text)
+                    .map_err(|e| format!("{} is not a JSON object: {e}", path.display()))?
             }
             None => Map::new(),
         };
@@ -163,7 +167,11 @@ fn parse_points(text: &str) -> Result<Vec<Vec<f32>>, String> {
         .map(|p| {
             let xy: Vec<f32> = p
                 .split(',')
-                .map(|v| v.trim().parse::<f32>().map_err(|_| format!("--points: '{p}' is not a pair of numbers x,y")))
+                .map(|v| {
+                    v.trim()
+                        .parse::<f32>()
+                        .map_err(|_| format!("--points: '{p}' is not a pair of numbers x,y"))
+                })
                 .collect::<Result<_, _>>()?;
             if xy.len() != 2 {
                 return Err(format!("--points: '{p}' is not a pair of numbers x,y"));
@@ -193,19 +201,30 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let mut trainer = match &args.load {
         Some(path) => {
             if !args.overrides()?.is_empty() || args.config.is_some() {
-                return Err("--load continues a checkpoint with its own config; drop the config flags".into());
+                return Err(
+                    "--load continues a checkpoint with its own config; drop the config flags"
+                        .into(),
+                );
             }
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Trainer::from_checkpoint(&bytes, &device).map_err(|e| format!("{}: {e}", path.display()))?
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Trainer::from_checkpoint(&bytes, &device)
+                .map_err(|e| format!("{}: {e}", path.display()))?
         }
         None => Trainer::new(args.build_config()?, &device).map_err(|e| e.to_string())?,
     };
     let every = args.report_every.unwrap_or((args.iters / 20).max(1)).max(1);
-    let options = SnapshotOptions { plane: args.plane, ..Default::default() };
+    let options = SnapshotOptions {
+        plane: args.plane,
+        ..Default::default()
+    };
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(args.iters);
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} iterations, {per_sec}, eta {eta}  {msg}").expect("valid template"),
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} iterations, {per_sec}, eta {eta}  {msg}",
+            )
+            .expect("valid template"),
         );
         bar
     });
@@ -213,9 +232,17 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let mut report = |trainer: &Trainer| -> Result<(), String> {
         let snapshot = trainer.snapshot(options).map_err(|e| e.to_string())?;
         if args.json {
-            writeln!(stdout, "{}", serde_json::to_string(&snapshot).expect("snapshot serialises")).map_err(|e| e.to_string())?;
+            writeln!(
+                stdout,
+                "{}",
+                serde_json::to_string(&snapshot).expect("snapshot serialises")
+            )
+            .map_err(|e| e.to_string())?;
         } else if let Some(bar) = &bar {
-            bar.set_message(format!("D(x) {:.3}  D(G(z)) {:.3}", snapshot.d_real, snapshot.d_fake));
+            bar.set_message(format!(
+                "D(x) {:.3}  D(G(z)) {:.3}",
+                snapshot.d_real, snapshot.d_fake
+            ));
             bar.println(summary(&snapshot));
         } else {
             writeln!(stdout, "{}", summary(&snapshot)).map_err(|e| e.to_string())?;
@@ -240,7 +267,11 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         let bytes = trainer.to_checkpoint().map_err(|e| e.to_string())?;
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         if !args.json {
-            eprintln!("saved iterations {start}..{} to {}", trainer.iteration(), path.display());
+            eprintln!(
+                "saved iterations {start}..{} to {}",
+                trainer.iteration(),
+                path.display()
+            );
         }
     }
     Ok(())

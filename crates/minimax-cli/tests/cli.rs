@@ -3,11 +3,17 @@
 use std::process::{Command, Output};
 
 fn minimax(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_minimax")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_minimax"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
 }
 
 fn temp_path(name: &str) -> std::path::PathBuf {
@@ -16,11 +22,54 @@ fn temp_path(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn json_reports_carry_the_shared_schema() {
-    let out = minimax(&["train", "--dataset", "ring", "--loss", "non-saturating", "--iters", "40", "--report-every", "20", "--seed", "1", "--backend", "flex", "--json", "--g-hidden", "16", "--d-hidden", "16"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = minimax(&[
+        "train",
+        "--dataset",
+        "ring",
+        "--loss",
+        "non-saturating",
+        "--iters",
+        "40",
+        "--report-every",
+        "20",
+        "--seed",
+        "1",
+        "--backend",
+        "flex",
+        "--json",
+        "--g-hidden",
+        "16",
+        "--d-hidden",
+        "16",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = json_lines(&out);
-    assert_eq!(lines.iter().map(|l| l["iter"].as_u64().unwrap()).collect::<Vec<_>>(), vec![0, 20, 40]);
-    for key in ["iter", "d_loss", "g_loss", "d_real", "d_fake", "grad_g", "grad_d", "modes", "modes_total", "hq", "jsd", "hist_real", "hist_fake"] {
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| l["iter"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![0, 20, 40]
+    );
+    for key in [
+        "iter",
+        "d_loss",
+        "g_loss",
+        "d_real",
+        "d_fake",
+        "grad_g",
+        "grad_d",
+        "modes",
+        "modes_total",
+        "hq",
+        "jsd",
+        "hist_real",
+        "hist_fake",
+    ] {
         assert!(lines[2].get(key).is_some(), "missing {key} in {}", lines[2]);
     }
     assert!(lines[2].get("plane").is_none());
@@ -30,10 +79,31 @@ fn json_reports_carry_the_shared_schema() {
 fn save_then_load_continues_the_count() {
     let path = temp_path("run.ckpt");
     let path_s = path.to_str().unwrap();
-    let out = minimax(&["train", "--iters", "10", "--json", "--save", path_s, "--g-hidden", "8", "--d-hidden", "8", "--generators", "2"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = minimax(&[
+        "train",
+        "--iters",
+        "10",
+        "--json",
+        "--save",
+        path_s,
+        "--g-hidden",
+        "8",
+        "--d-hidden",
+        "8",
+        "--generators",
+        "2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = minimax(&["train", "--iters", "5", "--json", "--load", path_s]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = json_lines(&out);
     assert_eq!(lines.first().unwrap()["iter"], 10);
     assert_eq!(lines.last().unwrap()["iter"], 15);
@@ -51,7 +121,10 @@ fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
         (&["train", "--points", "1,2;3"], "--points"),
         (&["train", "--dataset", "points"], "at least one point"),
         (&["train", "--learning-rate", "1"], "--learning-rate"),
-        (&["train", "--load", "/nonexistent/minimax.ckpt"], "cannot read"),
+        (
+            &["train", "--load", "/nonexistent/minimax.ckpt"],
+            "cannot read",
+        ),
     ];
     for (args, needle) in cases {
         let out = minimax(args);
@@ -69,10 +142,27 @@ fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
 
 #[test]
 fn hand_drawn_points_train() {
-    let out = minimax(&["train", "--dataset", "points", "--points", "0,0; 1,1; -1,1", "--iters", "5", "--json", "--plane"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = minimax(&[
+        "train",
+        "--dataset",
+        "points",
+        "--points",
+        "0,0; 1,1; -1,1",
+        "--iters",
+        "5",
+        "--json",
+        "--plane",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = json_lines(&out);
     let plane = &lines.last().unwrap()["plane"];
     assert_eq!(plane["d_grid"].as_array().unwrap().len(), 48 * 48);
-    assert!(lines.last().unwrap().get("modes").is_none(), "modes only exist for ring and grid");
+    assert!(
+        lines.last().unwrap().get("modes").is_none(),
+        "modes only exist for ring and grid"
+    );
 }

@@ -47,15 +47,24 @@ fn wgpu_device() -> Result<Device, BackendError> {
         .get_or_init(|| {
             // Initialisation may panic inside the driver stack rather than return an error.
             std::panic::catch_unwind(|| Device::wgpu_options().init())
-                .map_err(|_| BackendError::Unavailable { backend: "wgpu", message: "the GPU driver panicked during initialisation".into() })?
-                .map_err(|e| BackendError::Unavailable { backend: "wgpu", message: e.to_string() })
+                .map_err(|_| BackendError::Unavailable {
+                    backend: "wgpu",
+                    message: "the GPU driver panicked during initialisation".into(),
+                })?
+                .map_err(|e| BackendError::Unavailable {
+                    backend: "wgpu",
+                    message: e.to_string(),
+                })
         })
         .clone()
 }
 
 #[cfg(all(not(target_family = "wasm"), not(feature = "wgpu")))]
 fn wgpu_device() -> Result<Device, BackendError> {
-    Err(BackendError::Unavailable { backend: "wgpu", message: "this build was made without the wgpu feature".into() })
+    Err(BackendError::Unavailable {
+        backend: "wgpu",
+        message: "this build was made without the wgpu feature".into(),
+    })
 }
 
 /// The device for `backend`, initialised asynchronously (required in the browser).
@@ -63,9 +72,14 @@ fn wgpu_device() -> Result<Device, BackendError> {
 pub async fn init_device_async(backend: Backend) -> Result<Device, BackendError> {
     match backend {
         Backend::Flex => Ok(Device::flex()),
-        Backend::Wgpu => Device::wgpu_options()
-            .init_async()
-            .await
-            .map_err(|e| BackendError::Unavailable { backend: "wgpu", message: e.to_string() }),
+        Backend::Wgpu => {
+            Device::wgpu_options()
+                .init_async()
+                .await
+                .map_err(|e| BackendError::Unavailable {
+                    backend: "wgpu",
+                    message: e.to_string(),
+                })
+        }
     }
 }

@@ -33,7 +33,10 @@ struct Header {
 }
 
 fn part_error(part: &'static str) -> impl Fn(burn::store::RecordError) -> CheckpointError {
-    move |e| CheckpointError::Part { part, message: e.to_string() }
+    move |e| CheckpointError::Part {
+        part,
+        message: e.to_string(),
+    }
 }
 
 impl Trainer {
@@ -45,12 +48,36 @@ impl Trainer {
             g_steps_done: self.g_steps_done,
             rng: self.rng.clone(),
         };
-        let mut sections: Vec<Vec<u8>> = vec![serde_json::to_vec(&header).expect("header serialises")];
-        sections.push(self.discriminator.clone().into_record().into_bytes().map_err(part_error("discriminator"))?.to_vec());
-        sections.push(self.d_optim.into_bytes().map_err(part_error("discriminator optimizer"))?.to_vec());
+        let mut sections: Vec<Vec<u8>> =
+            vec![serde_json::to_vec(&header).expect("header serialises")];
+        sections.push(
+            self.discriminator
+                .clone()
+                .into_record()
+                .into_bytes()
+                .map_err(part_error("discriminator"))?
+                .to_vec(),
+        );
+        sections.push(
+            self.d_optim
+                .into_bytes()
+                .map_err(part_error("discriminator optimizer"))?
+                .to_vec(),
+        );
         for (g, optim) in self.generators.iter().zip(&self.g_optims) {
-            sections.push(g.clone().into_record().into_bytes().map_err(part_error("generator"))?.to_vec());
-            sections.push(optim.into_bytes().map_err(part_error("generator optimizer"))?.to_vec());
+            sections.push(
+                g.clone()
+                    .into_record()
+                    .into_bytes()
+                    .map_err(part_error("generator"))?
+                    .to_vec(),
+            );
+            sections.push(
+                optim
+                    .into_bytes()
+                    .map_err(part_error("generator optimizer"))?
+                    .to_vec(),
+            );
         }
         let mut body = Vec::new();
         for s in &sections {
@@ -72,16 +99,25 @@ impl Trainer {
             return Err(CheckpointError::Foreign);
         }
         if bytes.len() < PREAMBLE {
-            return Err(CheckpointError::Truncated { expected: PREAMBLE, found: bytes.len() });
+            return Err(CheckpointError::Truncated {
+                expected: PREAMBLE,
+                found: bytes.len(),
+            });
         }
         let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
         let version = u32_at(8);
         if version != FORMAT_VERSION {
-            return Err(CheckpointError::Version { found: version, supported: FORMAT_VERSION });
+            return Err(CheckpointError::Version {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
         }
         let total = u64::from_le_bytes(bytes[12..20].try_into().unwrap()) as usize;
         if bytes.len() < total {
-            return Err(CheckpointError::Truncated { expected: total, found: bytes.len() });
+            return Err(CheckpointError::Truncated {
+                expected: total,
+                found: bytes.len(),
+            });
         }
         let body = &bytes[PREAMBLE..];
         if bytes.len() != total || crc32fast::hash(body) != u32_at(20) {
@@ -100,13 +136,22 @@ impl Trainer {
             sections.push(&rest[8..8 + len]);
             rest = &rest[8 + len..];
         }
-        let header: Header = serde_json::from_slice(sections.first().ok_or(CheckpointError::Corrupt)?)
-            .map_err(|e| CheckpointError::Part { part: "header", message: e.to_string() })?;
+        let header: Header = serde_json::from_slice(
+            sections.first().ok_or(CheckpointError::Corrupt)?,
+        )
+        .map_err(|e| CheckpointError::Part {
+            part: "header",
+            message: e.to_string(),
+        })?;
         header.config.validate()?;
         if sections.len() != 3 + 2 * header.config.generators {
             return Err(CheckpointError::Part {
                 part: "sections",
-                message: format!("{} sections for {} generators", sections.len(), header.config.generators),
+                message: format!(
+                    "{} sections for {} generators",
+                    sections.len(),
+                    header.config.generators
+                ),
             });
         }
         let mut trainer = Trainer::new(header.config, device)?;

@@ -165,13 +165,21 @@ impl TrainConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         fn range(name: &'static str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
             if v < lo || v > hi {
-                return Err(ConfigError::OutOfRange { field: name, value: v.to_string(), allowed: format!("{lo}..={hi}") });
+                return Err(ConfigError::OutOfRange {
+                    field: name,
+                    value: v.to_string(),
+                    allowed: format!("{lo}..={hi}"),
+                });
             }
             Ok(())
         }
         fn positive(name: &'static str, v: f64, hi: f64) -> Result<(), ConfigError> {
             if !(v.is_finite() && v > 0.0 && v <= hi) {
-                return Err(ConfigError::OutOfRange { field: name, value: v.to_string(), allowed: format!("a number in (0, {hi}]") });
+                return Err(ConfigError::OutOfRange {
+                    field: name,
+                    value: v.to_string(),
+                    allowed: format!("a number in (0, {hi}]"),
+                });
             }
             Ok(())
         }
@@ -184,13 +192,23 @@ impl TrainConfig {
         }
         if self.dataset == DatasetKind::Points {
             if self.points.is_empty() {
-                return Err(ConfigError::Invalid("the points dataset needs at least one point".into()));
+                return Err(ConfigError::Invalid(
+                    "the points dataset needs at least one point".into(),
+                ));
             }
             if self.points.len() > 100_000 {
-                return Err(ConfigError::Invalid("the points dataset takes at most 100000 points".into()));
+                return Err(ConfigError::Invalid(
+                    "the points dataset takes at most 100000 points".into(),
+                ));
             }
-            if let Some(p) = self.points.iter().find(|p| !(p[0].is_finite() && p[1].is_finite())) {
-                return Err(ConfigError::Invalid(format!("point {p:?} is not a finite number pair")));
+            if let Some(p) = self
+                .points
+                .iter()
+                .find(|p| !(p[0].is_finite() && p[1].is_finite()))
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "point {p:?} is not a finite number pair"
+                )));
             }
         }
         range("latent_dim", self.latent_dim, 1, 1024)?;
@@ -212,10 +230,18 @@ impl TrainConfig {
         positive("lr_d", self.lr_d, 10.0)?;
         positive("lr_g", self.lr_g, 10.0)?;
         if !(self.beta1.is_finite() && (0.0..1.0).contains(&self.beta1)) {
-            return Err(ConfigError::OutOfRange { field: "beta1", value: self.beta1.to_string(), allowed: "[0, 1)".into() });
+            return Err(ConfigError::OutOfRange {
+                field: "beta1",
+                value: self.beta1.to_string(),
+                allowed: "[0, 1)".into(),
+            });
         }
         if !(self.gp.is_finite() && (0.0..=1000.0).contains(&self.gp)) {
-            return Err(ConfigError::OutOfRange { field: "gp", value: self.gp.to_string(), allowed: "[0, 1000]".into() });
+            return Err(ConfigError::OutOfRange {
+                field: "gp",
+                value: self.gp.to_string(),
+                allowed: "[0, 1000]".into(),
+            });
         }
         Ok(())
     }
@@ -227,7 +253,11 @@ mod tests {
 
     #[test]
     fn json_round_trip_and_defaults() {
-        let c = TrainConfig { loss: LossKind::WganGp, unrolled: 5, ..Default::default() };
+        let c = TrainConfig {
+            loss: LossKind::WganGp,
+            unrolled: 5,
+            ..Default::default()
+        };
         assert_eq!(TrainConfig::from_json(&c.to_json()).unwrap(), c);
         let partial = TrainConfig::from_json(r#"{"dataset":"grid","lr_g":0.0002}"#).unwrap();
         assert_eq!(partial.dataset, DatasetKind::Grid);
@@ -237,11 +267,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_configs_with_a_message_naming_the_field() {
-        let err = TrainConfig::from_json(r#"{"lr_d": -1}"#).unwrap_err().to_string();
+        let err = TrainConfig::from_json(r#"{"lr_d": -1}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("lr_d"), "{err}");
-        let err = TrainConfig::from_json(r#"{"learning_rate": 1}"#).unwrap_err().to_string();
+        let err = TrainConfig::from_json(r#"{"learning_rate": 1}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("learning_rate"), "{err}");
-        let err = TrainConfig::from_json(r#"{"dataset": "torus"}"#).unwrap_err().to_string();
+        let err = TrainConfig::from_json(r#"{"dataset": "torus"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("torus"), "{err}");
         assert!(TrainConfig::from_json(r#"{"dataset": "points"}"#).is_err());
         assert!(TrainConfig::from_json(r#"{"dataset": "ring", "data_dim": 3}"#).is_err());
@@ -251,7 +287,10 @@ mod tests {
 
     #[test]
     fn wgan_gp_defaults_its_penalty() {
-        let c = TrainConfig { loss: LossKind::WganGp, ..Default::default() };
+        let c = TrainConfig {
+            loss: LossKind::WganGp,
+            ..Default::default()
+        };
         assert_eq!(c.gradient_penalty(), WGAN_GP_DEFAULT_LAMBDA);
         assert_eq!(TrainConfig::default().gradient_penalty(), 0.0);
     }

@@ -34,7 +34,11 @@ const POINTS_JITTER: f32 = 0.05;
 
 impl Dataset {
     pub fn from_config(config: &TrainConfig) -> Self {
-        Self { kind: config.dataset, dim: config.data_dim, points: config.points.clone() }
+        Self {
+            kind: config.dataset,
+            dim: config.data_dim,
+            points: config.points.clone(),
+        }
     }
 
     pub fn kind(&self) -> DatasetKind {
@@ -53,7 +57,10 @@ impl Dataset {
                 (0..RING_MODES)
                     .map(|k| {
                         let a = std::f32::consts::TAU * k as f32 / RING_MODES as f32;
-                        Mode { center: [RING_RADIUS * a.cos(), RING_RADIUS * a.sin()], std: RING_STD }
+                        Mode {
+                            center: [RING_RADIUS * a.cos(), RING_RADIUS * a.sin()],
+                            std: RING_STD,
+                        }
                     })
                     .collect(),
             ),
@@ -63,7 +70,10 @@ impl Dataset {
                     (0..GRID_SIDE * GRID_SIDE)
                         .map(|k| {
                             let (i, j) = ((k / GRID_SIDE) as f32, (k % GRID_SIDE) as f32);
-                            Mode { center: [(i - half) * GRID_SPACING, (j - half) * GRID_SPACING], std: GRID_STD }
+                            Mode {
+                                center: [(i - half) * GRID_SPACING, (j - half) * GRID_SPACING],
+                                std: GRID_STD,
+                            }
                         })
                         .collect(),
                 )
@@ -101,7 +111,9 @@ impl Dataset {
     }
 
     fn sample_2d(&self, rng: &mut RunRng) -> [f32; 2] {
-        let jitter = |rng: &mut RunRng, p: [f32; 2], s: f32| [p[0] + s * rng.normal(), p[1] + s * rng.normal()];
+        let jitter = |rng: &mut RunRng, p: [f32; 2], s: f32| {
+            [p[0] + s * rng.normal(), p[1] + s * rng.normal()]
+        };
         match self.kind {
             DatasetKind::Ring | DatasetKind::Grid => {
                 let modes = self.modes().expect("ring and grid have modes");
@@ -119,7 +131,11 @@ impl Dataset {
             DatasetKind::Moons => {
                 // scikit-learn's make_moons, centred and scaled by 1.5.
                 let t = rng.uniform(0.0, std::f32::consts::PI);
-                let p = if rng.index(2) == 0 { [t.cos(), t.sin()] } else { [1.0 - t.cos(), 0.5 - t.sin()] };
+                let p = if rng.index(2) == 0 {
+                    [t.cos(), t.sin()]
+                } else {
+                    [1.0 - t.cos(), 0.5 - t.sin()]
+                };
                 jitter(rng, [1.5 * (p[0] - 0.5), 1.5 * (p[1] - 0.25)], CURVE_NOISE)
             }
             DatasetKind::Line => {
@@ -140,7 +156,11 @@ mod tests {
     use super::*;
 
     fn dataset(kind: DatasetKind) -> Dataset {
-        Dataset::from_config(&TrainConfig { dataset: kind, points: vec![[0.5, -1.0]], ..Default::default() })
+        Dataset::from_config(&TrainConfig {
+            dataset: kind,
+            points: vec![[0.5, -1.0]],
+            ..Default::default()
+        })
     }
 
     #[test]
@@ -163,7 +183,11 @@ mod tests {
     #[test]
     fn grid_has_25_modes_and_gaussian_any_dimension() {
         assert_eq!(dataset(DatasetKind::Grid).modes().unwrap().len(), 25);
-        let ds = Dataset::from_config(&TrainConfig { dataset: DatasetKind::Gaussian, data_dim: 5, ..Default::default() });
+        let ds = Dataset::from_config(&TrainConfig {
+            dataset: DatasetKind::Gaussian,
+            data_dim: 5,
+            ..Default::default()
+        });
         let xs = ds.sample(4000, &mut RunRng::new(1));
         assert_eq!(xs.len(), 20000);
         let mean = xs.iter().sum::<f32>() / xs.len() as f32;
@@ -176,9 +200,16 @@ mod tests {
         for kind in [Ring, Grid, Spiral, Moons, Line, Gaussian, Points] {
             let ds = dataset(kind);
             let a = ds.sample(500, &mut RunRng::new(3));
-            assert_eq!(a, ds.sample(500, &mut RunRng::new(3)), "{kind:?} not seeded");
+            assert_eq!(
+                a,
+                ds.sample(500, &mut RunRng::new(3)),
+                "{kind:?} not seeded"
+            );
             let v = ds.view();
-            let inside = a.chunks(2).filter(|p| p[0] > v[0] && p[0] < v[1] && p[1] > v[2] && p[1] < v[3]).count();
+            let inside = a
+                .chunks(2)
+                .filter(|p| p[0] > v[0] && p[0] < v[1] && p[1] > v[2] && p[1] < v[3])
+                .count();
             assert!(inside >= 495, "{kind:?}: only {inside} of 500 in view");
         }
     }
@@ -187,6 +218,9 @@ mod tests {
     fn points_follow_the_user_points() {
         let ds = dataset(DatasetKind::Points);
         let xs = ds.sample(100, &mut RunRng::new(2));
-        assert!(xs.chunks(2).all(|p| (p[0] - 0.5).abs() < 0.3 && (p[1] + 1.0).abs() < 0.3));
+        assert!(
+            xs.chunks(2)
+                .all(|p| (p[0] - 0.5).abs() < 0.3 && (p[1] + 1.0).abs() < 0.3)
+        );
     }
 }

@@ -7,7 +7,11 @@ pub enum ConfigError {
     #[error("invalid config: {0}")]
     Parse(String),
     #[error("invalid config: {field} = {value} is out of range (allowed: {allowed})")]
-    OutOfRange { field: &'static str, value: String, allowed: String },
+    OutOfRange {
+        field: &'static str,
+        value: String,
+        allowed: String,
+    },
     #[error("invalid config: {0}")]
     Invalid(String),
 }
@@ -20,7 +24,9 @@ pub enum CheckpointError {
     Truncated { expected: usize, found: usize },
     #[error("the checkpoint is corrupt (its checksum does not match its contents)")]
     Corrupt,
-    #[error("checkpoint format version {found} is not supported (this build reads version {supported})")]
+    #[error(
+        "checkpoint format version {found} is not supported (this build reads version {supported})"
+    )]
     Version { found: u32, supported: u32 },
     #[error("the checkpoint's {part} could not be read: {message}")]
     Part { part: &'static str, message: String },
@@ -31,7 +37,10 @@ pub enum CheckpointError {
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum BackendError {
     #[error("the {backend} backend is not available: {message}")]
-    Unavailable { backend: &'static str, message: String },
+    Unavailable {
+        backend: &'static str,
+        message: String,
+    },
 }
 
 #[derive(Debug, Error, Clone, PartialEq)]

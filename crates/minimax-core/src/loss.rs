@@ -2,7 +2,10 @@
 //!
 //! Useful identities: log D = log σ(l) = −softplus(−l) and log(1 − D) = −softplus(l).
 
-use burn::tensor::{Tensor, activation::{relu, sigmoid, softplus}};
+use burn::tensor::{
+    Tensor,
+    activation::{relu, sigmoid, softplus},
+};
 
 use crate::config::LossKind;
 
@@ -12,7 +15,11 @@ use crate::config::LossKind;
 /// * lsgan: ½E(D(x) − 1)² + ½E D(G(z))²
 /// * hinge: E max(0, 1 − D(x)) + E max(0, 1 + D(G(z)))
 /// * wgan-gp: E D(G(z)) − E D(x) (the penalty is added by the trainer)
-pub fn discriminator_loss(kind: LossKind, real_logits: Tensor<2>, fake_logits: Tensor<2>) -> Tensor<1> {
+pub fn discriminator_loss(
+    kind: LossKind,
+    real_logits: Tensor<2>,
+    fake_logits: Tensor<2>,
+) -> Tensor<1> {
     match kind {
         LossKind::Minimax | LossKind::NonSaturating => {
             softplus(real_logits.neg(), 1.0).mean() + softplus(fake_logits, 1.0).mean()
@@ -95,16 +102,38 @@ mod tests {
     #[test]
     fn losses_match_hand_computed_values() {
         let (r, f) = ([1.0, -0.5], [0.3, -2.0]);
-        let d_log = -((sig(1.0).ln() + sig(-0.5).ln()) / 2.0) - ((1.0 - sig(0.3)).ln() + (1.0 - sig(-2.0)).ln()) / 2.0;
+        let d_log = -((sig(1.0).ln() + sig(-0.5).ln()) / 2.0)
+            - ((1.0 - sig(0.3)).ln() + (1.0 - sig(-2.0)).ln()) / 2.0;
         for kind in [LossKind::Minimax, LossKind::NonSaturating] {
-            close(scalar(discriminator_loss(kind, logits(&r), logits(&f))), d_log);
+            close(
+                scalar(discriminator_loss(kind, logits(&r), logits(&f))),
+                d_log,
+            );
         }
-        close(scalar(generator_loss(LossKind::Minimax, logits(&f))), ((1.0 - sig(0.3)).ln() + (1.0 - sig(-2.0)).ln()) / 2.0);
-        close(scalar(generator_loss(LossKind::NonSaturating, logits(&f))), -(sig(0.3).ln() + sig(-2.0).ln()) / 2.0);
-        close(scalar(discriminator_loss(LossKind::Lsgan, logits(&r), logits(&f))), 0.5 * (0.0 + 2.25) / 2.0 + 0.5 * (0.09 + 4.0) / 2.0);
-        close(scalar(generator_loss(LossKind::Lsgan, logits(&f))), 0.5 * (0.49 + 9.0) / 2.0);
-        close(scalar(discriminator_loss(LossKind::Hinge, logits(&r), logits(&f))), (0.0 + 1.5) / 2.0 + (1.3 + 0.0) / 2.0);
-        close(scalar(discriminator_loss(LossKind::WganGp, logits(&r), logits(&f))), -0.85 - 0.25);
+        close(
+            scalar(generator_loss(LossKind::Minimax, logits(&f))),
+            ((1.0 - sig(0.3)).ln() + (1.0 - sig(-2.0)).ln()) / 2.0,
+        );
+        close(
+            scalar(generator_loss(LossKind::NonSaturating, logits(&f))),
+            -(sig(0.3).ln() + sig(-2.0).ln()) / 2.0,
+        );
+        close(
+            scalar(discriminator_loss(LossKind::Lsgan, logits(&r), logits(&f))),
+            0.5 * (0.0 + 2.25) / 2.0 + 0.5 * (0.09 + 4.0) / 2.0,
+        );
+        close(
+            scalar(generator_loss(LossKind::Lsgan, logits(&f))),
+            0.5 * (0.49 + 9.0) / 2.0,
+        );
+        close(
+            scalar(discriminator_loss(LossKind::Hinge, logits(&r), logits(&f))),
+            (0.0 + 1.5) / 2.0 + (1.3 + 0.0) / 2.0,
+        );
+        close(
+            scalar(discriminator_loss(LossKind::WganGp, logits(&r), logits(&f))),
+            -0.85 - 0.25,
+        );
         close(scalar(generator_loss(LossKind::WganGp, logits(&f))), 0.85);
     }
 
@@ -113,11 +142,21 @@ mod tests {
         let half = [0.0, 0.0]; // σ(0) = 1/2
         for kind in [LossKind::Minimax, LossKind::NonSaturating] {
             let (d, g) = equilibrium_losses(kind).unwrap();
-            close(scalar(discriminator_loss(kind, logits(&half), logits(&half))), d);
+            close(
+                scalar(discriminator_loss(kind, logits(&half), logits(&half))),
+                d,
+            );
             close(scalar(generator_loss(kind, logits(&half))), g);
         }
         let (d, g) = equilibrium_losses(LossKind::Lsgan).unwrap();
-        close(scalar(discriminator_loss(LossKind::Lsgan, logits(&[0.5]), logits(&[0.5]))), d);
+        close(
+            scalar(discriminator_loss(
+                LossKind::Lsgan,
+                logits(&[0.5]),
+                logits(&[0.5]),
+            )),
+            d,
+        );
         close(scalar(generator_loss(LossKind::Lsgan, logits(&[0.5]))), g);
     }
 
@@ -127,7 +166,8 @@ mod tests {
     fn minimax_saturates_where_non_saturating_does_not() {
         let device = flex().autodiff();
         let grad = |kind| {
-            let l = Tensor::<2>::from_data(TensorData::new(vec![-6.0f32], [1, 1]), &device).require_grad();
+            let l = Tensor::<2>::from_data(TensorData::new(vec![-6.0f32], [1, 1]), &device)
+                .require_grad();
             let grads = generator_loss(kind, l.clone()).backward();
             to_vec(l.grad(&grads).unwrap())[0].abs() as f64
         };
@@ -139,8 +179,14 @@ mod tests {
 
     #[test]
     fn penalties_match_hand_computed_values() {
-        let g = Tensor::<2>::from_data(TensorData::new(vec![3.0f32, 4.0, 0.0, 0.5], [2, 2]), &flex());
-        close(scalar(interpolate_penalty(g.clone())), ((5.0f64 - 1.0).powi(2) + (0.5f64 - 1.0).powi(2)) / 2.0);
+        let g = Tensor::<2>::from_data(
+            TensorData::new(vec![3.0f32, 4.0, 0.0, 0.5], [2, 2]),
+            &flex(),
+        );
+        close(
+            scalar(interpolate_penalty(g.clone())),
+            ((5.0f64 - 1.0).powi(2) + (0.5f64 - 1.0).powi(2)) / 2.0,
+        );
         close(scalar(zero_centred_penalty(g)), 0.5 * (25.0 + 0.25) / 2.0);
         let p = to_vec(probability(LossKind::Lsgan, logits(&[-0.2, 0.4, 1.7])));
         assert_eq!(p, vec![0.0, 0.4, 1.0]);

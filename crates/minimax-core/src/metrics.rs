@@ -19,7 +19,12 @@ pub fn nearest_mode(modes: &[Mode], p: [f32; 2]) -> (usize, f32) {
     modes
         .iter()
         .enumerate()
-        .map(|(i, m)| (i, ((p[0] - m.center[0]).powi(2) + (p[1] - m.center[1]).powi(2)).sqrt()))
+        .map(|(i, m)| {
+            (
+                i,
+                ((p[0] - m.center[0]).powi(2) + (p[1] - m.center[1]).powi(2)).sqrt(),
+            )
+        })
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .expect("at least one mode")
 }
@@ -41,7 +46,9 @@ pub fn mode_coverage(modes: &[Mode], samples: &[[f32; 2]]) -> (u32, f64) {
             high_quality += 1;
         }
     }
-    let threshold = (samples.len() as f64 / modes.len() as f64 / 10.0).ceil().max(1.0) as usize;
+    let threshold = (samples.len() as f64 / modes.len() as f64 / 10.0)
+        .ceil()
+        .max(1.0) as usize;
     let covered = hits.iter().filter(|&&h| h >= threshold).count() as u32;
     (covered, high_quality as f64 / samples.len() as f64)
 }
@@ -57,14 +64,22 @@ pub struct Grid {
 impl Grid {
     pub fn cell(&self) -> (f32, f32) {
         let r = self.resolution as f32;
-        ((self.view[1] - self.view[0]) / r, (self.view[3] - self.view[2]) / r)
+        (
+            (self.view[1] - self.view[0]) / r,
+            (self.view[3] - self.view[2]) / r,
+        )
     }
 
     pub fn centres(&self) -> Vec<[f32; 2]> {
         let (dx, dy) = self.cell();
         let r = self.resolution;
         (0..r * r)
-            .map(|k| [self.view[0] + ((k % r) as f32 + 0.5) * dx, self.view[2] + ((k / r) as f32 + 0.5) * dy])
+            .map(|k| {
+                [
+                    self.view[0] + ((k % r) as f32 + 0.5) * dx,
+                    self.view[2] + ((k / r) as f32 + 0.5) * dy,
+                ]
+            })
             .collect()
     }
 
@@ -82,7 +97,10 @@ impl Grid {
         let reach_x = (4.0 * h / dx).ceil() as isize;
         let reach_y = (4.0 * h / dy).ceil() as isize;
         let mut p = vec![0f64; r * r];
-        for s in samples.iter().filter(|s| s[0].is_finite() && s[1].is_finite()) {
+        for s in samples
+            .iter()
+            .filter(|s| s[0].is_finite() && s[1].is_finite())
+        {
             let cx = ((s[0] - self.view[0]) / dx).floor() as isize;
             let cy = ((s[1] - self.view[2]) / dy).floor() as isize;
             for iy in (cy - reach_y).max(0)..=(cy + reach_y).min(r as isize - 1) {
@@ -108,7 +126,13 @@ pub fn optimal_discriminator(p_data: &[f64], p_g: &[f64]) -> Vec<f32> {
     p_data
         .iter()
         .zip(p_g)
-        .map(|(&p, &q)| if p + q > 1e-12 { (p / (p + q)) as f32 } else { 0.5 })
+        .map(|(&p, &q)| {
+            if p + q > 1e-12 {
+                (p / (p + q)) as f32
+            } else {
+                0.5
+            }
+        })
         .collect()
 }
 
@@ -142,7 +166,10 @@ mod tests {
 
     #[test]
     fn histogram_bins_over_the_unit_interval() {
-        assert_eq!(histogram(&[0.0, 0.05, 0.5, 0.99, 1.0, f32::NAN], 4), vec![2, 0, 1, 2]);
+        assert_eq!(
+            histogram(&[0.0, 0.05, 0.5, 0.99, 1.0, f32::NAN], 4),
+            vec![2, 0, 1, 2]
+        );
     }
 
     #[test]
@@ -162,8 +189,14 @@ mod tests {
 
     #[test]
     fn kde_jsd_tells_a_fitted_generator_from_a_collapsed_one() {
-        let ds = Dataset::from_config(&TrainConfig { dataset: DatasetKind::Ring, ..Default::default() });
-        let grid = Grid { view: ds.view(), resolution: 48 };
+        let ds = Dataset::from_config(&TrainConfig {
+            dataset: DatasetKind::Ring,
+            ..Default::default()
+        });
+        let grid = Grid {
+            view: ds.view(),
+            resolution: 48,
+        };
         let real = pairs(&ds.sample(512, &mut RunRng::new(1)));
         let same = pairs(&ds.sample(512, &mut RunRng::new(2)));
         let collapsed: Vec<[f32; 2]> = same.iter().map(|_| [2.0, 0.0]).collect();

@@ -21,7 +21,15 @@ pub struct Mlp {
 impl Mlp {
     /// Builds the net with weights drawn from the run's RNG (PyTorch's default
     /// U(−1/√fan_in, 1/√fan_in)), so the seed alone fixes them on every backend.
-    pub fn new(input: usize, hidden: usize, layers: usize, output: usize, activation: Activation, rng: &mut RunRng, device: &Device) -> Self {
+    pub fn new(
+        input: usize,
+        hidden: usize,
+        layers: usize,
+        output: usize,
+        activation: Activation,
+        rng: &mut RunRng,
+        device: &Device,
+    ) -> Self {
         let mut sizes = vec![input];
         sizes.extend(std::iter::repeat_n(hidden, layers));
         sizes.push(output);
@@ -30,7 +38,9 @@ impl Mlp {
             .map(|w| {
                 let (fan_in, fan_out) = (w[0], w[1]);
                 let bound = 1.0 / (fan_in as f32).sqrt();
-                let weight: Vec<f32> = (0..fan_in * fan_out).map(|_| rng.uniform(-bound, bound)).collect();
+                let weight: Vec<f32> = (0..fan_in * fan_out)
+                    .map(|_| rng.uniform(-bound, bound))
+                    .collect();
                 let bias: Vec<f32> = (0..fan_out).map(|_| rng.uniform(-bound, bound)).collect();
                 Linear {
                     weight: Param::from_data(TensorData::new(weight, [fan_in, fan_out]), device),
@@ -53,7 +63,9 @@ impl Mlp {
     fn act_derivative(&self, h: Tensor<2>) -> Tensor<2> {
         match self.activation {
             Activation::Relu => h.greater_elem(0.0).float(),
-            Activation::LeakyRelu => h.greater_elem(0.0).float() * (1.0 - LEAKY_SLOPE) + LEAKY_SLOPE,
+            Activation::LeakyRelu => {
+                h.greater_elem(0.0).float() * (1.0 - LEAKY_SLOPE) + LEAKY_SLOPE
+            }
             Activation::Tanh => {
                 let t = h.tanh();
                 t.clone() * t * -1.0 + 1.0
@@ -111,7 +123,17 @@ pub struct Discriminator {
 
 impl Generator {
     pub fn new(config: &TrainConfig, rng: &mut RunRng, device: &Device) -> Self {
-        Self { net: Mlp::new(config.latent_dim, config.g_hidden, config.g_layers, config.data_dim, config.activation, rng, device) }
+        Self {
+            net: Mlp::new(
+                config.latent_dim,
+                config.g_hidden,
+                config.g_layers,
+                config.data_dim,
+                config.activation,
+                rng,
+                device,
+            ),
+        }
     }
 
     pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
@@ -121,7 +143,17 @@ impl Generator {
 
 impl Discriminator {
     pub fn new(config: &TrainConfig, rng: &mut RunRng, device: &Device) -> Self {
-        Self { net: Mlp::new(config.data_dim, config.d_hidden, config.d_layers, 1, config.activation, rng, device) }
+        Self {
+            net: Mlp::new(
+                config.data_dim,
+                config.d_hidden,
+                config.d_layers,
+                1,
+                config.activation,
+                rng,
+                device,
+            ),
+        }
     }
 
     /// The logit of D, shape `[n, 1]`.
@@ -146,13 +178,17 @@ mod tests {
         for activation in [Activation::Relu, Activation::LeakyRelu, Activation::Tanh] {
             let mut rng = RunRng::new(5);
             let mlp = Mlp::new(3, 16, 3, 1, activation, &mut rng, &device);
-            let x = Tensor::<2>::from_data(TensorData::new(rng.normals(12), [4, 3]), &device).require_grad();
+            let x = Tensor::<2>::from_data(TensorData::new(rng.normals(12), [4, 3]), &device)
+                .require_grad();
             let (out, g) = mlp.forward_with_input_gradient(x.clone());
             let grads = out.clone().sum().backward();
             let reference = to_vec(x.grad(&grads).unwrap());
             let ours = to_vec(g);
             for (a, b) in ours.iter().zip(&reference) {
-                assert!((a - b).abs() < 1e-5, "{activation:?}: {ours:?} vs {reference:?}");
+                assert!(
+                    (a - b).abs() < 1e-5,
+                    "{activation:?}: {ours:?} vs {reference:?}"
+                );
             }
             assert_eq!(to_vec(out), to_vec(mlp.forward(x)));
         }

@@ -82,7 +82,10 @@ pub struct SnapshotOptions {
 
 impl Default for SnapshotOptions {
     fn default() -> Self {
-        Self { plane: false, resolution: 48 }
+        Self {
+            plane: false,
+            resolution: 48,
+        }
     }
 }
 
@@ -119,10 +122,17 @@ impl ModuleVisitor for SquaredGradNorm<'_> {
     }
 }
 
-fn grad_norm<M: Module>(module: &M, grads: &GradientsParams, device: &burn::tensor::Device) -> Tensor<1> {
+fn grad_norm<M: Module>(
+    module: &M,
+    grads: &GradientsParams,
+    device: &burn::tensor::Device,
+) -> Tensor<1> {
     let mut visitor = SquaredGradNorm { grads, total: None };
     module.visit(&mut visitor);
-    visitor.total.unwrap_or_else(|| Tensor::zeros([1], device)).sqrt()
+    visitor
+        .total
+        .unwrap_or_else(|| Tensor::zeros([1], device))
+        .sqrt()
 }
 
 impl Trainer {
@@ -131,15 +141,20 @@ impl Trainer {
         let config = &self.config;
         let device = &self.device;
         let (n, dim) = (self.fixed_real.len() / config.data_dim, config.data_dim);
-        let real = Tensor::<2>::from_data(TensorData::new(self.fixed_real.clone(), [n, dim]), device);
-        let z = Tensor::<2>::from_data(TensorData::new(self.fixed_noise.clone(), [n, config.latent_dim]), device);
+        let real =
+            Tensor::<2>::from_data(TensorData::new(self.fixed_real.clone(), [n, dim]), device);
+        let z = Tensor::<2>::from_data(
+            TensorData::new(self.fixed_noise.clone(), [n, config.latent_dim]),
+            device,
+        );
         let d = &self.discriminator;
 
         // D's loss on the evaluation set and the norm of its gradient over D's parameters.
         let fake = self.generate(&self.generators, z);
         let real_logits = d.forward(real);
         let fake_logits = d.forward(fake.clone().detach());
-        let d_loss = loss::discriminator_loss(config.loss, real_logits.clone(), fake_logits.clone());
+        let d_loss =
+            loss::discriminator_loss(config.loss, real_logits.clone(), fake_logits.clone());
         let mut grads = d_loss.backward();
         let grad_d = grad_norm(d, &GradientsParams::from_module(&mut grads, d), device);
 
@@ -158,13 +173,20 @@ impl Trainer {
             g_loss.detach(),
             grad_d.detach(),
             g_sq.sqrt().detach(),
-            loss::probability(config.loss, real_logits).detach().reshape([n]),
-            loss::probability(config.loss, fake_logits).detach().reshape([n]),
+            loss::probability(config.loss, real_logits)
+                .detach()
+                .reshape([n]),
+            loss::probability(config.loss, fake_logits)
+                .detach()
+                .reshape([n]),
         ];
 
         let two_d = dim == 2;
         let want_plane = options.plane && two_d;
-        let grid = Grid { view: self.dataset.view(), resolution: options.resolution.clamp(4, 256) };
+        let grid = Grid {
+            view: self.dataset.view(),
+            resolution: options.resolution.clamp(4, 256),
+        };
         if two_d {
             // The 2-D metrics (modes, hq, JSD) need the generated points in any case.
             parts.push(fake.clone().detach().reshape([n * 2]));
@@ -175,10 +197,15 @@ impl Trainer {
             let x = fake.detach().require_grad();
             let per_sample = loss::generator_loss(config.loss, d.forward(x.clone())) * n as f64;
             let grads = per_sample.backward();
-            let g_grad = x.grad(&grads).unwrap_or_else(|| Tensor::zeros([n, 2], device));
+            let g_grad = x
+                .grad(&grads)
+                .unwrap_or_else(|| Tensor::zeros([n, 2], device));
             let cells = grid.centres();
             let cells_t = Tensor::<2>::from_data(
-                TensorData::new(cells.iter().flatten().copied().collect::<Vec<f32>>(), [cells.len(), 2]),
+                TensorData::new(
+                    cells.iter().flatten().copied().collect::<Vec<f32>>(),
+                    [cells.len(), 2],
+                ),
                 device,
             );
             let d_grid = loss::probability(config.loss, d.forward(cells_t)).detach();
@@ -190,7 +217,11 @@ impl Trainer {
             .enumerate()
             .flat_map(|(i, r)| std::iter::repeat_n(i as u8, r.len()))
             .collect();
-        let real_points = if two_d { self.fixed_real.chunks(2).map(|p| [p[0], p[1]]).collect() } else { Vec::new() };
+        let real_points = if two_d {
+            self.fixed_real.chunks(2).map(|p| [p[0], p[1]]).collect()
+        } else {
+            Vec::new()
+        };
         PendingSnapshot {
             values: Tensor::cat(parts, 0),
             iter: self.g_steps_done,
@@ -210,14 +241,25 @@ impl Trainer {
     #[cfg(not(target_family = "wasm"))]
     pub fn snapshot(&self, options: SnapshotOptions) -> Result<Snapshot, TrainError> {
         let pending = self.prepare_snapshot(options);
-        let values = pending.values.clone().into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 data");
+        let values = pending
+            .values
+            .clone()
+            .into_data()
+            .convert::<f32>()
+            .try_to_vec::<f32>()
+            .expect("f32 data");
         pending.finish(values)
     }
 
     /// Takes a snapshot, reading back asynchronously (required in the browser).
     pub async fn snapshot_async(&self, options: SnapshotOptions) -> Result<Snapshot, TrainError> {
         let pending = self.prepare_snapshot(options);
-        let data = pending.values.clone().into_data_async().await.expect("read-back of a snapshot");
+        let data = pending
+            .values
+            .clone()
+            .into_data_async()
+            .await
+            .expect("read-back of a snapshot");
         let values = data.convert::<f32>().try_to_vec::<f32>().expect("f32 data");
         pending.finish(values)
     }
@@ -231,7 +273,12 @@ impl PendingSnapshot {
         let (p_real, rest) = rest.split_at(n);
         let (p_fake, rest) = rest.split_at(n);
         let [d_loss, g_loss, grad_d, grad_g] = [0, 1, 2, 3].map(|i| scalars[i] as f64);
-        for (name, v) in [("D's loss", d_loss), ("G's loss", g_loss), ("D's gradient", grad_d), ("G's gradient", grad_g)] {
+        for (name, v) in [
+            ("D's loss", d_loss),
+            ("G's loss", g_loss),
+            ("D's gradient", grad_d),
+            ("G's gradient", grad_g),
+        ] {
             if !v.is_finite() {
                 return Err(TrainError::NonFinite(name));
             }
@@ -266,7 +313,8 @@ impl PendingSnapshot {
             snapshot.jsd = Some(metrics::jensen_shannon(&p_data, &p_g));
             if let Some(modes) = &self.modes {
                 let (covered, hq) = metrics::mode_coverage(modes, &fake);
-                (snapshot.modes, snapshot.modes_total, snapshot.hq) = (Some(covered), Some(modes.len() as u32), Some(hq));
+                (snapshot.modes, snapshot.modes_total, snapshot.hq) =
+                    (Some(covered), Some(modes.len() as u32), Some(hq));
             }
             if self.want_plane {
                 let (g_grad, d_grid) = rest.split_at(2 * n);

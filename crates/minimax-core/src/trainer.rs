@@ -59,13 +59,17 @@ impl Trainer {
         let dataset = Dataset::from_config(&config);
         let mut rng = RunRng::new(config.seed);
         let discriminator = Discriminator::new(&config, &mut rng, &device);
-        let generators = (0..config.generators).map(|_| Generator::new(&config, &mut rng, &device)).collect();
+        let generators = (0..config.generators)
+            .map(|_| Generator::new(&config, &mut rng, &device))
+            .collect();
         let mut eval_rng = RunRng::new(config.seed ^ EVAL_SALT);
         let n = eval_size(config.data_dim);
         let fixed_noise = sample_latent(&config, n, &mut eval_rng);
         let fixed_real = dataset.sample(n, &mut eval_rng);
         Ok(Self {
-            g_optims: (0..config.generators).map(|_| optimizer(config.optimizer_g, config.beta1)).collect(),
+            g_optims: (0..config.generators)
+                .map(|_| optimizer(config.optimizer_g, config.beta1))
+                .collect(),
             d_optim: optimizer(config.optimizer_d, config.beta1),
             config,
             dataset,
@@ -120,7 +124,10 @@ impl Trainer {
     /// loss — by one optimizer step on a fresh real batch and a fresh fake batch.
     pub fn discriminator_step(&mut self) {
         let d = self.discriminator.clone();
-        let mut optim = std::mem::replace(&mut self.d_optim, optimizer(self.config.optimizer_d, self.config.beta1));
+        let mut optim = std::mem::replace(
+            &mut self.d_optim,
+            optimizer(self.config.optimizer_d, self.config.beta1),
+        );
         self.discriminator = self.discriminator_update(d, &mut optim);
         self.d_optim = optim;
         self.d_steps_done += 1;
@@ -154,7 +161,11 @@ impl Trainer {
     }
 
     /// One optimizer step of `d` on fresh batches; the body of the D step, reused by unrolling.
-    fn discriminator_update(&mut self, d: Discriminator, optim: &mut ModuleOptimizer) -> Discriminator {
+    fn discriminator_update(
+        &mut self,
+        d: Discriminator,
+        optim: &mut ModuleOptimizer,
+    ) -> Discriminator {
         let real = self.real_batch();
         let z = self.latent_batch();
         let fake = self.generate(&self.generators, z).detach();
@@ -188,7 +199,10 @@ impl Trainer {
     fn latent_batch(&mut self) -> Tensor<2> {
         let n = self.config.batch_size;
         let z = sample_latent(&self.config, n, &mut self.rng);
-        Tensor::from_data(TensorData::new(z, [n, self.config.latent_dim]), &self.device)
+        Tensor::from_data(
+            TensorData::new(z, [n, self.config.latent_dim]),
+            &self.device,
+        )
     }
 
     /// G(z) for a batch of codes; with several generators, each takes a contiguous share
@@ -209,13 +223,19 @@ impl Trainer {
     /// G's samples for the fixed latent codes, `[n, data_dim]`, still on the device.
     pub fn fixed_samples(&self) -> Tensor<2> {
         let n = self.fixed_noise.len() / self.config.latent_dim;
-        let z = Tensor::from_data(TensorData::new(self.fixed_noise.clone(), [n, self.config.latent_dim]), &self.device);
+        let z = Tensor::from_data(
+            TensorData::new(self.fixed_noise.clone(), [n, self.config.latent_dim]),
+            &self.device,
+        );
         self.generate(&self.generators, z).detach()
     }
 
     /// The number of trainable parameters of (all generators, the discriminator).
     pub fn parameter_counts(&self) -> (usize, usize) {
-        (self.generators.iter().map(|g| g.num_params()).sum(), self.discriminator.num_params())
+        (
+            self.generators.iter().map(|g| g.num_params()).sum(),
+            self.discriminator.num_params(),
+        )
     }
 }
 

@@ -9,16 +9,27 @@ fn flex() -> Device {
 }
 
 fn full() -> SnapshotOptions {
-    SnapshotOptions { plane: true, resolution: 16 }
+    SnapshotOptions {
+        plane: true,
+        resolution: 16,
+    }
 }
 
 fn small(config: TrainConfig) -> TrainConfig {
-    TrainConfig { g_hidden: 16, d_hidden: 16, batch_size: 32, ..config }
+    TrainConfig {
+        g_hidden: 16,
+        d_hidden: 16,
+        batch_size: 32,
+        ..config
+    }
 }
 
 #[test]
 fn same_seed_same_run_different_seed_different_run() {
-    let config = small(TrainConfig { seed: 11, ..Default::default() });
+    let config = small(TrainConfig {
+        seed: 11,
+        ..Default::default()
+    });
     let run = |c: &TrainConfig| {
         let mut t = Trainer::new(c.clone(), &flex()).unwrap();
         t.train(30);
@@ -41,12 +52,18 @@ fn taking_snapshots_does_not_change_the_run() {
         watched.snapshot(full()).unwrap();
     }
     unwatched.train(10);
-    assert_eq!(watched.snapshot(full()).unwrap(), unwatched.snapshot(full()).unwrap());
+    assert_eq!(
+        watched.snapshot(full()).unwrap(),
+        unwatched.snapshot(full()).unwrap()
+    );
 }
 
 #[test]
 fn single_steps_count_and_compose_into_iterations() {
-    let config = small(TrainConfig { d_steps: 3, ..Default::default() });
+    let config = small(TrainConfig {
+        d_steps: 3,
+        ..Default::default()
+    });
     let mut by_hand = Trainer::new(config.clone(), &flex()).unwrap();
     for _ in 0..3 {
         by_hand.discriminator_step();
@@ -56,15 +73,27 @@ fn single_steps_count_and_compose_into_iterations() {
     let mut whole = Trainer::new(config, &flex()).unwrap();
     whole.step();
     assert_eq!((whole.discriminator_steps(), whole.iteration()), (3, 1));
-    assert_eq!(by_hand.snapshot(full()).unwrap(), whole.snapshot(full()).unwrap());
+    assert_eq!(
+        by_hand.snapshot(full()).unwrap(),
+        whole.snapshot(full()).unwrap()
+    );
 }
 
 #[test]
 fn a_checkpoint_continues_the_run_exactly() {
     // Every part of the state matters here: remedies, several generators, Adam's moments.
     for config in [
-        small(TrainConfig { generators: 2, unrolled: 2, gp: 1.0, ..Default::default() }),
-        small(TrainConfig { loss: LossKind::WganGp, optimizer_d: minimax_core::config::OptimizerKind::Rmsprop, ..Default::default() }),
+        small(TrainConfig {
+            generators: 2,
+            unrolled: 2,
+            gp: 1.0,
+            ..Default::default()
+        }),
+        small(TrainConfig {
+            loss: LossKind::WganGp,
+            optimizer_d: minimax_core::config::OptimizerKind::Rmsprop,
+            ..Default::default()
+        }),
     ] {
         let mut straight = Trainer::new(config.clone(), &flex()).unwrap();
         straight.train(10);
@@ -74,7 +103,10 @@ fn a_checkpoint_continues_the_run_exactly() {
         assert_eq!(resumed.iteration(), 10);
         assert_eq!(resumed.config(), &config);
         resumed.train(10);
-        assert_eq!(resumed.snapshot(full()).unwrap(), straight.snapshot(full()).unwrap());
+        assert_eq!(
+            resumed.snapshot(full()).unwrap(),
+            straight.snapshot(full()).unwrap()
+        );
     }
 }
 
@@ -86,18 +118,39 @@ fn bad_checkpoints_are_rejected_with_a_clear_error_and_the_session_survives() {
     let good = trainer.to_checkpoint().unwrap();
 
     let truncated = &good[..good.len() / 2];
-    assert!(matches!(Trainer::from_checkpoint(truncated, &flex()), Err(CheckpointError::Truncated { .. })));
-    assert!(matches!(Trainer::from_checkpoint(&good[..10], &flex()), Err(CheckpointError::Truncated { .. })));
-    assert_eq!(Trainer::from_checkpoint(b"\x89PNG\r\n\x1a\n....", &flex()).err(), Some(CheckpointError::Foreign));
-    assert_eq!(Trainer::from_checkpoint(b"", &flex()).err(), Some(CheckpointError::Foreign));
+    assert!(matches!(
+        Trainer::from_checkpoint(truncated, &flex()),
+        Err(CheckpointError::Truncated { .. })
+    ));
+    assert!(matches!(
+        Trainer::from_checkpoint(&good[..10], &flex()),
+        Err(CheckpointError::Truncated { .. })
+    ));
+    assert_eq!(
+        Trainer::from_checkpoint(b"\x89PNG\r\n\x1a\n....", &flex()).err(),
+        Some(CheckpointError::Foreign)
+    );
+    assert_eq!(
+        Trainer::from_checkpoint(b"", &flex()).err(),
+        Some(CheckpointError::Foreign)
+    );
     let mut flipped = good.clone();
     let last = flipped.len() - 3;
     flipped[last] ^= 0x40;
-    assert_eq!(Trainer::from_checkpoint(&flipped, &flex()).err(), Some(CheckpointError::Corrupt));
+    assert_eq!(
+        Trainer::from_checkpoint(&flipped, &flex()).err(),
+        Some(CheckpointError::Corrupt)
+    );
     let mut future = good.clone();
     future[8] = 99;
-    assert!(matches!(Trainer::from_checkpoint(&future, &flex()), Err(CheckpointError::Version { found: 99, .. })));
-    let message = Trainer::from_checkpoint(truncated, &flex()).err().unwrap().to_string();
+    assert!(matches!(
+        Trainer::from_checkpoint(&future, &flex()),
+        Err(CheckpointError::Version { found: 99, .. })
+    ));
+    let message = Trainer::from_checkpoint(truncated, &flex())
+        .err()
+        .unwrap()
+        .to_string();
     assert!(message.contains("truncated"), "{message}");
 
     // The running session is untouched by all of that.
@@ -108,7 +161,11 @@ fn bad_checkpoints_are_rejected_with_a_clear_error_and_the_session_survives() {
 
 #[test]
 fn snapshot_fields_are_complete_and_sane() {
-    let config = small(TrainConfig { dataset: DatasetKind::Grid, generators: 3, ..Default::default() });
+    let config = small(TrainConfig {
+        dataset: DatasetKind::Grid,
+        generators: 3,
+        ..Default::default()
+    });
     let t = Trainer::new(config, &flex()).unwrap();
     let s = t.snapshot(full()).unwrap();
     let n = 512;
@@ -119,11 +176,30 @@ fn snapshot_fields_are_complete_and_sane() {
     let plane = s.plane.unwrap();
     assert_eq!(plane.d_grid.len(), 256);
     assert_eq!(plane.d_star_grid.len(), 256);
-    assert_eq!((plane.fake.len(), plane.g_grad.len(), plane.fake_generator.len()), (n as usize, n as usize, n as usize));
+    assert_eq!(
+        (
+            plane.fake.len(),
+            plane.g_grad.len(),
+            plane.fake_generator.len()
+        ),
+        (n as usize, n as usize, n as usize)
+    );
     assert_eq!(*plane.fake_generator.last().unwrap(), 2);
     assert!(plane.d_grid.iter().all(|d| (0.0..=1.0).contains(d)));
     let json = serde_json::to_value(&t.snapshot(SnapshotOptions::default()).unwrap()).unwrap();
-    for key in ["iter", "d_loss", "g_loss", "d_real", "d_fake", "grad_g", "grad_d", "modes", "hq", "jsd", "hist_real"] {
+    for key in [
+        "iter",
+        "d_loss",
+        "g_loss",
+        "d_real",
+        "d_fake",
+        "grad_g",
+        "grad_d",
+        "modes",
+        "hq",
+        "jsd",
+        "hist_real",
+    ] {
         assert!(json.get(key).is_some(), "missing {key}");
     }
     assert!(json.get("plane").is_none());
@@ -131,7 +207,19 @@ fn snapshot_fields_are_complete_and_sane() {
 
 #[test]
 fn divergence_is_reported_not_hidden() {
-    let mut t = Trainer::new(small(TrainConfig { lr_d: 10.0, lr_g: 10.0, optimizer_d: minimax_core::config::OptimizerKind::Sgd, optimizer_g: minimax_core::config::OptimizerKind::Sgd, loss: LossKind::WganGp, gp: 0.0, ..Default::default() }), &flex()).unwrap();
+    let mut t = Trainer::new(
+        small(TrainConfig {
+            lr_d: 10.0,
+            lr_g: 10.0,
+            optimizer_d: minimax_core::config::OptimizerKind::Sgd,
+            optimizer_g: minimax_core::config::OptimizerKind::Sgd,
+            loss: LossKind::WganGp,
+            gp: 0.0,
+            ..Default::default()
+        }),
+        &flex(),
+    )
+    .unwrap();
     let mut diverged = false;
     for _ in 0..200 {
         t.step();
@@ -141,5 +229,8 @@ fn divergence_is_reported_not_hidden() {
             break;
         }
     }
-    assert!(diverged, "WGAN-GP at lr 10 with SGD was expected to blow up");
+    assert!(
+        diverged,
+        "WGAN-GP at lr 10 with SGD was expected to blow up"
+    );
 }

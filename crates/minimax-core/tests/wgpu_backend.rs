@@ -13,20 +13,47 @@ fn wgpu_trains_and_agrees_with_flex_at_the_start() {
             eprintln!("skipped (MINIMAX_SKIP_WGPU is set): {e}");
             return;
         }
-        Err(e) => panic!("{e}; install Mesa's Vulkan drivers (cargo xtask setup) or set MINIMAX_SKIP_WGPU=1"),
+        Err(e) => panic!(
+            "{e}; install Mesa's Vulkan drivers (cargo xtask setup) or set MINIMAX_SKIP_WGPU=1"
+        ),
     };
-    let config = TrainConfig { g_hidden: 32, d_hidden: 32, batch_size: 64, ..Default::default() };
-    let options = SnapshotOptions { plane: true, resolution: 16 };
+    let config = TrainConfig {
+        g_hidden: 32,
+        d_hidden: 32,
+        batch_size: 64,
+        ..Default::default()
+    };
+    let options = SnapshotOptions {
+        plane: true,
+        resolution: 16,
+    };
 
     // Same seed ⇒ same initial weights on both backends ⇒ the same numbers, up to float error.
     let mut gpu = Trainer::new(config.clone(), &device).unwrap();
     let cpu = Trainer::new(config, &burn::tensor::Device::flex()).unwrap();
-    let (a, b) = (gpu.snapshot(options).unwrap(), cpu.snapshot(options).unwrap());
-    for (x, y) in [(a.d_loss, b.d_loss), (a.g_loss, b.g_loss), (a.d_real, b.d_real), (a.grad_d, b.grad_d), (a.grad_g, b.grad_g)] {
-        assert!((x - y).abs() < 1e-3 * (1.0 + y.abs()), "wgpu {x} vs flex {y}");
+    let (a, b) = (
+        gpu.snapshot(options).unwrap(),
+        cpu.snapshot(options).unwrap(),
+    );
+    for (x, y) in [
+        (a.d_loss, b.d_loss),
+        (a.g_loss, b.g_loss),
+        (a.d_real, b.d_real),
+        (a.grad_d, b.grad_d),
+        (a.grad_g, b.grad_g),
+    ] {
+        assert!(
+            (x - y).abs() < 1e-3 * (1.0 + y.abs()),
+            "wgpu {x} vs flex {y}"
+        );
     }
     let (pa, pb) = (a.plane.unwrap(), b.plane.unwrap());
-    let max_diff = pa.d_grid.iter().zip(&pb.d_grid).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
+    let max_diff = pa
+        .d_grid
+        .iter()
+        .zip(&pb.d_grid)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max);
     assert!(max_diff < 1e-3, "D's heat-map differs by {max_diff}");
 
     gpu.train(30);

@@ -53,7 +53,8 @@ async fn device(backend: Backend) -> Result<Device, JsError> {
 /// A config from a plain JS object: missing fields take their defaults, unknown ones and
 /// out-of-range values are errors naming the field.
 fn config_from_js(value: JsValue) -> Result<TrainConfig, JsError> {
-    let config: TrainConfig = serde_wasm_bindgen::from_value(value).map_err(|e| js_error(format!("invalid config: {e}")))?;
+    let config: TrainConfig = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error(format!("invalid config: {e}")))?;
     config.validate().map_err(js_error)?;
     Ok(config)
 }
@@ -116,7 +117,10 @@ impl Engine {
 
     /// Queues a snapshot's device work; read it with [`read_snapshot`].
     pub fn prepare(&self, plane: bool, resolution: u32) -> Pending {
-        Pending(self.trainer.prepare_snapshot(SnapshotOptions { plane, resolution: resolution as usize }))
+        Pending(self.trainer.prepare_snapshot(SnapshotOptions {
+            plane,
+            resolution: resolution as usize,
+        }))
     }
 
     pub fn checkpoint(&self) -> Result<Vec<u8>, JsError> {
@@ -140,8 +144,16 @@ pub struct Pending(PendingSnapshot);
 #[wasm_bindgen(js_name = readSnapshot)]
 pub async fn read_snapshot(pending: Pending) -> Result<String, JsError> {
     let pending = pending.0;
-    let data = pending.values.clone().into_data_async().await.map_err(|e| js_error(format!("{e:?}")))?;
-    let values = data.convert::<f32>().try_to_vec::<f32>().map_err(|e| js_error(format!("{e:?}")))?;
+    let data = pending
+        .values
+        .clone()
+        .into_data_async()
+        .await
+        .map_err(|e| js_error(format!("{e:?}")))?;
+    let values = data
+        .convert::<f32>()
+        .try_to_vec::<f32>()
+        .map_err(|e| js_error(format!("{e:?}")))?;
     let snapshot = pending.finish(values).map_err(js_error)?;
     serde_json::to_string(&snapshot).map_err(js_error)
 }
