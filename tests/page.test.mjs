@@ -13,11 +13,16 @@ test('the element loads, chooses WebGPU and trains; the snapshots are finite and
   const browser = await launch({ webgpu: true });
   try {
     const { page, errors } = await openApp(browser.context, server.url, '?preset=ring');
-    const first = await page.evaluate(() => window.minimax.snapshot());
+    // The session starts on the CPU at once, then moves to WebGPU once its shaders are compiled.
+    await page.waitForFunction(() => window.minimax.backend === 'wgpu', null, { timeout: 180_000 });
+    const first = await page.evaluate(() => new Promise((resolve) => {
+      window.minimax.addEventListener('snapshot', (e) => resolve(e.detail), { once: true });
+      window.minimax.step();
+    }));
     assert.equal(first.backend, 'wgpu', 'WebGPU should be chosen when the browser has it');
     assert.match(await page.locator('minimax-gan').evaluate((el) => el.shadowRoot.querySelector('.backend').textContent), /WebGPU/);
     const trainingStart = await page.evaluate(() => performance.now());
-    const s = await trainUntil(page, 20);
+    const s = await trainUntil(page, first.iter + 20);
     const trainingEnd = await page.evaluate(() => performance.now());
     assert.ok(s.iter >= 20);
     for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'grad_g', 'grad_d', 'jsd']) assert.ok(finite(s[k]), `${k} = ${s[k]}`);
@@ -78,10 +83,8 @@ test('without WebGPU the CPU backend is used and the page says so', async () => 
     const { page, errors } = await openApp(browser.context, server.url, '');
     const s = await page.evaluate(() => window.minimax.snapshot());
     assert.equal(s.backend, 'flex');
-    const notice = await page.locator('minimax-gan').evaluate((el) => {
-      const n = el.shadowRoot.querySelector('.notice');
-      return n.hidden ? '' : n.textContent;
-    });
+    await page.waitForFunction(() => !window.minimax.shadowRoot.querySelector('.notice').hidden, null, { timeout: 60_000 });
+    const notice = await page.evaluate(() => window.minimax.shadowRoot.querySelector('.notice').textContent);
     assert.match(notice, /WebGPU/);
     assert.match(notice, /CPU/);
     const trained = await trainUntil(page, 50);

@@ -103,15 +103,12 @@ class MinimaxGan extends HTMLElement {
         this.pendingConfig.shift()?.resolve(msg.config);
         this.syncForm();
         this.clearCurves();
-        this.$('.backend').textContent = `${t('backendInUse')}: ${t(`backend.${msg.backend}`)}`;
-        this.$('.backend').dataset.backend = msg.backend;
-        if (msg.notice) {
-          const [key, ...rest] = msg.notice.split(': ');
-          this.notice(t(`notice.${key}`, rest.join(': ')));
-        }
-        this.$('select[name=backend]').value = msg.backend;
+        this.showBackend(msg.backend);
+        this.showNotice(msg.notice);
         break;
       }
+      case 'backend': this.showBackend(msg.backend); break;
+      case 'notice': this.showNotice(msg.notice); break;
       case 'snapshot': this.onSnapshot(msg.snapshot); break;
       case 'bench': this.benchWaiter?.(msg); this.benchWaiter = null; break;
       case 'state':
@@ -164,6 +161,19 @@ class MinimaxGan extends HTMLElement {
     this.curves.jsd.push(s.iter, [s.jsd ?? null, Math.LN2]);
     this.$('.ov-dreal').textContent = s.d_real.toFixed(2);
     this.$('.ov-dfake').textContent = s.d_fake.toFixed(2);
+  }
+
+  showBackend(backend) {
+    this.backend = backend;
+    this.$('.backend').textContent = `${t('backendInUse')}: ${t(`backend.${backend}`)}`;
+    this.$('.backend').dataset.backend = backend;
+    this.$('select[name=backend]').value = backend;
+  }
+
+  showNotice(notice) {
+    if (!notice) return;
+    const [key, ...rest] = notice.split(': ');
+    this.notice(t(`notice.${key}`, rest.join(': ')));
   }
 
   clearCurves() { Object.values(this.curves).forEach((c) => c.clear()); }

@@ -1,8 +1,9 @@
 // The training worker: owns the wasm Engine, runs the play loop, posts plain snapshots.
 // Protocol (page → worker): init {config, backend}, configure {config}, play, pause,
 // step {what: 'd'|'g'|'iteration'}, speed {level}, snapshot, checkpoint, restore {bytes}.
-// Worker → page: ready {backend, config, notice}, snapshot {snapshot}, state {playing},
-// checkpoint {bytes}, error {message}.
+// Worker → page: ready {backend, config, notice}, backend {backend} (the session moved to the
+// GPU), notice {notice}, snapshot {snapshot}, state {playing}, bench, checkpoint {bytes},
+// error {message}.
 import init, { Engine, readSnapshot } from '../pkg/minimax_web.js';
 
 let engine = null;
@@ -18,21 +19,35 @@ self.minimaxPanic = (message) => post({ type: 'error', message: `internal error:
 function post(msg, transfer) { self.postMessage(msg, transfer || []); }
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+let generation = 0;          // bumped by every init, so a stale move to the GPU is dropped
+
+/** The engine the session starts on: always the CPU, at once (see moveToGpu). */
 async function createEngine(config, backend) {
   await wasmReady;
-  let notice = null;
-  if (backend !== 'flex') {
-    if (!self.navigator.gpu) {
-      notice = 'webgpu-missing';
-    } else {
-      try {
-        return { engine: await Engine.create(config, 'wgpu'), notice };
-      } catch (e) {
-        notice = `webgpu-failed: ${e.message || e}`;
-      }
-    }
+  const engine = await Engine.create(config, 'flex');
+  if (backend === 'flex') return { engine, notice: null, gpu: false };
+  if (!self.navigator.gpu) return { engine, notice: 'webgpu-missing', gpu: false };
+  return { engine, notice: null, gpu: true };
+}
+
+// WebGPU compiles its shaders on first use, which takes long on slow or emulated GPUs. So the
+// session starts on the CPU, a scratch WebGPU engine runs one iteration and one snapshot to
+// compile the kernels, and then the session moves to the GPU through a checkpoint, without
+// losing a step. If WebGPU fails, the session simply stays on the CPU and the page says why.
+async function moveToGpu(gen) {
+  let gpu;
+  try {
+    gpu = await Engine.create(JSON.parse(engine.config()), 'wgpu');
+    gpu.train(1);
+    await readSnapshot(gpu.prepare(true, 48));
+  } catch (e) {
+    if (gen === generation) post({ type: 'notice', notice: `webgpu-failed: ${e.message || e}` });
+    return;
   }
-  return { engine: await Engine.create(config, 'flex'), notice };
+  if (gen !== generation) return;
+  gpu.restore(engine.checkpoint());
+  engine = gpu;
+  post({ type: 'backend', backend: engine.backend() });
 }
 
 async function snapshot(itersPerSec) {
@@ -62,10 +77,12 @@ async function loop() {
 
 const handlers = {
   async init({ config, backend }) {
+    const gen = ++generation;
     const made = await createEngine(config, backend);
     engine = made.engine;
     post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: made.notice });
     await snapshot(null);
+    if (made.gpu) moveToGpu(gen).catch(fail);
   },
   async configure({ config }) {
     engine.configure(config);

@@ -25,6 +25,8 @@ try {
       for (const [name, query] of Object.entries(MODELS)) {
         const { page } = await openApp(browser.context, server.url, `${query}&backend=${backend}`);
         await page.waitForFunction((q) => window.minimax.config.data_dim === (q.includes('784') ? 784 : 2), query, { timeout: 120_000 });
+        // With WebGPU the session starts on the CPU and moves to the GPU once its shaders compile.
+        await page.waitForFunction((b) => window.minimax.backend === b, backend, { timeout: 300_000 });
         const iters = ITERS[backend][name.startsWith('2-D') ? '2-D' : 'MNIST'];
         await page.evaluate((n) => window.minimax.benchmark(n), Math.max(1, Math.round(iters / 10)));
         const r = await page.evaluate((n) => window.minimax.benchmark(n), iters);
@@ -35,7 +37,8 @@ try {
       await browser.close();
     }
   }
-  // Navigation to the first drawn sample, on the default backend choice (WebGPU when present).
+  // Navigation to the first drawn sample with the default backend choice. With WebGPU present
+  // the first samples are drawn by the CPU backend while WebGPU compiles its shaders.
   const firstDraw = [];
   for (const webgpu of [false, true]) {
     const browser = await launch({ webgpu });
