@@ -14,7 +14,7 @@ test('the element loads, chooses WebGPU and trains; the snapshots are finite and
   try {
     const { page, errors } = await openApp(browser.context, server.url, '?preset=ring');
     // The session starts on the CPU at once, then moves to WebGPU once its shaders are compiled.
-    await page.waitForFunction(() => window.minimax.backend === 'wgpu', null, { timeout: 180_000 });
+    await page.waitForFunction(() => window.minimax.backend === 'wgpu', null, { timeout: 300_000 });
     const first = await page.evaluate(() => new Promise((resolve) => {
       window.minimax.addEventListener('snapshot', (e) => resolve(e.detail), { once: true });
       window.minimax.step();

@@ -20,7 +20,13 @@ export class Curves {
       series: [{ label: 'iter' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1 : 1.5, dash: s.dash, points: { show: false } }))],
     };
     this.plot = new uPlot(opts, this.data, host);
-    new ResizeObserver(() => this.plot.setSize({ width: Math.max(200, host.clientWidth), height: Math.max(120, host.clientHeight - 34) })).observe(host);
+    new ResizeObserver(() => this.fit()).observe(host);
+  }
+
+  /** Sizes the plot so that it, its title and its legend fill the host. */
+  fit() {
+    const extra = this.plot.root.offsetHeight - this.plot.height;
+    this.plot.setSize({ width: Math.max(200, this.host.clientWidth), height: Math.max(80, this.host.clientHeight - extra - 4) });
   }
 
   clear() {
@@ -39,6 +45,7 @@ export class Curves {
       if (xs.length > MAX_POINTS) this.data = this.data.map((col) => col.filter((_, i) => i % 2 === 0));
     }
     this.plot.setData(this.data);
+    if (!this.fitted) { this.fitted = true; this.fit(); } // the stylesheets have loaded by now
   }
 }
 

@@ -20,7 +20,7 @@ export const STRINGS = {
     planeTitle: 'Data space: real and generated samples over D(x)', planeTitleStar: 'D(x) (left) and the optimal D*(x) = p_data / (p_data + p_g) (right)',
     histTitle: 'Histogram of D(x) on real and on generated samples', histHalf: 'D = 1/2',
     real: 'real', fake: 'generated', lossTitle: 'Losses', gradTitle: 'Gradient norms', jsdTitle: 'Jensen–Shannon divergence (estimate)',
-    dLoss: 'D loss', gLoss: 'G loss', dEq: 'D at equilibrium', gEq: 'G at equilibrium', gradD: '‖∇D‖', gradG: '‖∇G‖', jsd: 'JSD', ln2: 'ln 2',
+    dLoss: 'D loss', gLoss: 'G loss', dEq: 'D, equilibrium', gEq: 'G, equilibrium', gradD: '‖∇D‖', gradG: '‖∇G‖', jsd: 'JSD', ln2: 'ln 2',
     iteration: 'iteration', itersPerSec: 'iterations/s', modes: 'modes', hq: 'high quality',
     overview: 'Model overview', noise: 'noise z', generator: 'G', sample: 'sample G(z)', discriminator: 'D', decision: 'D(x): real?',
     data: 'data x',
