@@ -113,3 +113,29 @@ test('a bad config gets a clear message and the session goes on', async () => {
     await browser.close();
   }
 });
+
+test('options in the URL or the config attribute start the session directly; bad JSON is reported', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page } = await openApp(browser.context, server.url, '?dataset=grid&latent_dim=8&backend=flex');
+    // The very first snapshot is already of the grid: no session on the preset came first.
+    const first = await page.evaluate(() => window.minimax.snapshot());
+    assert.equal(first.iter, 0);
+    assert.equal(first.modes_total, 25);
+    assert.equal(await page.evaluate(() => window.minimax.config.latent_dim), 8);
+    // A host page's element with a malformed config attribute runs its preset and says why.
+    const message = await page.evaluate(() => new Promise((resolve) => {
+      window.minimax.remove();
+      const el = document.createElement('minimax-gan');
+      el.setAttribute('backend', 'flex');
+      el.setAttribute('preset', 'gaussian');
+      el.setAttribute('config', '{"dataset": "grid"');
+      document.body.append(el);
+      el.snapshot().then(() => resolve({ error: el.shadowRoot.querySelector('.error').textContent, dataset: el.config.dataset }));
+    }));
+    assert.match(message.error, /config attribute/);
+    assert.equal(message.dataset, 'gaussian');
+  } finally {
+    await browser.close();
+  }
+});

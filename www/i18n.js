@@ -27,7 +27,7 @@ export const STRINGS = {
     backendInUse: 'Backend', 'notice.webgpu-missing': 'This browser has no WebGPU: training runs on the CPU (flex) backend.',
     'notice.webgpu-failed': 'WebGPU could not start ({0}): training runs on the CPU (flex) backend.',
     errorPrefix: 'Error', loading: 'Loading the engine…', playing: 'Training', paused: 'Paused',
-    badParam: 'Ignored URL parameter {0}: {1}',
+    badConfigAttr: 'Ignored the config attribute ({0})',
     credits: 'Minimax · open-source GAN laboratory · burn + WebGPU',
   },
 };

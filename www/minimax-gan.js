@@ -1,7 +1,8 @@
 // <minimax-gan>: the whole app as one custom element. The main thread only draws; training
 // runs in a Web Worker (worker.js) that posts plain snapshots.
 //
-// Attributes: preset (see presets.js), chrome ("full" | "minimal" | "none"), backend
+// Attributes: preset (see presets.js), config (a JSON object of options laid over the preset,
+// e.g. config='{"dataset": "grid"}'), chrome ("full" | "minimal" | "none"), backend
 // ("auto" | "wgpu" | "flex"), lang, autoplay.
 // Methods: play(), pause(), stepD(), stepG(), step(), reset(), configure(config),
 // snapshot() → Promise<snapshot>. Event: "snapshot" (detail: the snapshot).
@@ -43,7 +44,18 @@ class MinimaxGan extends HTMLElement {
     if (this.worker) return;
     setLanguage(this.getAttribute('lang') || 'en');
     const preset = PRESETS[this.getAttribute('preset') || 'ring'] || PRESETS.ring;
-    this.config = { ...preset };
+    let options = {};
+    let badOptions = null;
+    if (this.hasAttribute('config')) {
+      try {
+        options = JSON.parse(this.getAttribute('config'));
+        if (!options || typeof options !== 'object' || Array.isArray(options)) throw new Error('not a JSON object');
+      } catch (e) {
+        options = {};
+        badOptions = e.message;
+      }
+    }
+    this.config = { ...preset, ...options };
     this.points = this.config.points ? [...this.config.points] : [];
     this.render();
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -51,7 +63,9 @@ class MinimaxGan extends HTMLElement {
     this.worker.onerror = (e) => this.showError(e.message || 'the training worker stopped');
     const backend = this.getAttribute('backend') || 'auto';
     this.status(t('loading'));
-    this.worker.postMessage({ type: 'init', config: this.config, backend });
+    // If the options are rejected, the session starts from the preset and the page says why.
+    this.worker.postMessage({ type: 'init', config: this.config, fallback: { ...preset }, backend });
+    if (badOptions) this.showError(t('badConfigAttr', badOptions));
     if (this.hasAttribute('autoplay')) this.play();
   }
 
@@ -80,11 +94,12 @@ class MinimaxGan extends HTMLElement {
     });
   }
 
-  /** Times `iters` training iterations in the worker; resolves with {backend, ms_per_iter}. */
-  benchmark(iters) {
+  /** Times `iters` training iterations in the worker, after training for `warmupMs`;
+   * resolves with {backend, iters, ms_per_iter}. */
+  benchmark(iters, { warmupMs = 0 } = {}) {
     return new Promise((resolve) => {
       this.benchWaiter = resolve;
-      this.worker.postMessage({ type: 'bench', iters });
+      this.worker.postMessage({ type: 'bench', iters, warmupMs });
     });
   }
 

@@ -1,5 +1,5 @@
 // The training worker: owns the wasm Engine, runs the play loop, posts plain snapshots.
-// Protocol (page → worker): init {config, backend}, configure {config}, play, pause,
+// Protocol (page → worker): init {config, fallback, backend}, configure {config}, play, pause,
 // step {what: 'd'|'g'|'iteration'}, speed {level}, snapshot, checkpoint, restore {bytes}.
 // Worker → page: ready {backend, config, notice}, backend {backend} (the session moved to the
 // GPU), notice {notice}, snapshot {snapshot}, state {playing}, bench, checkpoint {bytes},
@@ -76,11 +76,20 @@ async function loop() {
 }
 
 const handlers = {
-  async init({ config, backend }) {
+  async init({ config, fallback, backend }) {
     const gen = ++generation;
-    const made = await createEngine(config, backend);
+    let made;
+    let rejected = null;
+    try {
+      made = await createEngine(config, backend);
+    } catch (e) {
+      if (!fallback) throw e;
+      rejected = e;
+      made = await createEngine(fallback, backend);
+    }
     engine = made.engine;
     post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: made.notice });
+    if (rejected) post({ type: 'error', message: String(rejected.message || rejected) });
     await snapshot(null);
     if (made.gpu) moveToGpu(gen).catch(fail);
   },
@@ -106,10 +115,17 @@ const handlers = {
     const bytes = engine.checkpoint();
     post({ type: 'checkpoint', bytes }, [bytes.buffer]);
   },
-  // Times `iters` iterations with nothing else running: the GPU's queue is drained before and
-  // after by a small read-back, whose own cost is measured and subtracted.
-  async bench({ iters }) {
+  // Times `iters` iterations with nothing else running, after `warmupMs` of training (the
+  // browser compiles hot wasm with its optimising tier only after it has run a while). The
+  // GPU's queue is drained before and after by a small read-back, whose own cost is measured
+  // and subtracted.
+  async bench({ iters, warmupMs = 0 }) {
     playing = false;
+    const w0 = performance.now();
+    while (performance.now() - w0 < warmupMs) {
+      engine.train(Math.max(1, Math.round(iters / 20)));
+      if (engine.backend() === 'wgpu') await readSnapshot(engine.prepare(false, 4)); // drain the queue
+    }
     await readSnapshot(engine.prepare(false, 4));
     const t0 = performance.now();
     engine.train(iters);

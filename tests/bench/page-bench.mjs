@@ -10,7 +10,10 @@ const MODELS = {
   '2-D ring, MLP 64x2, batch 128': '?preset=ring',
   'MNIST-sized 784-d, MLP 256x2, batch 64': '?dataset=gaussian&data_dim=784&latent_dim=64&g_hidden=256&d_hidden=256&batch_size=64',
 };
-const ITERS = { flex: { '2-D': 400, MNIST: 40 }, wgpu: { '2-D': 20, MNIST: 5 } };
+// `--backend flex` or `--backend wgpu` measures one backend only.
+const only = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : null;
+const BACKENDS = ['flex', 'wgpu'].filter((b) => !only || b === only);
+const ITERS = { flex: { '2-D': 2000, MNIST: 100 }, wgpu: { '2-D': 20, MNIST: 5 } };
 
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -19,7 +22,7 @@ function walk(dir) {
 const server = await serve();
 const rows = [];
 try {
-  for (const backend of ['flex', 'wgpu']) {
+  for (const backend of BACKENDS) {
     const browser = await launch({ webgpu: true });
     try {
       for (const [name, query] of Object.entries(MODELS)) {
@@ -28,8 +31,7 @@ try {
         // With WebGPU the session starts on the CPU and moves to the GPU once its shaders compile.
         await page.waitForFunction((b) => window.minimax.backend === b, backend, { timeout: 300_000 });
         const iters = ITERS[backend][name.startsWith('2-D') ? '2-D' : 'MNIST'];
-        await page.evaluate((n) => window.minimax.benchmark(n), Math.max(1, Math.round(iters / 10)));
-        const r = await page.evaluate((n) => window.minimax.benchmark(n), iters);
+        const r = await page.evaluate((n) => window.minimax.benchmark(n, { warmupMs: 3000 }), iters);
         rows.push([r.backend, name, r.ms_per_iter.toFixed(3), (1000 / r.ms_per_iter).toFixed(1)]);
         await page.close();
       }

@@ -87,13 +87,27 @@ pub fn dist() -> Result {
     copy_dir(&root.join("www"), &dist.join("www"))?;
     let vendor = dist.join("www/vendor");
     std::fs::create_dir_all(&vendor).map_err(|e| e.to_string())?;
-    for (from, to) in [
-        ("node_modules/uplot/dist/uPlot.esm.js", "uPlot.esm.js"),
-        ("node_modules/uplot/dist/uPlot.min.css", "uPlot.min.css"),
-    ] {
-        std::fs::copy(root.join(from), vendor.join(to))
-            .map_err(|e| format!("{from}: {e} (run `npm ci`)"))?;
+    // uPlot ships its minified build as a script that sets `var uPlot`; one appended line
+    // makes it the ES module the page imports (22 kB gzip instead of the plain module's 42).
+    let uplot = root.join("node_modules/uplot/dist/uPlot.iife.min.js");
+    let script = std::fs::read_to_string(&uplot)
+        .map_err(|e| format!("{}: {e} (run `npm ci`)", uplot.display()))?;
+    if !script.contains("var uPlot=function()") {
+        return Err(format!(
+            "{}: not the expected `var uPlot=` script",
+            uplot.display()
+        ));
     }
+    std::fs::write(
+        vendor.join("uPlot.esm.js"),
+        format!("{script}\nexport default uPlot;\n"),
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::copy(
+        root.join("node_modules/uplot/dist/uPlot.min.css"),
+        vendor.join("uPlot.min.css"),
+    )
+    .map_err(|e| format!("uPlot.min.css: {e} (run `npm ci`)"))?;
     eprintln!(
         "dist/: wasm {:.1} MB raw, {:.1} MB after wasm-opt",
         raw as f64 / 1e6,

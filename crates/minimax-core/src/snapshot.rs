@@ -51,6 +51,27 @@ pub struct Snapshot {
     pub plane: Option<Plane>,
 }
 
+impl Snapshot {
+    /// The JSON fields of a snapshot of ring or grid data taken without the plane: every field
+    /// but `plane`. The CLI prints them and the page shows them (adding `backend`).
+    pub const FIELDS_2D_MODES: &[&str] = &[
+        "iter",
+        "d_steps",
+        "d_loss",
+        "g_loss",
+        "d_real",
+        "d_fake",
+        "grad_g",
+        "grad_d",
+        "hist_real",
+        "hist_fake",
+        "modes",
+        "modes_total",
+        "hq",
+        "jsd",
+    ];
+}
+
 /// The data plane: points, D's heat-map, D*'s and G's gradient at each generated point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plane {
@@ -150,7 +171,7 @@ impl Trainer {
         let d = &self.discriminator;
 
         // D's loss on the evaluation set and the norm of its gradient over D's parameters.
-        let fake = self.generate(&self.generators, z);
+        let fake = crate::trainer::generate(&self.generators, z);
         let real_logits = d.forward(real);
         let fake_logits = d.forward(fake.clone().detach());
         let d_loss =

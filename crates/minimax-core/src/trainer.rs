@@ -124,12 +124,8 @@ impl Trainer {
     /// loss — by one optimizer step on a fresh real batch and a fresh fake batch.
     pub fn discriminator_step(&mut self) {
         let d = self.discriminator.clone();
-        let mut optim = std::mem::replace(
-            &mut self.d_optim,
-            optimizer(self.config.optimizer_d, self.config.beta1),
-        );
-        self.discriminator = self.discriminator_update(d, &mut optim);
-        self.d_optim = optim;
+        let (batches, optim) = self.split();
+        self.discriminator = discriminator_update(batches, d, optim);
         self.d_steps_done += 1;
     }
 
@@ -142,14 +138,14 @@ impl Trainer {
             let mut d = self.discriminator.clone();
             let mut optim = self.d_optim.clone();
             for _ in 0..self.config.unrolled {
-                d = self.discriminator_update(d, &mut optim);
+                d = discriminator_update(self.split().0, d, &mut optim);
             }
             d
         } else {
             self.discriminator.clone()
         };
-        let z = self.latent_batch();
-        let fake = self.generate(&self.generators, z);
+        let z = self.split().0.latent_batch();
+        let fake = generate(&self.generators, z);
         let g_loss = loss::generator_loss(self.config.loss, d_seen.forward(fake));
         let mut grads = g_loss.backward();
         let lr = self.config.lr_g;
@@ -160,64 +156,16 @@ impl Trainer {
         self.g_steps_done += 1;
     }
 
-    /// One optimizer step of `d` on fresh batches; the body of the D step, reused by unrolling.
-    fn discriminator_update(
-        &mut self,
-        d: Discriminator,
-        optim: &mut ModuleOptimizer,
-    ) -> Discriminator {
-        let real = self.real_batch();
-        let z = self.latent_batch();
-        let fake = self.generate(&self.generators, z).detach();
-        let lambda = self.config.gradient_penalty();
-        let d_loss = if lambda == 0.0 {
-            loss::discriminator_loss(self.config.loss, d.forward(real), d.forward(fake))
-        } else if self.config.loss == LossKind::WganGp {
-            let n = self.config.batch_size;
-            let eps: Vec<f32> = (0..n).map(|_| self.rng.uniform(0.0, 1.0)).collect();
-            let eps = Tensor::<2>::from_data(TensorData::new(eps, [n, 1]), &self.device);
-            let interpolates = real.clone() * eps.clone() + fake.clone() * (eps.neg() + 1.0);
-            let (_, grad) = d.forward_with_input_gradient(interpolates);
-            loss::discriminator_loss(self.config.loss, d.forward(real), d.forward(fake))
-                + loss::interpolate_penalty(grad) * lambda
-        } else {
-            let (real_logits, grad) = d.forward_with_input_gradient(real);
-            loss::discriminator_loss(self.config.loss, real_logits, d.forward(fake))
-                + loss::zero_centred_penalty(grad) * lambda
+    /// D's optimizer and, borrowed apart from it, everything a D update reads.
+    fn split(&mut self) -> (Batches<'_>, &mut ModuleOptimizer) {
+        let batches = Batches {
+            config: &self.config,
+            dataset: &self.dataset,
+            device: &self.device,
+            generators: &self.generators,
+            rng: &mut self.rng,
         };
-        let mut grads = d_loss.backward();
-        let d_grads = GradientsParams::from_module(&mut grads, &d);
-        optim.step(self.config.lr_d, d, d_grads)
-    }
-
-    fn real_batch(&mut self) -> Tensor<2> {
-        let n = self.config.batch_size;
-        let x = self.dataset.sample(n, &mut self.rng);
-        Tensor::from_data(TensorData::new(x, [n, self.config.data_dim]), &self.device)
-    }
-
-    fn latent_batch(&mut self) -> Tensor<2> {
-        let n = self.config.batch_size;
-        let z = sample_latent(&self.config, n, &mut self.rng);
-        Tensor::from_data(
-            TensorData::new(z, [n, self.config.latent_dim]),
-            &self.device,
-        )
-    }
-
-    /// G(z) for a batch of codes; with several generators, each takes a contiguous share
-    /// of the rows, so the batch is a sample of the mixture p_g = (1/N) Σ p_gᵢ.
-    pub(crate) fn generate(&self, generators: &[Generator], z: Tensor<2>) -> Tensor<2> {
-        if generators.len() == 1 {
-            return generators[0].forward(z);
-        }
-        let shares = generator_shares(z.dims()[0], generators.len());
-        let parts = generators
-            .iter()
-            .zip(shares)
-            .map(|(g, range)| g.forward(z.clone().slice([range, 0..self.config.latent_dim])))
-            .collect();
-        Tensor::cat(parts, 0)
+        (batches, &mut self.d_optim)
     }
 
     /// G's samples for the fixed latent codes, `[n, data_dim]`, still on the device.
@@ -227,7 +175,7 @@ impl Trainer {
             TensorData::new(self.fixed_noise.clone(), [n, self.config.latent_dim]),
             &self.device,
         );
-        self.generate(&self.generators, z).detach()
+        generate(&self.generators, z).detach()
     }
 
     /// The number of trainable parameters of (all generators, the discriminator).
@@ -237,6 +185,75 @@ impl Trainer {
             self.discriminator.num_params(),
         )
     }
+}
+
+/// What one D update reads: the data, the generators and the run's RNG.
+struct Batches<'a> {
+    config: &'a TrainConfig,
+    dataset: &'a Dataset,
+    device: &'a Device,
+    generators: &'a [Generator],
+    rng: &'a mut RunRng,
+}
+
+impl Batches<'_> {
+    fn real_batch(&mut self) -> Tensor<2> {
+        let n = self.config.batch_size;
+        let x = self.dataset.sample(n, self.rng);
+        Tensor::from_data(TensorData::new(x, [n, self.config.data_dim]), self.device)
+    }
+
+    fn latent_batch(&mut self) -> Tensor<2> {
+        let n = self.config.batch_size;
+        let z = sample_latent(self.config, n, self.rng);
+        Tensor::from_data(TensorData::new(z, [n, self.config.latent_dim]), self.device)
+    }
+}
+
+/// One optimizer step of `d` on fresh batches: the body of the D step, reused by unrolling.
+fn discriminator_update(
+    mut b: Batches<'_>,
+    d: Discriminator,
+    optim: &mut ModuleOptimizer,
+) -> Discriminator {
+    let config = b.config;
+    let real = b.real_batch();
+    let z = b.latent_batch();
+    let fake = generate(b.generators, z).detach();
+    let lambda = config.gradient_penalty();
+    let d_loss = if lambda == 0.0 {
+        loss::discriminator_loss(config.loss, d.forward(real), d.forward(fake))
+    } else if config.loss == LossKind::WganGp {
+        let n = config.batch_size;
+        let eps: Vec<f32> = (0..n).map(|_| b.rng.uniform(0.0, 1.0)).collect();
+        let eps = Tensor::<2>::from_data(TensorData::new(eps, [n, 1]), b.device);
+        let interpolates = real.clone() * eps.clone() + fake.clone() * (eps.neg() + 1.0);
+        let (_, grad) = d.forward_with_input_gradient(interpolates);
+        loss::discriminator_loss(config.loss, d.forward(real), d.forward(fake))
+            + loss::interpolate_penalty(grad) * lambda
+    } else {
+        let (real_logits, grad) = d.forward_with_input_gradient(real);
+        loss::discriminator_loss(config.loss, real_logits, d.forward(fake))
+            + loss::zero_centred_penalty(grad) * lambda
+    };
+    let mut grads = d_loss.backward();
+    let d_grads = GradientsParams::from_module(&mut grads, &d);
+    optim.step(config.lr_d, d, d_grads)
+}
+
+/// G(z) for a batch of codes; with several generators, each takes a contiguous share of the
+/// rows, so the batch is a sample of the mixture p_g = (1/N) Σ p_gᵢ.
+pub(crate) fn generate(generators: &[Generator], z: Tensor<2>) -> Tensor<2> {
+    if generators.len() == 1 {
+        return generators[0].forward(z);
+    }
+    let [n, latent] = z.dims();
+    let parts = generators
+        .iter()
+        .zip(generator_shares(n, generators.len()))
+        .map(|(g, rows)| g.forward(z.clone().slice([rows, 0..latent])))
+        .collect();
+    Tensor::cat(parts, 0)
 }
 
 /// Rows `[start, end)` of a batch of `n` that each of `k` generators produces.
