@@ -47,6 +47,8 @@ pub enum BackendError {
 pub enum TrainError {
     #[error("training diverged: {0} is not a finite number (try a smaller learning rate)")]
     NonFinite(&'static str),
+    #[error("the snapshot could not be read back from the device: {0}")]
+    ReadBack(String),
     #[error(transparent)]
     Config(#[from] ConfigError),
 }

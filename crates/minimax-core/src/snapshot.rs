@@ -3,8 +3,8 @@
 //!
 //! A snapshot is taken in three parts so that read-back can be async in the browser:
 //! [`Trainer::prepare_snapshot`] queues the tensor work and gathers every number into one
-//! tensor (one GPU read-back), the caller reads it (sync natively, async in a worker), and
-//! [`PendingSnapshot::finish`] computes the CPU-side metrics.
+//! tensor (one GPU read-back), and [`PendingSnapshot::read`] (sync, native only) or
+//! [`PendingSnapshot::read_async`] (in a worker) reads it and computes the CPU-side metrics.
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
@@ -112,7 +112,7 @@ impl Default for SnapshotOptions {
 
 /// A snapshot whose numbers are still on the device, gathered in one 1-D tensor.
 pub struct PendingSnapshot {
-    pub values: Tensor<1>,
+    values: Tensor<1>,
     iter: u64,
     d_steps: u64,
     n: usize,
@@ -261,34 +261,39 @@ impl Trainer {
     /// Takes a snapshot, reading back synchronously (native only).
     #[cfg(not(target_family = "wasm"))]
     pub fn snapshot(&self, options: SnapshotOptions) -> Result<Snapshot, TrainError> {
-        let pending = self.prepare_snapshot(options);
-        let values = pending
-            .values
-            .clone()
-            .into_data()
-            .convert::<f32>()
-            .try_to_vec::<f32>()
-            .expect("f32 data");
-        pending.finish(values)
+        self.prepare_snapshot(options).read()
+    }
+}
+
+/// The read-back numbers as f32s.
+fn to_f32(data: TensorData) -> Result<Vec<f32>, TrainError> {
+    data.convert::<f32>()
+        .try_to_vec::<f32>()
+        .map_err(|e| TrainError::ReadBack(format!("{e:?}")))
+}
+
+impl PendingSnapshot {
+    /// Reads the numbers back synchronously (native only) and builds the snapshot.
+    #[cfg(not(target_family = "wasm"))]
+    pub fn read(self) -> Result<Snapshot, TrainError> {
+        let values = to_f32(self.values.clone().into_data())?;
+        self.finish(values)
     }
 
-    /// Takes a snapshot, reading back asynchronously (required in the browser).
-    pub async fn snapshot_async(&self, options: SnapshotOptions) -> Result<Snapshot, TrainError> {
-        let pending = self.prepare_snapshot(options);
-        let data = pending
+    /// Reads the numbers back asynchronously (the browser's way: the GPU answers when it is
+    /// done) and builds the snapshot.
+    pub async fn read_async(self) -> Result<Snapshot, TrainError> {
+        let data = self
             .values
             .clone()
             .into_data_async()
             .await
-            .expect("read-back of a snapshot");
-        let values = data.convert::<f32>().try_to_vec::<f32>().expect("f32 data");
-        pending.finish(values)
+            .map_err(|e| TrainError::ReadBack(format!("{e:?}")))?;
+        self.finish(to_f32(data)?)
     }
-}
 
-impl PendingSnapshot {
     /// Builds the snapshot from the read-back numbers. Fails if training has diverged.
-    pub fn finish(self, values: Vec<f32>) -> Result<Snapshot, TrainError> {
+    fn finish(self, values: Vec<f32>) -> Result<Snapshot, TrainError> {
         let n = self.n;
         let (scalars, rest) = values.split_at(4);
         let (p_real, rest) = rest.split_at(n);

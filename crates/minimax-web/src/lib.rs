@@ -143,17 +143,6 @@ pub struct Pending(PendingSnapshot);
 /// object far faster than building it value by value.
 #[wasm_bindgen(js_name = readSnapshot)]
 pub async fn read_snapshot(pending: Pending) -> Result<String, JsError> {
-    let pending = pending.0;
-    let data = pending
-        .values
-        .clone()
-        .into_data_async()
-        .await
-        .map_err(|e| js_error(format!("{e:?}")))?;
-    let values = data
-        .convert::<f32>()
-        .try_to_vec::<f32>()
-        .map_err(|e| js_error(format!("{e:?}")))?;
-    let snapshot = pending.finish(values).map_err(js_error)?;
+    let snapshot = pending.0.read_async().await.map_err(js_error)?;
     serde_json::to_string(&snapshot).map_err(js_error)
 }
