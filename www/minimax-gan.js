@@ -94,12 +94,12 @@ class MinimaxGan extends HTMLElement {
     });
   }
 
-  /** Times `iters` training iterations in the worker, after training for `warmupMs`;
-   * resolves with {backend, iters, ms_per_iter}. */
-  benchmark(iters, { warmupMs = 0 } = {}) {
+  /** Times `iters` training iterations in the worker, after training for `warmupMs`, in
+   * `chunks` consecutive parts; resolves with {backend, iters, ms_per_iter, chunk_ms}. */
+  benchmark(iters, { warmupMs = 0, chunks = 10 } = {}) {
     return new Promise((resolve) => {
       this.benchWaiter = resolve;
-      this.worker.postMessage({ type: 'bench', iters, warmupMs });
+      this.worker.postMessage({ type: 'bench', iters, warmupMs, chunks });
     });
   }
 

@@ -116,25 +116,38 @@ const handlers = {
     post({ type: 'checkpoint', bytes }, [bytes.buffer]);
   },
   // Times `iters` iterations with nothing else running, after `warmupMs` of training (the
-  // browser compiles hot wasm with its optimising tier only after it has run a while). The
-  // GPU's queue is drained before and after by a small read-back, whose own cost is measured
-  // and subtracted.
-  async bench({ iters, warmupMs = 0 }) {
+  // browser compiles hot wasm with its optimising tier only after it has run a while), in
+  // `chunks` consecutive parts so that a change of speed during the run shows. On the GPU each
+  // part ends with a small read-back that drains the queue; its own cost is measured and
+  // subtracted.
+  async bench({ iters, warmupMs = 0, chunks = 10 }) {
     playing = false;
+    const gpu = engine.backend() === 'wgpu';
+    const drain = gpu ? () => readSnapshot(engine.prepare(false, 4)) : async () => {};
     const w0 = performance.now();
     while (performance.now() - w0 < warmupMs) {
       engine.train(Math.max(1, Math.round(iters / 20)));
-      if (engine.backend() === 'wgpu') await readSnapshot(engine.prepare(false, 4)); // drain the queue
+      await drain();
     }
-    await readSnapshot(engine.prepare(false, 4));
-    const t0 = performance.now();
-    engine.train(iters);
-    await readSnapshot(engine.prepare(false, 4));
-    const total = performance.now() - t0;
-    const t1 = performance.now();
-    await readSnapshot(engine.prepare(false, 4));
-    const readback = performance.now() - t1;
-    post({ type: 'bench', backend: engine.backend(), iters, ms_per_iter: Math.max(0, total - readback) / iters });
+    await drain();
+    const r0 = performance.now();
+    await drain();
+    const readback = performance.now() - r0;
+    const parts = Math.max(1, Math.min(chunks, iters));
+    const chunkMs = [];
+    let done = 0;
+    let total = 0;
+    for (let i = 0; i < parts; i++) {
+      const n = Math.round((iters * (i + 1)) / parts) - done;
+      const t0 = performance.now();
+      engine.train(n);
+      await drain();
+      const ms = Math.max(0, performance.now() - t0 - readback);
+      chunkMs.push(ms / n);
+      total += ms;
+      done += n;
+    }
+    post({ type: 'bench', backend: engine.backend(), iters, ms_per_iter: total / iters, chunk_ms: chunkMs });
   },
   async restore({ bytes }) {
     engine.restore(new Uint8Array(bytes));

@@ -13,7 +13,7 @@ const MODELS = {
 // `--backend flex` or `--backend wgpu` measures one backend only.
 const only = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : null;
 const BACKENDS = ['flex', 'wgpu'].filter((b) => !only || b === only);
-const ITERS = { flex: { '2-D': 2000, MNIST: 100 }, wgpu: { '2-D': 20, MNIST: 5 } };
+const ITERS = { flex: { '2-D': 2000, MNIST: 300 }, wgpu: { '2-D': 20, MNIST: 5 } };
 
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -32,7 +32,8 @@ try {
         await page.waitForFunction((b) => window.minimax.backend === b, backend, { timeout: 300_000 });
         const iters = ITERS[backend][name.startsWith('2-D') ? '2-D' : 'MNIST'];
         const r = await page.evaluate((n) => window.minimax.benchmark(n, { warmupMs: 3000 }), iters);
-        rows.push([r.backend, name, r.ms_per_iter.toFixed(3), (1000 / r.ms_per_iter).toFixed(1)]);
+        const range = `${Math.min(...r.chunk_ms).toFixed(2)}–${Math.max(...r.chunk_ms).toFixed(2)}`;
+        rows.push([r.backend, name, r.ms_per_iter.toFixed(3), (1000 / r.ms_per_iter).toFixed(1), range]);
         await page.close();
       }
     } finally {
@@ -55,8 +56,9 @@ try {
       await browser.close();
     }
   }
-  console.log('backend  model                                        ms/iter   iter/s');
-  for (const [b, n, ms, ips] of rows) console.log(`${b.padEnd(8)} ${n.padEnd(44)} ${ms.padStart(8)} ${ips.padStart(8)}`);
+  // The range is the fastest and the slowest tenth of the timed run, in ms per iteration.
+  console.log('backend  model                                        ms/iter   iter/s  range of tenths');
+  for (const [b, n, ms, ips, range] of rows) console.log(`${b.padEnd(8)} ${n.padEnd(44)} ${ms.padStart(8)} ${ips.padStart(8)}  ${range}`);
   console.log('');
   for (const [label, backend, ms] of firstDraw) console.log(`navigation → first drawn sample, ${label} (${backend}): ${ms.toFixed(0)} ms`);
   console.log('');
