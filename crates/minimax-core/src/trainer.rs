@@ -134,16 +134,7 @@ impl Trainer {
     /// D steps on a copy of D and its optimizer, which are then thrown away (Metz et al. 2017;
     /// first-order: the gradient does not flow back through the K updates).
     pub fn generator_step(&mut self) {
-        let d_seen = if self.config.unrolled > 0 {
-            let mut d = self.discriminator.clone();
-            let mut optim = self.d_optim.clone();
-            for _ in 0..self.config.unrolled {
-                d = discriminator_update(self.split().0, d, &mut optim);
-            }
-            d
-        } else {
-            self.discriminator.clone()
-        };
+        let d_seen = self.discriminator_seen_by_g();
         let z = self.split().0.latent_batch();
         let fake = generate(&self.generators, z);
         let g_loss = loss::generator_loss(self.config.loss, d_seen.forward(fake));
@@ -154,6 +145,23 @@ impl Trainer {
             *g = optim.step(lr, g.clone(), g_grads);
         }
         self.g_steps_done += 1;
+    }
+
+    /// The D that G's step plays against: the current one, or with unrolling the one `unrolled`
+    /// updates ahead. Either way a constant there: gradients flow through it to G's samples,
+    /// but its own weight gradients, a third of its backward pass, are not computed.
+    fn discriminator_seen_by_g(&mut self) -> Discriminator {
+        let d = if self.config.unrolled > 0 {
+            let mut d = self.discriminator.clone();
+            let mut optim = self.d_optim.clone();
+            for _ in 0..self.config.unrolled {
+                d = discriminator_update(self.split().0, d, &mut optim);
+            }
+            d
+        } else {
+            self.discriminator.clone()
+        };
+        d.no_grad()
     }
 
     /// D's optimizer and, borrowed apart from it, everything a D update reads.
@@ -272,6 +280,30 @@ pub(crate) fn sample_latent(config: &TrainConfig, n: usize, rng: &mut RunRng) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The D of G's step is a constant: G's gradient through it is the one through a tracked
+    /// D, bit for bit, and D gets none.
+    #[test]
+    fn g_step_takes_d_as_a_constant() {
+        let mut t = Trainer::new(TrainConfig::default(), &crate::testing::flex()).unwrap();
+        let z = t.split().0.latent_batch();
+        let seen = t.discriminator_seen_by_g();
+        let g = &t.generators[0];
+        let through = |d: &Discriminator| {
+            let fake = generate(&t.generators, z.clone());
+            let mut grads = loss::generator_loss(t.config.loss, d.forward(fake)).backward();
+            let g_grads = GradientsParams::from_module(&mut grads, g);
+            let d_grads = GradientsParams::from_module(&mut grads, d);
+            let weight = g_grads.get::<2>(g.net.layers[0].weight.id).unwrap();
+            (crate::testing::to_vec(weight), g_grads.len(), d_grads.len())
+        };
+        let tracked = through(&t.discriminator);
+        let constant = through(&seen);
+        assert_eq!(tracked.1, constant.1);
+        assert_eq!(tracked.0, constant.0);
+        assert!(tracked.2 > 0);
+        assert_eq!(constant.2, 0);
+    }
 
     #[test]
     fn generator_shares_cover_the_batch() {

@@ -187,7 +187,7 @@ fn snapshot_fields_are_complete_and_sane() {
     );
     assert_eq!(*plane.fake_generator.last().unwrap(), 2);
     assert!(plane.d_grid.iter().all(|d| (0.0..=1.0).contains(d)));
-    let json = serde_json::to_value(&t.snapshot(SnapshotOptions::default()).unwrap()).unwrap();
+    let json = serde_json::to_value(t.snapshot(SnapshotOptions::default()).unwrap()).unwrap();
     // Exactly the documented fields, in any order.
     let keys: BTreeSet<&str> = json
         .as_object()
