@@ -62,14 +62,14 @@ async function snapshot(itersPerSec) {
 // The stack depth `train` is called from. On x64, V8 spills SIMD values to stack slots aligned
 // to 8 bytes only; in gemm's 12×4 matmul kernel, which takes three quarters of the big model's
 // time, a spill that straddles a cache line stalls every turn of the inner loop, and whether
-// one does depends on where the stack stands when JS calls into wasm (see README, "Known gap":
-// 15 against 22 ms per iteration for the same build). So the worker calls `train` from one of
+// one does depends on where the stack stands when JS calls into wasm (README, "The 784-d model
+// and V8's stack alignment": 15 against 22 ms per iteration for the same build). So the worker calls `train` from one of
 // a few depths and keeps the fastest, comparing them again now and then, as the browser
 // recompiles hot code during the first seconds and may move the stack.
 const DEPTHS = 3;
 let depth = 0;
 let probeAt = 0;
-let probeEvery = 500;         // doubles after each comparison, up to PROBE_MAX_MS
+let probeEvery = 1000;        // doubles after each comparison, up to PROBE_MAX_MS
 const PROBE_MAX_MS = 8000;
 
 function trainAt(d, n) {
