@@ -63,14 +63,19 @@ async function snapshot(itersPerSec) {
 // to 8 bytes only; in gemm's 12×4 matmul kernel, which takes three quarters of the big model's
 // time, a spill that straddles a cache line stalls every turn of the inner loop, and whether
 // one does depends on where the stack stands when JS calls into wasm (README, "The 784-d model
-// and V8's stack alignment": 15 against 22 ms per iteration for the same build). So the worker calls `train` from one of
-// a few depths and keeps the fastest, comparing them again now and then, as the browser
-// recompiles hot code during the first seconds and may move the stack.
+// and V8's stack alignment": 15 against 22 ms per iteration for the same build). So the worker
+// calls `train` from one of a few depths and keeps the fastest, comparing them again now and
+// then, as the browser recompiles hot code during the first seconds and may move the stack.
 const DEPTHS = 3;
 let depth = 0;
 let probeAt = 0;
 let probeEvery = 1000;        // doubles after each comparison, up to PROBE_MAX_MS
 const PROBE_MAX_MS = 8000;
+
+/** `n` split into `k` nearly equal whole parts, in order. */
+function parts(n, k) {
+  return Array.from({ length: k }, (_, i) => Math.round((n * (i + 1)) / k) - Math.round((n * i) / k));
+}
 
 function trainAt(d, n) {
   return d > 0 ? trainAt(d - 1, n) : engine.train(n);
@@ -84,15 +89,12 @@ function train(n) {
   probeAt = now + probeEvery;
   probeEvery = Math.min(PROBE_MAX_MS, probeEvery * 2);
   let best = Infinity;
-  let done = 0;
-  for (let d = 0; d < DEPTHS; d++) {
-    const k = Math.round((n * (d + 1)) / DEPTHS) - done;
+  parts(n, DEPTHS).forEach((k, d) => {
     const t0 = performance.now();
     trainAt(d, k);
     const ms = (performance.now() - t0) / k;
-    done += k;
     if (ms < best) { best = ms; depth = d; }
-  }
+  });
 }
 
 /** A new session: compare the depths again soon. */
@@ -177,19 +179,15 @@ const handlers = {
     const r0 = performance.now();
     await drain();
     const readback = performance.now() - r0;
-    const parts = Math.max(1, Math.min(chunks, iters));
     const chunkMs = [];
-    let done = 0;
     let total = 0;
-    for (let i = 0; i < parts; i++) {
-      const n = Math.round((iters * (i + 1)) / parts) - done;
+    for (const n of parts(iters, Math.max(1, Math.min(chunks, iters)))) {
       const t0 = performance.now();
       train(n);
       await drain();
       const ms = Math.max(0, performance.now() - t0 - readback);
       chunkMs.push(ms / n);
       total += ms;
-      done += n;
     }
     post({ type: 'bench', backend: engine.backend(), iters, ms_per_iter: total / iters, chunk_ms: chunkMs });
   },
