@@ -26,9 +26,9 @@ test('the element loads, chooses WebGPU and trains; the snapshots are finite and
     const trainingEnd = await page.evaluate(() => performance.now());
     assert.ok(s.iter >= 20);
     for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'grad_g', 'grad_d', 'jsd']) assert.ok(finite(s[k]), `${k} = ${s[k]}`);
-    assert.equal(s.hist_real.reduce((a, b) => a + b), 512);
-    assert.equal(s.hist_fake.reduce((a, b) => a + b), 512);
-    assert.notDeepEqual(s.hist_fake, first.hist_fake, 'the fake histogram did not change');
+    assert.equal(s.histograms.real.reduce((a, b) => a + b), 512);
+    assert.equal(s.histograms.fake.reduce((a, b) => a + b), 512);
+    assert.notDeepEqual(s.histograms.fake, first.histograms.fake, 'the fake histogram did not change');
     assert.notEqual(s.d_loss, first.d_loss);
     assert.ok(s.plane.d_grid.every((d) => d >= 0 && d <= 1));
     // The main thread only draws: no task over 50 ms while training.
@@ -135,6 +135,85 @@ test('options in the URL or the config attribute start the session directly; bad
     }));
     assert.match(message.error, /config attribute/);
     assert.equal(message.dataset, 'gaussian');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the option controls come from the engine\'s schema, each with a label', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page } = await openApp(browser.context, server.url, '?backend=flex');
+    const report = await page.evaluate(() => {
+      const el = window.minimax;
+      const form = el.shadowRoot.querySelector('form.controls');
+      return el.schema.fields.filter((f) => f.name !== 'points').map((f) => {
+        const control = form.elements[f.name];
+        const label = control?.closest('label');
+        return { name: f.name, control: Boolean(control), label: label?.querySelector('span')?.textContent,
+          options: control?.tagName === 'SELECT' ? [...control.options].map((o) => o.value) : null, values: f.values ?? null };
+      });
+    });
+    assert.ok(report.length >= 25, `${report.length} fields`);
+    for (const r of report) {
+      assert.ok(r.control, `no control for ${r.name}`);
+      assert.ok(r.label && r.label !== r.name, `no label for ${r.name}`);
+      if (r.values) assert.deepEqual(r.options, r.values, `the values of ${r.name}`);
+    }
+    // Options that do not apply are hidden: the MLP's widths for the ring, shown; DCGAN's channels, hidden.
+    const hidden = await page.evaluate(() => ['g_hidden', 'g_channels'].map((n) => window.minimax.shadowRoot.querySelector(`label[data-field=${n}]`).hidden));
+    assert.deepEqual(hidden, [false, true]);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** Trains the DCGAN preset in the page until `iters` and checks its image snapshot. */
+async function trainDigits(page, iters) {
+  const first = await page.evaluate(() => window.minimax.snapshot());
+  const s = await trainUntil(page, first.iter + iters, 600_000);
+  assert.equal(s.images.side, 28);
+  const bytes = (b64) => Buffer.from(b64, 'base64');
+  assert.equal(bytes(s.images.fake).length, 64 * 784);
+  assert.equal(bytes(s.images.real).length, 64 * 784);
+  assert.equal(bytes(s.images.walk).length, 10 * 784);
+  assert.notDeepEqual(bytes(s.images.fake), bytes(first.images.fake), 'training changed no sample');
+  assert.equal(s.histograms.real.reduce((a, b) => a + b), 256);
+  assert.ok(await page.evaluate(() => !window.minimax.shadowRoot.querySelector('.images-panel').hidden));
+  assert.ok(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.plane-panel').hidden));
+  return s;
+}
+
+test('MNIST: the DCGAN preset trains in the page on the CPU backend; the sample grid is kept as a screenshot', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors } = await openApp(browser.context, server.url, '?preset=mnist-dcgan&backend=flex');
+    const s = await trainDigits(page, 30);
+    assert.equal(s.backend, 'flex');
+    await page.screenshot({ path: screenshotPath('page-flex-mnist-dcgan.png') });
+    // "Save samples" writes the 224×224 picture the CLI writes.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.evaluate(() => window.minimax.shadowRoot.querySelector('.save-samples').click()),
+    ]);
+    const png = await download.path().then((p) => import('node:fs').then((fs) => fs.readFileSync(p)));
+    assert.equal(png.readUInt32BE(16), 224);
+    assert.equal(png.readUInt32BE(20), 224);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('MNIST: the DCGAN preset moves to WebGPU and trains there', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, errors } = await openApp(browser.context, server.url, '?preset=mnist-dcgan');
+    await page.waitForFunction(() => window.minimax.backend === 'wgpu', null, { timeout: 600_000 });
+    const s = await trainDigits(page, 2);
+    assert.equal(s.backend, 'wgpu');
+    await page.screenshot({ path: screenshotPath('page-webgpu-mnist-dcgan.png') });
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }

@@ -7,7 +7,7 @@ export function drawHistogram(canvas, snapshot, labels) {
   if (!snapshot) return;
   const m = { l: 40, r: 10, t: 22, b: 30 };
   const w = W - m.l - m.r, h = H - m.t - m.b;
-  const real = snapshot.hist_real, fake = snapshot.hist_fake;
+  const { real, fake } = snapshot.histograms;
   const bins = real.length;
   const total = Math.max(1, real.reduce((a, b) => a + b, 0));
   const frac = (c) => c / total;

@@ -4,14 +4,23 @@ export const STRINGS = {
     title: 'Minimax — a GAN laboratory',
     play: 'Play', pause: 'Pause', stepD: 'D step', stepG: 'G step', step: 'Iteration', reset: 'Reset',
     stepDHelp: 'One discriminator step', stepGHelp: 'One generator step', stepHelp: 'k discriminator steps, then one generator step',
-    dataset: 'Data', loss: 'Loss', remedies: 'Remedies for mode collapse', unrolled: 'Unrolled D steps',
-    gp: 'Gradient penalty λ', generators: 'Generators', dSteps: 'k (D steps per G step)',
-    lrD: 'Learning rate of D', lrG: 'Learning rate of G', optimizerD: 'Optimizer of D', optimizerG: 'Optimizer of G',
-    gHidden: 'G width', gLayers: 'G depth', dHidden: 'D width', dLayers: 'D depth', latentDim: 'Latent dimension',
-    seed: 'Seed', speed: 'Speed', backend: 'Backend', showDStar: 'Show D* beside D', arrows: 'Show G\'s gradient',
+    'section.data': 'Data', 'section.model': 'Players G and D', 'section.objective': 'The game', 'section.optim': 'Optimisation', 'section.run': 'Run',
+    'field.dataset': 'Data', 'field.data_dim': 'Dimension', 'field.points': 'Points', 'field.model': 'Architecture',
+    'field.latent_dim': 'Latent dimension', 'field.latent': 'Distribution of z',
+    'field.g_hidden': 'G width', 'field.g_layers': 'G depth', 'field.d_hidden': 'D width', 'field.d_layers': 'D depth',
+    'field.activation': 'Activation', 'field.g_channels': 'G channels', 'field.d_channels': 'D channels', 'field.batch_norm': 'Batch norm',
+    'field.loss': 'Loss', 'field.d_steps': 'k (D steps per G step)', 'field.unrolled': 'Unrolled D steps',
+    'field.gp': 'Gradient penalty λ', 'field.generators': 'Generators', 'field.batch_size': 'Batch size',
+    'field.optimizer_d': 'Optimizer of D', 'field.optimizer_g': 'Optimizer of G', 'field.lr_d': 'Learning rate of D',
+    'field.lr_g': 'Learning rate of G', 'field.beta1': 'Adam β₁', 'field.seed': 'Seed', 'field.hist_bins': 'Histogram bins',
+    'model.mlp': 'MLP', 'model.dcgan': 'DCGAN (convolutions)', 'latent.gaussian': 'Gaussian N(0, I)', 'latent.uniform': 'Uniform U(−1, 1)',
+    'activation.relu': 'ReLU', 'activation.leaky-relu': 'Leaky ReLU', 'activation.tanh': 'tanh',
+    imagesTitle: 'Samples G(z) for fixed z, beside real digits', fakeGrid: 'generated (the same z throughout)', realGrid: 'real (MNIST)',
+    walk: 'latent walk: G along the segment between two fixed z', saveSamples: 'Save samples (PNG)',
+    speed: 'Speed', backend: 'Backend', showDStar: 'Show D* beside D', arrows: 'Show G\'s gradient',
     clearPoints: 'Clear points', drawHint: 'Click the plane to add points, then press Reset.',
     'dataset.ring': 'Ring of 8 gaussians', 'dataset.grid': 'Grid of 25 gaussians', 'dataset.spiral': 'Spiral',
-    'dataset.moons': 'Two moons', 'dataset.line': 'Line', 'dataset.gaussian': 'One gaussian', 'dataset.points': 'Your points',
+    'dataset.moons': 'Two moons', 'dataset.line': 'Line', 'dataset.gaussian': 'One gaussian', 'dataset.points': 'Your points', 'dataset.mnist': 'MNIST digits',
     'loss.minimax': 'Minimax (saturating)', 'loss.non-saturating': 'Non-saturating', 'loss.lsgan': 'Least squares',
     'loss.hinge': 'Hinge', 'loss.wgan-gp': 'Wasserstein + GP',
     'speed.1': 'Slow', 'speed.5': 'Medium', 'speed.20': 'Fast', 'speed.max': 'As fast as possible',
@@ -26,14 +35,19 @@ export const STRINGS = {
     data: 'data x',
     backendInUse: 'Backend', 'notice.webgpu-missing': 'This browser has no WebGPU: training runs on the CPU (flex) backend.',
     'notice.webgpu-failed': 'WebGPU could not start ({0}): training runs on the CPU (flex) backend.',
+    'notice.loading-mnist': 'Loading the MNIST digits (1.6 MB)…',
     errorPrefix: 'Error', loading: 'Loading the engine…', playing: 'Training', paused: 'Paused',
     badConfigAttr: 'Ignored the config attribute ({0})',
-    credits: 'Minimax · open-source GAN laboratory · burn + WebGPU',
+    credits: 'Minimax · open-source GAN laboratory · burn + WebGPU · MNIST digits by Y. LeCun, C. Cortes and C. J. C. Burges (CC BY-SA 3.0)',
   },
 };
 
 let lang = 'en';
 export function setLanguage(l) { if (STRINGS[l]) lang = l; }
+/** Whether a string exists for `key` (in the language or in English). */
+export function has(key) {
+  return Boolean((STRINGS[lang] && key in STRINGS[lang]) || key in STRINGS.en);
+}
 export function t(key, ...args) {
   const s = (STRINGS[lang] && STRINGS[lang][key]) ?? STRINGS.en[key] ?? key;
   return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));

@@ -4,31 +4,28 @@
 // Attributes: preset (see presets.js), config (a JSON object of options laid over the preset,
 // e.g. config='{"dataset": "grid"}'), chrome ("full" | "minimal" | "none"), backend
 // ("auto" | "wgpu" | "flex"), lang, autoplay.
-// Methods: play(), pause(), stepD(), stepG(), step(), reset(), configure(config),
+// Methods: play(), pause(), stepD(), stepG(), step(), reset(), configure(options),
 // snapshot() → Promise<snapshot>. Event: "snapshot" (detail: the snapshot).
-import { t, setLanguage } from './i18n.js';
-import { PRESETS, EQUILIBRIUM } from './presets.js';
+//
+// The option controls are built from the engine's config schema (names, types, ranges, enum
+// values, which options apply when): no option is written out here.
+import { t, has, setLanguage } from './i18n.js';
+import { PRESETS } from './presets.js';
 import { drawPlane } from './plane.js';
 import { drawHistogram } from './histogram.js';
 import { Curves, COLORS } from './charts.js';
 import { REAL, FAKE } from './colors.js';
+import { decode, drawGrid, samplesPng } from './images.js';
 
 const BASE = new URL('.', import.meta.url);
+/** Options the form leaves out: points are drawn on the plane. */
+const NOT_IN_FORM = ['points'];
 
-const SELECTS = {
-  dataset: ['ring', 'grid', 'spiral', 'moons', 'line', 'gaussian', 'points'],
-  loss: ['minimax', 'non-saturating', 'lsgan', 'hinge', 'wgan-gp'],
-  optimizer_d: ['adam', 'sgd', 'rmsprop'],
-  optimizer_g: ['adam', 'sgd', 'rmsprop'],
-};
-const NUMBERS = [
-  ['d_steps', 'dSteps', 1, 1, 100], ['lr_d', 'lrD', 'any', 1e-6, 10], ['lr_g', 'lrG', 'any', 1e-6, 10],
-  ['unrolled', 'unrolled', 1, 0, 50], ['gp', 'gp', 'any', 0, 1000], ['generators', 'generators', 1, 1, 16],
-  ['g_hidden', 'gHidden', 1, 1, 4096], ['g_layers', 'gLayers', 1, 1, 8], ['d_hidden', 'dHidden', 1, 1, 4096],
-  ['d_layers', 'dLayers', 1, 1, 8], ['latent_dim', 'latentDim', 1, 1, 1024], ['seed', 'seed', 1, 0, 2 ** 32],
-];
-const DATASET_KEYS = ['dataset', 'loss'];
-
+/** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
+function valueLabel(name, value) {
+  for (const key of [`${name}.${value}`, `opt.${value}`]) if (has(key)) return t(key);
+  return value;
+}
 class MinimaxGan extends HTMLElement {
   constructor() {
     super();
@@ -82,15 +79,16 @@ class MinimaxGan extends HTMLElement {
   step() { this.worker.postMessage({ type: 'step', what: 'iteration' }); }
   reset() { return this.configure({}); }
 
-  /** Restarts training with `config` merged into the current one. Resolves with the config
-   * in use; rejects with the engine's message, leaving the running session as it was. */
-  configure(config = {}) {
-    const next = { ...this.config, ...config };
-    if (next.dataset === 'points') next.points = config.points || this.points;
-    else delete next.points;
+  /** Restarts training with `options` laid over the current config (the engine merges them
+   * and drops options that no longer apply). Resolves with the config in use; rejects with the
+   * engine's message, leaving the running session as it was. */
+  configure(options = {}) {
+    const overrides = { ...options };
+    const dataset = overrides.dataset ?? this.config.dataset;
+    if (dataset === 'points' && !('points' in overrides)) overrides.points = this.points;
     return new Promise((resolve, reject) => {
-      this.pendingConfig.push({ resolve, reject, next });
-      this.worker.postMessage({ type: 'configure', config: next });
+      this.pendingConfig.push({ resolve, reject });
+      this.worker.postMessage({ type: 'configure', config: overrides });
     });
   }
 
@@ -113,6 +111,7 @@ class MinimaxGan extends HTMLElement {
   onWorker(msg) {
     switch (msg.type) {
       case 'ready': {
+        if (msg.schema && !this.schema) this.buildForm(msg.schema);
         this.config = msg.config;
         this.backend = msg.backend;
         this.pendingConfig.shift()?.resolve(msg.config);
@@ -158,7 +157,7 @@ class MinimaxGan extends HTMLElement {
 
   draw(s) {
     if (!s) return;
-    if (this.firstDrawAt === undefined && s.plane) {
+    if (this.firstDrawAt === undefined && (s.plane || s.images)) {
       this.firstDrawAt = performance.now();
       this.dispatchEvent(new CustomEvent('firstdraw'));
     }
@@ -168,10 +167,13 @@ class MinimaxGan extends HTMLElement {
     if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
     if (s.jsd != null) parts.push(`JSD ${s.jsd.toFixed(3)}`);
     stats.textContent = parts.join(' · ');
-    this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, userPoints: this.config.dataset === 'points' ? this.points : [] });
+    this.$('.plane-panel').hidden = !s.plane;
+    this.$('.images-panel').hidden = !s.images;
+    this.$('.jsd-panel').hidden = s.jsd == null;
+    if (s.plane) this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, userPoints: this.config.dataset === 'points' ? this.points : [] });
+    if (s.images) this.drawImages(s.images);
     drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
-    const eq = EQUILIBRIUM[this.config.loss] || [null, null];
-    this.curves.loss.push(s.iter, [s.d_loss, s.g_loss, eq[0], eq[1]]);
+    this.curves.loss.push(s.iter, [s.d_loss, s.g_loss, s.d_loss_eq ?? null, s.g_loss_eq ?? null]);
     this.curves.grad.push(s.iter, [Math.max(s.grad_d, 1e-8), Math.max(s.grad_g, 1e-8)]);
     this.curves.jsd.push(s.iter, [s.jsd ?? null, Math.LN2]);
     this.$('.ov-dreal').textContent = s.d_real.toFixed(2);
@@ -185,9 +187,32 @@ class MinimaxGan extends HTMLElement {
     this.$('select[name=backend]').value = backend;
   }
 
+  drawImages(images) {
+    const side = images.side;
+    drawGrid(this.$('canvas.fake-grid'), decode(images.fake), side, 8);
+    drawGrid(this.$('canvas.real-grid'), decode(images.real), side, 8);
+    drawGrid(this.$('canvas.walk'), decode(images.walk), side, 10);
+  }
+
+  /** Downloads the 8×8 grid of samples as a PNG, one image pixel per digit pixel. */
+  async saveSamples() {
+    const images = this.latest?.images;
+    if (!images) return;
+    const blob = await samplesPng(decode(images.fake), images.side);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url; a.download = `minimax-samples-${this.latest.iter}.png`; a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
   showNotice(notice) {
-    if (!notice) return;
+    if (!notice) {
+      // The end of a notice that lasts only while something loads.
+      if (this.noticeKey === 'loading-mnist') this.notice('');
+      return;
+    }
     const [key, ...rest] = notice.split(': ');
+    this.noticeKey = key;
     this.notice(t(`notice.${key}`, rest.join(': ')));
   }
 
@@ -208,9 +233,6 @@ class MinimaxGan extends HTMLElement {
   render() {
     const chrome = this.getAttribute('chrome') || 'full';
     const opt = (name, v) => `<option value="${v}">${t(`${name}.${v}`)}</option>`;
-    const select = (name, key, values, prefix) => `<label>${t(key)}<select name="${name}">${values.map((v) => opt(prefix, v)).join('')}</select></label>`;
-    const numbers = NUMBERS.map(([name, key, step, min, max]) =>
-      `<label>${t(key)}<input name="${name}" type="number" step="${step}" min="${min}" max="${max}"></label>`).join('');
     this.shadowRoot.innerHTML = `
       <link rel="stylesheet" href="${new URL('minimax-gan.css', BASE)}">
       <link rel="stylesheet" href="${new URL('vendor/uPlot.min.css', BASE)}">
@@ -231,18 +253,23 @@ class MinimaxGan extends HTMLElement {
           <button class="reset">${t('reset')}</button>
         </nav>
         <form class="controls" onsubmit="return false">
-          ${select('dataset', 'dataset', SELECTS.dataset, 'dataset')}
-          <p class="draw-hint">${t('drawHint')} <button type="button" class="clear-points">${t('clearPoints')}</button></p>
-          ${select('loss', 'loss', SELECTS.loss, 'loss')}
-          ${numbers}
-          ${select('optimizer_d', 'optimizerD', SELECTS.optimizer_d, 'opt')}
-          ${select('optimizer_g', 'optimizerG', SELECTS.optimizer_g, 'opt')}
+          <div class="options"></div>
+          <p class="draw-hint" hidden>${t('drawHint')} <button type="button" class="clear-points">${t('clearPoints')}</button></p>
           <label>${t('speed')}<select name="speed">${['max', '20', '5', '1'].map((v) => opt('speed', v)).join('')}</select></label>
           <label>${t('backend')}<select name="backend">${opt('backend', 'wgpu')}${opt('backend', 'flex')}</select></label>
           <label class="check"><input type="checkbox" name="showDStar"> ${t('showDStar')}</label>
           <label class="check"><input type="checkbox" name="arrows" checked> ${t('arrows')}</label>
         </form>
         <section class="panel plane-panel"><h2>${t('planeTitle')}</h2><canvas class="plane" role="img" aria-label="${t('planeTitle')}"></canvas></section>
+        <section class="panel images-panel" hidden>
+          <h2>${t('imagesTitle')}</h2>
+          <div class="grids">
+            <figure><canvas class="fake-grid" role="img" aria-label="${t('fakeGrid')}"></canvas><figcaption>${t('fakeGrid')}</figcaption></figure>
+            <figure><canvas class="real-grid" role="img" aria-label="${t('realGrid')}"></canvas><figcaption>${t('realGrid')}</figcaption></figure>
+          </div>
+          <figure class="walk-figure"><canvas class="walk" role="img" aria-label="${t('walk')}"></canvas><figcaption>${t('walk')}</figcaption></figure>
+          <button type="button" class="save-samples">${t('saveSamples')}</button>
+        </section>
         <section class="panel hist-panel"><h2>${t('histTitle')}</h2><canvas class="hist" role="img" aria-label="${t('histTitle')}"></canvas></section>
         <section class="curves">
         <div class="panel overview" aria-label="${t('overview')}">
@@ -262,7 +289,7 @@ class MinimaxGan extends HTMLElement {
         </div>
         <div class="panel curve"><div class="loss-chart"></div></div>
         <div class="panel curve"><div class="grad-chart"></div></div>
-        <div class="panel curve"><div class="jsd-chart"></div></div>
+        <div class="panel curve jsd-panel"><div class="jsd-chart"></div></div>
         </section>
         <footer>${t('credits')}</footer>
       </div>`;
@@ -289,6 +316,7 @@ class MinimaxGan extends HTMLElement {
     on('.step', 'click', () => this.step());
     on('.reset', 'click', () => this.reset().catch(() => {}));
     on('.clear-points', 'click', () => { this.points = []; this.draw(this.latest); });
+    on('.save-samples', 'click', () => this.saveSamples());
     const form = this.$('form.controls');
     form.addEventListener('change', (e) => {
       const el = e.target;
@@ -302,7 +330,7 @@ class MinimaxGan extends HTMLElement {
         this.$('.plane-panel h2').textContent = this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
         return this.latest && this.draw(this.latest);
       }
-      const value = el.type === 'number' ? Number(el.value) : el.value;
+      const value = el.type === 'number' ? Number(el.value) : el.type === 'checkbox' ? el.checked : el.value;
       this.configure({ [el.name]: value }).catch(() => this.syncForm());
     });
     this.$('canvas.plane').addEventListener('click', (e) => {
@@ -314,12 +342,61 @@ class MinimaxGan extends HTMLElement {
     });
   }
 
-  syncForm() {
-    const form = this.$('form.controls');
-    for (const el of form.elements) {
-      if (el.name in this.config && !DATASET_KEYS.includes(el.name)) el.value = this.config[el.name];
+  /** The option controls, one per schema field, grouped by section; labels from i18n. */
+  buildForm(schema) {
+    this.schema = schema;
+    const box = this.$('.options');
+    let group = null;
+    for (const f of schema.fields) {
+      if (NOT_IN_FORM.includes(f.name)) continue;
+      if (!group || group.dataset.section !== f.section) {
+        group = document.createElement('fieldset');
+        group.dataset.section = f.section;
+        const legend = document.createElement('legend');
+        legend.textContent = t(`section.${f.section || 'run'}`);
+        group.append(legend);
+        box.append(group);
+      }
+      const label = document.createElement('label');
+      label.dataset.field = f.name;
+      label.title = f.help;
+      let control;
+      if (f.type === 'enum') {
+        control = document.createElement('select');
+        for (const v of f.values) control.append(new Option(valueLabel(f.name, v), v));
+      } else if (f.type === 'bool') {
+        control = document.createElement('input');
+        control.type = 'checkbox';
+        label.classList.add('check');
+      } else {
+        control = document.createElement('input');
+        control.type = 'number';
+        control.step = f.type === 'int' ? '1' : 'any';
+        control.min = String(f.min);
+        control.max = String(f.max);
+      }
+      control.name = f.name;
+      const text = document.createElement('span');
+      text.textContent = has(`field.${f.name}`) ? t(`field.${f.name}`) : f.name;
+      label.append(text, control);
+      group.append(label);
     }
-    for (const k of DATASET_KEYS) form.elements[k].value = this.config[k];
+    this.syncForm();
+  }
+
+  /** Shows the config in the form; hides the options that do not apply to it. */
+  syncForm() {
+    if (!this.schema) return;
+    const form = this.$('form.controls');
+    for (const f of this.schema.fields) {
+      const el = form.elements[f.name];
+      if (!el) continue;
+      const applies = !f.when || f.when.values.includes(String(this.config[f.when.field]));
+      el.closest('label').hidden = !applies;
+      if (!(f.name in this.config)) continue;
+      if (el.type === 'checkbox') el.checked = Boolean(this.config[f.name]);
+      else el.value = this.config[f.name];
+    }
     this.$('.draw-hint').hidden = this.config.dataset !== 'points';
   }
 }

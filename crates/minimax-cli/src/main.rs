@@ -3,33 +3,63 @@
 mod bench;
 mod train;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Command, FromArgMatches};
 
-#[derive(Parser)]
-#[command(
-    name = "minimax",
-    version,
-    about = "Train, checkpoint and benchmark small GANs (the engine of Minimax)"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Train a GAN and report its metrics.
-    #[command(allow_negative_numbers = true)]
-    Train(Box<train::TrainArgs>),
-    /// Print iterations per second of the 2-D and the MNIST-sized GAN on each backend.
-    Bench(bench::BenchArgs),
+fn cli() -> Command {
+    Command::new("minimax")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Train, checkpoint and benchmark small GANs (the engine of Minimax)")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(train::command())
+        .subcommand(bench::BenchArgs::augment_args(
+            Command::new("bench").about("Milliseconds per iteration of each model on each backend"),
+        ))
+        .subcommand(Command::new("schema").about(
+            "Print the config schema as JSON: every option's name, path, type, rule, default and help",
+        ))
+        .subcommand(
+            Command::new("fuzz")
+                .about("Feed mutated checkpoints and configs to the engine; count refusals, acceptances, crashes and hangs")
+                .arg(
+                    clap::Arg::new("cases")
+                        .long("cases")
+                        .value_parser(clap::value_parser!(u64))
+                        .default_value("100000"),
+                )
+                .arg(
+                    clap::Arg::new("seed")
+                        .long("seed")
+                        .value_parser(clap::value_parser!(u64))
+                        .default_value("1"),
+                ),
+        )
 }
 
 fn main() {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Train(args) => train::run(*args),
-        Command::Bench(args) => bench::run(args),
+    let matches = cli().get_matches();
+    let result = match matches.subcommand() {
+        Some(("train", m)) => train::run(m),
+        Some(("bench", m)) => bench::BenchArgs::from_arg_matches(m)
+            .map_err(|e| e.to_string())
+            .and_then(bench::run),
+        Some(("schema", _)) => {
+            println!("{:#}", minimax_core::schema::describe());
+            Ok(())
+        }
+        Some(("fuzz", m)) => {
+            let cases = *m.get_one::<u64>("cases").expect("has a default");
+            let seed = *m.get_one::<u64>("seed").expect("has a default");
+            let start = std::time::Instant::now();
+            let report = minimax_core::fuzz::run(cases, seed, std::time::Duration::from_secs(20));
+            println!("{report} ({:.0} s)", start.elapsed().as_secs_f64());
+            if report.crashed > 0 {
+                Err("the engine crashed on some inputs".into())
+            } else {
+                Ok(())
+            }
+        }
+        _ => unreachable!("a subcommand is required"),
     };
     if let Err(message) = result {
         eprintln!("error: {message}");

@@ -1,225 +1,279 @@
-//! `minimax train`: every config field is a flag of the same name (`lr_d` is `--lr-d`).
+//! `minimax train`: every config option is a flag made from the core's schema (the field
+//! `lr_d` is `--lr-d`), so a new option needs no code here.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use clap::Args;
+use clap::{Arg, ArgAction, ArgMatches, Command};
 use indicatif::{ProgressBar, ProgressStyle};
+use minimax_core::mnist::Mnist;
+use minimax_core::schema::{ALIASES, FIELDS, Kind, allowed};
+use minimax_core::snapshot::Images;
 use minimax_core::{
-    Backend, Snapshot, SnapshotOptions, TrainConfig, Trainer, backend::init_device,
+    Assets, Backend, Config, Experiment, Snapshot, SnapshotOptions, backend::init_device,
+    checkpoint,
 };
 use serde_json::{Map, Value};
 
-#[derive(Args, Debug)]
-pub struct TrainArgs {
-    /// A JSON config file to start from (flags override its fields).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// ring | grid | spiral | moons | line | gaussian | points
-    #[arg(long)]
-    dataset: Option<String>,
-    /// The points of the `points` dataset: "x,y;x,y;…"
-    #[arg(long)]
-    points: Option<String>,
-    /// Data dimension (gaussian only)
-    #[arg(long)]
-    data_dim: Option<usize>,
-    /// minimax | non-saturating | lsgan | hinge | wgan-gp
-    #[arg(long)]
-    loss: Option<String>,
-    #[arg(long)]
-    latent_dim: Option<usize>,
-    /// gaussian | uniform
-    #[arg(long)]
-    latent: Option<String>,
-    #[arg(long)]
-    g_hidden: Option<usize>,
-    #[arg(long)]
-    g_layers: Option<usize>,
-    #[arg(long)]
-    d_hidden: Option<usize>,
-    #[arg(long)]
-    d_layers: Option<usize>,
-    /// relu | leaky-relu | tanh
-    #[arg(long)]
-    activation: Option<String>,
-    #[arg(long)]
-    batch_size: Option<usize>,
-    /// k: discriminator steps per generator step
-    #[arg(long, short = 'k')]
-    d_steps: Option<usize>,
-    /// adam | sgd | rmsprop, for both players
-    #[arg(long)]
-    optimizer: Option<String>,
-    #[arg(long)]
-    optimizer_d: Option<String>,
-    #[arg(long)]
-    optimizer_g: Option<String>,
-    /// Learning rate of both players
-    #[arg(long)]
-    lr: Option<f64>,
-    #[arg(long)]
-    lr_d: Option<f64>,
-    #[arg(long)]
-    lr_g: Option<f64>,
-    /// Adam's β₁
-    #[arg(long)]
-    beta1: Option<f64>,
-    /// Remedy: K unrolled discriminator steps
-    #[arg(long)]
-    unrolled: Option<usize>,
-    /// Remedy: gradient penalty λ on D
-    #[arg(long)]
-    gp: Option<f64>,
-    /// Remedy: N generators sharing one discriminator
-    #[arg(long)]
-    generators: Option<usize>,
-    #[arg(long)]
-    seed: Option<u64>,
-    #[arg(long)]
-    hist_bins: Option<usize>,
-
-    /// Iterations to train (each: k D steps and one G step)
-    #[arg(long, default_value_t = 3000)]
-    iters: u64,
-    /// Report every this many iterations (default: 20 reports per run)
-    #[arg(long)]
-    report_every: Option<u64>,
-    /// flex (CPU) | wgpu (GPU)
-    #[arg(long, default_value = "flex", value_parser = Backend::parse)]
-    backend: Backend,
-    /// One JSON object per report on standard output
-    #[arg(long)]
-    json: bool,
-    /// Include the data plane (points, heat-maps, arrows) in the JSON reports
-    #[arg(long)]
-    plane: bool,
-    /// Write a checkpoint here at the end
-    #[arg(long)]
-    save: Option<PathBuf>,
-    /// Continue from this checkpoint (it carries its own config)
-    #[arg(long)]
-    load: Option<PathBuf>,
+/// The flag of a config field: `lr_d` → `lr-d`.
+pub fn flag(name: &str) -> String {
+    name.replace('_', "-")
 }
 
-impl TrainArgs {
-    /// The config fields given as flags, as JSON.
-    fn overrides(&self) -> Result<Map<String, Value>, String> {
-        let mut m = Map::new();
-        let mut put = |k: &str, v: Option<Value>| {
-            if let Some(v) = v {
-                m.insert(k.to_string(), v);
-            }
+/// The `train` subcommand: the schema's options, then the run's own flags.
+pub fn command() -> Command {
+    let mut cmd = Command::new("train")
+        .about("Train a GAN and report its metrics")
+        .allow_negative_numbers(true);
+    for f in FIELDS {
+        let value_name = match f.kind {
+            Kind::Int { .. } => "N",
+            Kind::Float { .. } => "X",
+            Kind::Enum(_) => "NAME",
+            Kind::Bool => "BOOL",
+            Kind::Points => "POINTS",
         };
-        let s = |v: &Option<String>| v.clone().map(Value::from);
-        let u = |v: &Option<usize>| v.map(Value::from);
-        let f = |v: &Option<f64>| v.map(Value::from);
-        put("dataset", s(&self.dataset));
-        put("data_dim", u(&self.data_dim));
-        put("loss", s(&self.loss));
-        put("latent_dim", u(&self.latent_dim));
-        put("latent", s(&self.latent));
-        put("g_hidden", u(&self.g_hidden));
-        put("g_layers", u(&self.g_layers));
-        put("d_hidden", u(&self.d_hidden));
-        put("d_layers", u(&self.d_layers));
-        put("activation", s(&self.activation));
-        put("batch_size", u(&self.batch_size));
-        put("d_steps", u(&self.d_steps));
-        put("optimizer_d", s(&self.optimizer));
-        put("optimizer_g", s(&self.optimizer));
-        put("optimizer_d", s(&self.optimizer_d));
-        put("optimizer_g", s(&self.optimizer_g));
-        put("lr_d", f(&self.lr));
-        put("lr_g", f(&self.lr));
-        put("lr_d", f(&self.lr_d));
-        put("lr_g", f(&self.lr_g));
-        put("beta1", f(&self.beta1));
-        put("unrolled", u(&self.unrolled));
-        put("gp", f(&self.gp));
-        put("generators", u(&self.generators));
-        put("seed", self.seed.map(Value::from));
-        put("hist_bins", u(&self.hist_bins));
-        if let Some(text) = &self.points {
-            m.insert("points".into(), Value::from(parse_points(text)?));
+        let mut help = format!("{} [{}]", f.help, allowed(f));
+        if let Some(w) = f.when {
+            help += &format!(" (when {} is {})", w.field, w.values.join(" or "));
         }
-        Ok(m)
+        let mut arg = Arg::new(f.name)
+            .long(flag(f.name))
+            .value_name(value_name)
+            .help(help)
+            .help_heading("Config (see `minimax schema`)");
+        if f.kind == Kind::Bool {
+            arg = arg.num_args(0..=1).default_missing_value("true");
+        }
+        if f.name == "d_steps" {
+            arg = arg.short('k');
+        }
+        cmd = cmd.arg(arg);
     }
-
-    fn build_config(&self) -> Result<TrainConfig, String> {
-        let mut base = match &self.config {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                serde_json::from_str::<Map<String, Value>>(&text)
-                    .map_err(|e| format!("{} is not a JSON object: {e}", path.display()))?
-            }
-            None => Map::new(),
-        };
-        base.extend(self.overrides()?);
-        TrainConfig::from_json(&Value::Object(base).to_string()).map_err(|e| e.to_string())
+    for (name, _, help) in ALIASES {
+        cmd = cmd.arg(
+            Arg::new(*name)
+                .long(*name)
+                .value_name("VALUE")
+                .help(*help)
+                .help_heading("Config (see `minimax schema`)"),
+        );
     }
+    cmd.arg(Arg::new("config").long("config").value_name("FILE").help(
+        "A JSON config (nested or flat) to start from; flags override its fields",
+    ))
+    .arg(
+        Arg::new("iters")
+            .long("iters")
+            .value_parser(clap::value_parser!(u64))
+            .default_value("3000")
+            .help("Iterations to train (each: k D steps and one G step)"),
+    )
+    .arg(
+        Arg::new("report-every")
+            .long("report-every")
+            .value_parser(clap::value_parser!(u64).range(1..))
+            .help("Report every this many iterations (default: 20 reports per run)"),
+    )
+    .arg(
+        Arg::new("backend")
+            .long("backend")
+            .default_value("flex")
+            .value_parser(Backend::parse)
+            .help("flex (CPU) | wgpu (GPU)"),
+    )
+    .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("One JSON object per report"))
+    .arg(
+        Arg::new("plane")
+            .long("plane")
+            .action(ArgAction::SetTrue)
+            .help("Include the data plane (points, heat-maps, arrows) in the JSON reports"),
+    )
+    .arg(Arg::new("save").long("save").value_name("FILE").help("Write a checkpoint here at the end"))
+    .arg(
+        Arg::new("load")
+            .long("load")
+            .value_name("FILE")
+            .help("Continue from this checkpoint (it carries its own config)"),
+    )
+    .arg(Arg::new("mnist").long("mnist").value_name("FILE").help(
+        "The MNIST asset (default: $MINIMAX_MNIST, else assets/mnist-10k.bin.gz, written by `cargo xtask data`)",
+    ))
+    .arg(Arg::new("samples").long("samples").value_name("FILE.png").help(
+        "Image data: write the final 8×8 grid of samples (28×28 pixels each, no border) as a PNG",
+    ))
 }
 
-fn parse_points(text: &str) -> Result<Vec<Vec<f32>>, String> {
-    text.split(';')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            let xy: Vec<f32> = p
-                .split(',')
-                .map(|v| {
-                    v.trim()
-                        .parse::<f32>()
-                        .map_err(|_| format!("--points: '{p}' is not a pair of numbers x,y"))
-                })
-                .collect::<Result<_, _>>()?;
-            if xy.len() != 2 {
-                return Err(format!("--points: '{p}' is not a pair of numbers x,y"));
-            }
-            Ok(xy)
+/// The config fields given as flags, as flat JSON strings (the schema parses them).
+fn overrides(m: &ArgMatches) -> Map<String, Value> {
+    let names = FIELDS
+        .iter()
+        .map(|f| f.name)
+        .chain(ALIASES.iter().map(|a| a.0));
+    names
+        .filter_map(|name| {
+            m.get_one::<String>(name)
+                .map(|v| (name.to_string(), Value::from(v.clone())))
         })
         .collect()
 }
 
-/// One line of the non-JSON report.
+fn build_config(m: &ArgMatches) -> Result<Config, String> {
+    let base = match m.get_one::<String>("config") {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            Config::from_json(&text).map_err(|e| format!("{path}: {e}"))?
+        }
+        None => Config::default(),
+    };
+    base.with_overrides(&overrides(m))
+        .map_err(|e| e.to_string())
+}
+
+/// Where the MNIST asset is looked for.
+fn mnist_paths(m: &ArgMatches) -> Vec<PathBuf> {
+    if let Some(p) = m.get_one::<String>("mnist") {
+        return vec![p.into()];
+    }
+    let mut v = Vec::new();
+    if let Some(p) = std::env::var_os("MINIMAX_MNIST") {
+        v.push(p.into());
+    }
+    v.push("assets/mnist-10k.bin.gz".into());
+    v.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/mnist-10k.bin.gz"));
+    v
+}
+
+/// Reads the MNIST asset (gzip-compressed or not).
+pub fn read_mnist(path: &Path) -> Result<Mnist, String> {
+    let raw = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut out)
+            .map_err(|e| format!("{}: not a valid gzip file: {e}", path.display()))?;
+        out
+    } else {
+        raw
+    };
+    Mnist::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn load_assets(m: &ArgMatches, config: &Config) -> Result<Assets, String> {
+    if !config.data.kind.is_image() {
+        return Ok(Assets::default());
+    }
+    let paths = mnist_paths(m);
+    let path = paths.iter().find(|p| p.exists()).ok_or_else(|| {
+        format!(
+            "dataset mnist: no MNIST asset at {} (run `cargo xtask data`, or pass --mnist FILE)",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    })?;
+    Ok(Assets {
+        mnist: Some(Arc::new(read_mnist(path)?)),
+    })
+}
+
+/// One line of the non-JSON report, in the DCGAN example's words.
 fn summary(s: &Snapshot) -> String {
     let mut line = format!(
         "iter {:>6}  Loss_D {:.4}  Loss_G {:.4}  D(x) {:.3}  D(G(z)) {:.3}  |∇G| {:.3}  |∇D| {:.3}",
-        s.iter, s.d_loss, s.g_loss, s.d_real, s.d_fake, s.grad_g, s.grad_d
+        s.iter,
+        s.get("d_loss"),
+        s.get("g_loss"),
+        s.get("d_real"),
+        s.get("d_fake"),
+        s.get("grad_g"),
+        s.get("grad_d")
     );
-    if let (Some(m), Some(t), Some(hq)) = (s.modes, s.modes_total, s.hq) {
-        line += &format!("  modes {m}/{t}  hq {:.0}%", hq * 100.0);
+    if s.scalars.contains_key("modes") {
+        line += &format!(
+            "  modes {}/{}  hq {:.0}%",
+            s.get("modes"),
+            s.get("modes_total"),
+            s.get("hq") * 100.0
+        );
     }
-    if let Some(jsd) = s.jsd {
+    if let Some(jsd) = s.scalars.get("jsd") {
         line += &format!("  JSD {jsd:.3}");
     }
     line
 }
 
-pub fn run(args: TrainArgs) -> Result<(), String> {
-    let device = init_device(args.backend).map_err(|e| e.to_string())?;
-    let mut trainer = match &args.load {
+/// The 8×8 grid of samples as a grayscale PNG, one image pixel per digit pixel, no border.
+pub fn write_samples(images: &Images, path: &Path) -> Result<(), String> {
+    let side = images.side;
+    let per_row = 8;
+    let count = images.fake.len() / (side * side);
+    if count < per_row * per_row {
+        return Err(format!("only {count} samples for an 8×8 grid"));
+    }
+    let width = per_row * side;
+    let mut pixels = vec![0u8; width * width];
+    for k in 0..per_row * per_row {
+        let (gy, gx) = (k / per_row, k % per_row);
+        for y in 0..side {
+            let src = &images.fake[k * side * side + y * side..][..side];
+            let row = (gy * side + y) * width + gx * side;
+            pixels[row..row + side].copy_from_slice(src);
+        }
+    }
+    let file =
+        std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, width as u32);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())
+}
+
+pub fn run(m: &ArgMatches) -> Result<(), String> {
+    let backend = *m.get_one::<Backend>("backend").expect("has a default");
+    let iters = *m.get_one::<u64>("iters").expect("has a default");
+    let json = m.get_flag("json");
+    let device = init_device(backend).map_err(|e| e.to_string())?;
+    let mut trainer: Box<dyn Experiment> = match m.get_one::<String>("load") {
         Some(path) => {
-            if !args.overrides()?.is_empty() || args.config.is_some() {
+            if !overrides(m).is_empty() || m.get_one::<String>("config").is_some() {
                 return Err(
                     "--load continues a checkpoint with its own config; drop the config flags"
                         .into(),
                 );
             }
-            let bytes =
-                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Trainer::from_checkpoint(&bytes, &device)
-                .map_err(|e| format!("{}: {e}", path.display()))?
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let header = checkpoint::header(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            let assets = load_assets(m, &header.config)?;
+            checkpoint::load(&bytes, &device, &assets).map_err(|e| format!("{path}: {e}"))?
         }
-        None => Trainer::new(args.build_config()?, &device).map_err(|e| e.to_string())?,
+        None => {
+            let config = build_config(m)?;
+            let assets = load_assets(m, &config)?;
+            minimax_core::experiment::build(config, &device, &assets).map_err(|e| e.to_string())?
+        }
     };
-    let every = args.report_every.unwrap_or((args.iters / 20).max(1)).max(1);
+    let samples = m.get_one::<String>("samples").map(PathBuf::from);
+    if samples.is_some() && !trainer.config().data.kind.is_image() {
+        return Err("--samples writes image samples; this dataset is not images".into());
+    }
+    let every = m
+        .get_one::<u64>("report-every")
+        .copied()
+        .unwrap_or((iters / 20).max(1));
     let options = SnapshotOptions {
-        plane: args.plane,
+        plane: m.get_flag("plane"),
         ..Default::default()
     };
-    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new(args.iters);
+    let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new(iters);
         bar.set_style(
             ProgressStyle::with_template(
                 "{bar:30} {pos}/{len} iterations, {per_sec}, eta {eta}  {msg}",
@@ -229,9 +283,9 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         bar
     });
     let mut stdout = std::io::stdout().lock();
-    let mut report = |trainer: &Trainer| -> Result<(), String> {
+    let mut report = |trainer: &dyn Experiment| -> Result<Snapshot, String> {
         let snapshot = trainer.snapshot(options).map_err(|e| e.to_string())?;
-        if args.json {
+        if json {
             writeln!(
                 stdout,
                 "{}",
@@ -241,36 +295,43 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         } else if let Some(bar) = &bar {
             bar.set_message(format!(
                 "D(x) {:.3}  D(G(z)) {:.3}",
-                snapshot.d_real, snapshot.d_fake
+                snapshot.get("d_real"),
+                snapshot.get("d_fake")
             ));
             bar.println(summary(&snapshot));
         } else {
             writeln!(stdout, "{}", summary(&snapshot)).map_err(|e| e.to_string())?;
         }
-        Ok(())
+        Ok(snapshot)
     };
-    report(&trainer)?;
+    let mut last = report(trainer.as_ref())?;
     let start = trainer.iteration();
-    for i in 1..=args.iters {
+    for i in 1..=iters {
         trainer.step();
         if let Some(bar) = &bar {
             bar.set_position(i);
         }
-        if i % every == 0 || i == args.iters {
-            report(&trainer)?;
+        if i % every == 0 || i == iters {
+            last = report(trainer.as_ref())?;
         }
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if let Some(path) = &args.save {
-        let bytes = trainer.to_checkpoint().map_err(|e| e.to_string())?;
-        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        if !args.json {
+    if let Some(path) = &samples {
+        let images = last
+            .images
+            .as_ref()
+            .ok_or("the last snapshot has no images")?;
+        write_samples(images, path)?;
+    }
+    if let Some(path) = m.get_one::<String>("save") {
+        let bytes = checkpoint::save(trainer.as_ref()).map_err(|e| e.to_string())?;
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
+        if !json {
             eprintln!(
-                "saved iterations {start}..{} to {}",
-                trainer.iteration(),
-                path.display()
+                "saved iterations {start}..{} to {path}",
+                trainer.iteration()
             );
         }
     }

@@ -57,15 +57,20 @@ fn json_reports_carry_the_shared_schema() {
             .collect::<Vec<_>>(),
         vec![0, 20, 40]
     );
-    // Exactly the documented fields, in any order.
+    // Exactly the documented fields, in any order: counters, scalars, histograms.
     let keys: BTreeSet<&str> = lines[2]
         .as_object()
         .unwrap()
         .keys()
         .map(String::as_str)
         .collect();
-    let expected: BTreeSet<&str> = Snapshot::FIELDS_2D_MODES.iter().copied().collect();
+    let expected: BTreeSet<&str> = Snapshot::SCALARS_2D_MODES
+        .iter()
+        .copied()
+        .chain(["iter", "d_steps", "histograms"])
+        .collect();
     assert_eq!(keys, expected, "the snapshot's fields");
+    assert_eq!(lines[2]["histograms"]["real"].as_array().unwrap().len(), 20);
     assert!(lines[2].get("plane").is_none());
 }
 
@@ -112,7 +117,10 @@ fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
         (&["train", "--dataset", "torus"], "torus"),
         (&["train", "--lr-d", "-1"], "lr_d"),
         (&["train", "--backend", "tpu"], "tpu"),
-        (&["train", "--points", "1,2;3"], "--points"),
+        (
+            &["train", "--dataset", "points", "--points", "1,2;3"],
+            "points",
+        ),
         (&["train", "--dataset", "points"], "at least one point"),
         (&["train", "--learning-rate", "1"], "--learning-rate"),
         (
@@ -159,4 +167,146 @@ fn hand_drawn_points_train() {
         lines.last().unwrap().get("modes").is_none(),
         "modes only exist for ring and grid"
     );
+}
+
+/// The README's option table and the CLI's flags come from the schema: a field missing from
+/// either, or a row the schema does not know, fails here.
+#[test]
+fn the_readme_table_and_the_flags_match_the_schema() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let help = String::from_utf8(minimax(&["train", "--help"]).stdout).unwrap();
+    let mut rows = std::collections::BTreeSet::new();
+    for line in readme.lines().filter(|l| l.starts_with("| `--")) {
+        let cell = line.split('|').nth(1).unwrap();
+        for flag in cell.split('`').filter(|s| s.starts_with("--")) {
+            rows.insert(
+                flag.trim_start_matches("--")
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    let schema = minimax_core::schema::describe();
+    let mut fields = std::collections::BTreeSet::new();
+    for f in schema["fields"].as_array().unwrap() {
+        let flag = f["name"].as_str().unwrap().replace('_', "-");
+        assert!(
+            help.contains(&format!("--{flag} ")),
+            "--{flag} is missing from `train --help`"
+        );
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `--{flag}`")))
+            .unwrap_or_else(|| panic!("README's option table has no row for --{flag}"));
+        let allowed = f["allowed"].as_str().unwrap();
+        assert!(
+            row.contains(allowed),
+            "README's row for --{flag} does not say `{allowed}`: {row}"
+        );
+        let default = f["default"].to_string().trim_matches('"').to_string();
+        assert!(
+            row.contains(&format!("({default})")),
+            "README's row for --{flag} does not give the default ({default}): {row}"
+        );
+        fields.insert(flag);
+    }
+    for a in schema["aliases"].as_array().unwrap() {
+        fields.insert(a["name"].as_str().unwrap().to_string());
+    }
+    let extra: Vec<_> = rows.difference(&fields).collect();
+    assert!(
+        extra.is_empty(),
+        "README's option table lists flags the schema does not have: {extra:?}"
+    );
+}
+
+fn mnist_asset() -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/mnist-10k.bin.gz"
+    ))
+    .to_path_buf();
+    p.exists().then_some(p)
+}
+
+#[test]
+fn mnist_trains_headless_and_writes_the_sample_grid_as_png() {
+    let Some(asset) = mnist_asset() else {
+        panic!("assets/mnist-10k.bin.gz is missing: run `cargo xtask data`");
+    };
+    let png_path = temp_path("samples.png");
+    let ckpt = temp_path("mnist.ckpt");
+    let out = minimax(&[
+        "train",
+        "--dataset",
+        "mnist",
+        "--model",
+        "dcgan",
+        "--latent-dim",
+        "16",
+        "--g-channels",
+        "8",
+        "--d-channels",
+        "4",
+        "--batch-size",
+        "8",
+        "--iters",
+        "3",
+        "--json",
+        "--mnist",
+        asset.to_str().unwrap(),
+        "--samples",
+        png_path.to_str().unwrap(),
+        "--save",
+        ckpt.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = json_lines(&out).pop().unwrap();
+    assert_eq!(last["images"]["side"], 28);
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png_path).unwrap(),
+    ));
+    let reader = decoder.read_info().unwrap();
+    let info = reader.info();
+    assert_eq!((info.width, info.height), (224, 224));
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    // The checkpoint loads again (with the asset found the same way).
+    let out = minimax(&[
+        "train",
+        "--iters",
+        "1",
+        "--json",
+        "--load",
+        ckpt.to_str().unwrap(),
+        "--mnist",
+        asset.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        minimax(&[
+            "train",
+            "--dataset",
+            "ring",
+            "--samples",
+            png_path.to_str().unwrap(),
+            "--iters",
+            "1"
+        ])
+        .status
+        .code()
+            == Some(1)
+    );
+    std::fs::remove_file(png_path).ok();
+    std::fs::remove_file(ckpt).ok();
 }

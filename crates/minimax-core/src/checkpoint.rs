@@ -1,186 +1,233 @@
-//! Checkpoints: config + weights + optimizer state + step counts + RNG state, to bytes and
-//! back. Weights and optimizer states use burn's own record format (burnpack).
+//! Checkpoints, format version 2: named sections, checked before anything is allocated.
 //!
-//! Layout (little-endian):
-//! `MINIMAX\0` · format version u32 · total length u64 · CRC-32 of the sections u32 ·
-//! sections, each a u64 length and its bytes: header JSON, D, D's optimizer, then for each
-//! generator its weights and its optimizer.
+//! Layout (little-endian): `MINIMAX\0` · format version u32 · total length u64 · CRC-32 of the
+//! body u32 · body: sections, each a name (u16 length, UTF-8) and a payload (u64 length,
+//! bytes). The first section is `header` (JSON: the nested config, the step counters, the RNG
+//! state); the experiment names the others (the GAN: `discriminator`,
+//! `discriminator.optimizer`, `generator.0`, `generator.0.optimizer`, …), whose payloads are
+//! burn records (burnpack).
 //!
-//! Loading builds a new [`Trainer`]; the running one is never touched, so a bad file
-//! costs the user nothing.
+//! Loading checks, in order and before building anything: signature, version, length,
+//! checksum, the section table, the header (config validated, budget included; RNG state
+//! valid), then every section's name and size against what the config implies. Only then is
+//! an experiment built and its records loaded, and each loaded tensor's shape compared with the
+//! fresh one's. Every failure is an error value; the running session is never touched.
 
-use burn::module::Module;
-use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, Device};
+use std::collections::BTreeMap;
+
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::config::TrainConfig;
+use crate::config::Config;
 use crate::error::CheckpointError;
+use crate::experiment::{self, Assets, Experiment};
 use crate::rng::RunRng;
-use crate::trainer::Trainer;
 
 const MAGIC: &[u8; 8] = b"MINIMAX\0";
 /// The checkpoint format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const PREAMBLE: usize = 8 + 4 + 8 + 4;
+const MAX_NAME: usize = 64;
+const MAX_SECTIONS: usize = 64;
+const HEADER: &str = "header";
+/// Bytes a header may take (a config with 100 000 drawn points is about 2.5 MB of JSON).
+const MAX_HEADER: u64 = 8 << 20;
 
-#[derive(Serialize, Deserialize)]
-struct Header {
-    config: TrainConfig,
-    d_steps_done: u64,
-    g_steps_done: u64,
-    rng: RunRng,
+/// The run's state besides weights: config, step counters by name, RNG.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub config: Config,
+    pub counters: BTreeMap<String, u64>,
+    pub rng: RunRng,
 }
 
-fn part_error(part: &'static str) -> impl Fn(burn::store::RecordError) -> CheckpointError {
-    move |e| CheckpointError::Part {
-        part,
+/// One named part of a checkpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a section must be: its name and the byte sizes its payload may take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionBounds {
+    pub name: String,
+    pub min: u64,
+    pub max: u64,
+}
+
+impl SectionBounds {
+    /// A burn record of `floats` f32 values in `tensors` tensors: the data plus its metadata
+    /// (names, shapes), which is a few hundred bytes per tensor at most.
+    pub fn record(name: String, floats: u64, tensors: u64) -> Self {
+        Self {
+            name,
+            min: 4 * floats,
+            max: 4 * floats + 4096 + 512 * tensors,
+        }
+    }
+}
+
+/// The whole state of a run as bytes.
+pub fn save(experiment: &dyn Experiment) -> Result<Vec<u8>, CheckpointError> {
+    let header = serde_json::to_vec(&experiment.header()).map_err(|e| CheckpointError::Part {
+        part: HEADER.into(),
         message: e.to_string(),
+    })?;
+    let mut sections = vec![Section {
+        name: HEADER.into(),
+        bytes: header,
+    }];
+    sections.extend(experiment.save_sections()?);
+    let mut body = Vec::new();
+    for s in &sections {
+        body.extend_from_slice(&(s.name.len() as u16).to_le_bytes());
+        body.extend_from_slice(s.name.as_bytes());
+        body.extend_from_slice(&(s.bytes.len() as u64).to_le_bytes());
+        body.extend_from_slice(&s.bytes);
+    }
+    let mut out = Vec::with_capacity(PREAMBLE + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&((PREAMBLE + body.len()) as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// The next `n` bytes of `rest`, which moves past them.
+fn take<'a>(rest: &mut &'a [u8], n: u64, what: &str) -> Result<&'a [u8], CheckpointError> {
+    if (rest.len() as u64) < n {
+        return Err(corrupt(format!("{what} runs past the end of the file")));
+    }
+    let (head, tail) = rest.split_at(n as usize);
+    *rest = tail;
+    Ok(head)
+}
+
+fn corrupt(message: impl Into<String>) -> CheckpointError {
+    CheckpointError::Part {
+        part: "section table".into(),
+        message: message.into(),
     }
 }
 
-impl Trainer {
-    /// The whole state of the run as bytes.
-    pub fn to_checkpoint(&self) -> Result<Vec<u8>, CheckpointError> {
-        let header = Header {
-            config: self.config.clone(),
-            d_steps_done: self.d_steps_done,
-            g_steps_done: self.g_steps_done,
-            rng: self.rng.clone(),
-        };
-        let mut sections: Vec<Vec<u8>> =
-            vec![serde_json::to_vec(&header).expect("header serialises")];
-        sections.push(
-            self.discriminator
-                .clone()
-                .into_record()
-                .into_bytes()
-                .map_err(part_error("discriminator"))?
-                .to_vec(),
-        );
-        sections.push(
-            self.d_optim
-                .into_bytes()
-                .map_err(part_error("discriminator optimizer"))?
-                .to_vec(),
-        );
-        for (g, optim) in self.generators.iter().zip(&self.g_optims) {
-            sections.push(
-                g.clone()
-                    .into_record()
-                    .into_bytes()
-                    .map_err(part_error("generator"))?
-                    .to_vec(),
-            );
-            sections.push(
-                optim
-                    .into_bytes()
-                    .map_err(part_error("generator optimizer"))?
-                    .to_vec(),
-            );
-        }
-        let mut body = Vec::new();
-        for s in &sections {
-            body.extend_from_slice(&(s.len() as u64).to_le_bytes());
-            body.extend_from_slice(s);
-        }
-        let mut out = Vec::with_capacity(PREAMBLE + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&((PREAMBLE + body.len()) as u64).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        out.extend_from_slice(&body);
-        Ok(out)
+/// The section table of checkpoint bytes (signature, version, length and checksum checked).
+pub fn sections(bytes: &[u8]) -> Result<Vec<(&str, &[u8])>, CheckpointError> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(CheckpointError::Foreign);
     }
+    if bytes.len() < PREAMBLE {
+        return Err(CheckpointError::Truncated {
+            expected: PREAMBLE as u64,
+            found: bytes.len() as u64,
+        });
+    }
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+    let version = u32_at(8);
+    if version != FORMAT_VERSION {
+        return Err(CheckpointError::Version {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let total = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    if (bytes.len() as u64) < total {
+        return Err(CheckpointError::Truncated {
+            expected: total,
+            found: bytes.len() as u64,
+        });
+    }
+    let body = &bytes[PREAMBLE..];
+    if bytes.len() as u64 != total || crc32fast::hash(body) != u32_at(20) {
+        return Err(CheckpointError::Corrupt);
+    }
+    let mut out: Vec<(&str, &[u8])> = Vec::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        if out.len() == MAX_SECTIONS {
+            return Err(corrupt(format!("more than {MAX_SECTIONS} sections")));
+        }
+        let name_len =
+            u16::from_le_bytes(take(&mut rest, 2, "a name length")?.try_into().expect("2"));
+        if name_len as usize > MAX_NAME {
+            return Err(corrupt(format!("a section name of {name_len} bytes")));
+        }
+        let name = std::str::from_utf8(take(&mut rest, name_len as u64, "a name")?)
+            .map_err(|_| corrupt("a section name is not text"))?;
+        let len = u64::from_le_bytes(
+            take(&mut rest, 8, "a section length")?
+                .try_into()
+                .expect("8"),
+        );
+        let payload = take(&mut rest, len, "a section")?;
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(corrupt(format!("section '{name}' appears twice")));
+        }
+        out.push((name, payload));
+    }
+    Ok(out)
+}
 
-    /// A new trainer on `device` restored from checkpoint bytes.
-    pub fn from_checkpoint(bytes: &[u8], device: &Device) -> Result<Trainer, CheckpointError> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(CheckpointError::Foreign);
-        }
-        if bytes.len() < PREAMBLE {
-            return Err(CheckpointError::Truncated {
-                expected: PREAMBLE,
-                found: bytes.len(),
-            });
-        }
-        let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
-        let version = u32_at(8);
-        if version != FORMAT_VERSION {
-            return Err(CheckpointError::Version {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        let total = u64::from_le_bytes(bytes[12..20].try_into().unwrap()) as usize;
-        if bytes.len() < total {
-            return Err(CheckpointError::Truncated {
-                expected: total,
-                found: bytes.len(),
-            });
-        }
-        let body = &bytes[PREAMBLE..];
-        if bytes.len() != total || crc32fast::hash(body) != u32_at(20) {
-            return Err(CheckpointError::Corrupt);
-        }
-        let mut sections = Vec::new();
-        let mut rest = body;
-        while !rest.is_empty() {
-            if rest.len() < 8 {
-                return Err(CheckpointError::Corrupt);
-            }
-            let len = u64::from_le_bytes(rest[..8].try_into().unwrap()) as usize;
-            if rest.len() - 8 < len {
-                return Err(CheckpointError::Corrupt);
-            }
-            sections.push(&rest[8..8 + len]);
-            rest = &rest[8 + len..];
-        }
-        let header: Header = serde_json::from_slice(
-            sections.first().ok_or(CheckpointError::Corrupt)?,
-        )
-        .map_err(|e| CheckpointError::Part {
-            part: "header",
-            message: e.to_string(),
-        })?;
-        header.config.validate()?;
-        if sections.len() != 3 + 2 * header.config.generators {
+/// Reads and checks the header of checkpoint bytes (no allocation beyond the header).
+pub fn header(bytes: &[u8]) -> Result<Header, CheckpointError> {
+    let table = sections(bytes)?;
+    read_header(&table)
+}
+
+fn read_header(table: &[(&str, &[u8])]) -> Result<Header, CheckpointError> {
+    let (name, payload) = table.first().ok_or_else(|| corrupt("no sections"))?;
+    if *name != HEADER {
+        return Err(corrupt(format!(
+            "the first section is '{name}', not '{HEADER}'"
+        )));
+    }
+    if payload.len() as u64 > MAX_HEADER {
+        return Err(corrupt(format!("a header of {} bytes", payload.len())));
+    }
+    serde_json::from_slice(payload).map_err(|e| CheckpointError::Part {
+        part: HEADER.into(),
+        message: e.to_string(),
+    })
+}
+
+/// A new experiment on `device` restored from checkpoint bytes.
+pub fn load(
+    bytes: &[u8],
+    device: &Device,
+    assets: &Assets,
+) -> Result<Box<dyn Experiment>, CheckpointError> {
+    let table = sections(bytes)?;
+    let header = read_header(&table)?;
+    let expected = experiment::section_bounds(&header.config);
+    let found: Vec<&str> = table[1..].iter().map(|(n, _)| *n).collect();
+    let wanted: Vec<&str> = expected.iter().map(|b| b.name.as_str()).collect();
+    if found != wanted {
+        return Err(corrupt(format!(
+            "sections {found:?}, but this config needs {wanted:?}"
+        )));
+    }
+    for ((name, payload), bounds) in table[1..].iter().zip(&expected) {
+        let n = payload.len() as u64;
+        if n < bounds.min || n > bounds.max {
             return Err(CheckpointError::Part {
-                part: "sections",
+                part: name.to_string(),
                 message: format!(
-                    "{} sections for {} generators",
-                    sections.len(),
-                    header.config.generators
+                    "{n} bytes, but this config needs {}..={} bytes",
+                    bounds.min, bounds.max
                 ),
             });
         }
-        let mut trainer = Trainer::new(header.config, device)?;
-        let record = |part: &'static str, s: &[u8]| {
-            ModuleRecord::from_bytes(Bytes::from_bytes_vec(s.to_vec())).map_err(part_error(part))
-        };
-        trainer.discriminator = trainer
-            .discriminator
-            .clone()
-            .try_load_record(record("discriminator", sections[1])?)
-            .map_err(part_error("discriminator"))?;
-        trainer.d_optim = trainer
-            .d_optim
-            .clone()
-            .from_bytes(Bytes::from_bytes_vec(sections[2].to_vec()))
-            .map_err(part_error("discriminator optimizer"))?;
-        for i in 0..trainer.generators.len() {
-            trainer.generators[i] = trainer.generators[i]
-                .clone()
-                .try_load_record(record("generator", sections[3 + 2 * i])?)
-                .map_err(part_error("generator"))?;
-            trainer.g_optims[i] = trainer.g_optims[i]
-                .clone()
-                .from_bytes(Bytes::from_bytes_vec(sections[4 + 2 * i].to_vec()))
-                .map_err(part_error("generator optimizer"))?;
-        }
-        trainer.rng = header.rng;
-        trainer.d_steps_done = header.d_steps_done;
-        trainer.g_steps_done = header.g_steps_done;
-        Ok(trainer)
     }
+    let mut experiment = experiment::build(header.config.clone(), device, assets)?;
+    let sections: Vec<Section> = table[1..]
+        .iter()
+        .map(|(name, payload)| Section {
+            name: name.to_string(),
+            bytes: payload.to_vec(),
+        })
+        .collect();
+    experiment.load_sections(&header, &sections)?;
+    Ok(experiment)
 }

@@ -1,5 +1,8 @@
-//! Training configuration: plain data that round-trips through JSON, the CLI flags
-//! (`--lr-d` is the field `lr_d`) and, later, the page's URL.
+//! The run's configuration: plain Rust structs, grouped as the lecture groups them (the data,
+//! the two players, the game's objective, the optimisers), and one list of field descriptors,
+//! [`FIELDS`](crate::schema::FIELDS), from which everything else is derived: nested JSON, the
+//! flat names used by CLI flags, URL parameters and the page's form, validation, and the
+//! machine-readable schema. See `schema.rs`.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +26,26 @@ pub enum DatasetKind {
     Gaussian,
     /// A user-given point set (e.g. drawn by hand), sampled uniformly with a little jitter.
     Points,
+    /// 10 000 real 28×28 handwritten digits (MNIST), pixels scaled to [−1, 1].
+    Mnist,
+}
+
+impl DatasetKind {
+    /// Whether samples are images (and the players must map to and from pixels).
+    pub fn is_image(self) -> bool {
+        self == DatasetKind::Mnist
+    }
+}
+
+/// The players' architecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// Multilayer perceptrons, for any data.
+    Mlp,
+    /// A small DCGAN (Radford et al. 2016) for 28×28 images: transposed convolutions in G,
+    /// strided convolutions in D.
+    Dcgan,
 }
 
 /// The game's value function, written out in `loss.rs`.
@@ -67,32 +90,43 @@ pub enum OptimizerKind {
     Rmsprop,
 }
 
-/// Everything that defines a run. Same config + same seed + same backend ⇒ same run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TrainConfig {
-    pub dataset: DatasetKind,
-    /// The user's points for `dataset = points`.
+/// p_data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataConfig {
+    pub kind: DatasetKind,
+    /// Dimension of `gaussian` data (every other 2-D set is 2, MNIST 784).
+    pub dim: usize,
+    /// The user's points for `points`.
     pub points: Vec<[f32; 2]>,
-    /// Dimension of the data; only `gaussian` may use other than 2.
-    pub data_dim: usize,
-    pub loss: LossKind,
+}
+
+/// G and D.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelConfig {
+    pub kind: ModelKind,
     pub latent_dim: usize,
     pub latent: LatentKind,
+    /// MLP: hidden units and hidden layers of G and D, and their activation.
     pub g_hidden: usize,
     pub g_layers: usize,
     pub d_hidden: usize,
     pub d_layers: usize,
     pub activation: Activation,
-    pub batch_size: usize,
+    /// DCGAN: channels of G's first feature map (7×7), halved by its first transposed
+    /// convolution; channels of D's first convolution, doubled by its second.
+    pub g_channels: usize,
+    pub d_channels: usize,
+    /// DCGAN: batch normalisation after G's hidden layers (DCGAN's; D has none, so that its
+    /// input gradient and the gradient penalties stay per sample).
+    pub batch_norm: bool,
+}
+
+/// The game: its value function, the alternation, the remedies for mode collapse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectiveConfig {
+    pub loss: LossKind,
     /// k: discriminator steps per generator step.
     pub d_steps: usize,
-    pub optimizer_d: OptimizerKind,
-    pub optimizer_g: OptimizerKind,
-    pub lr_d: f64,
-    pub lr_g: f64,
-    /// Adam's β₁ (0.5 as in DCGAN); also the momentum of SGD when > 0.
-    pub beta1: f64,
     /// Remedy: K unrolled discriminator steps seen by the generator (0 = off).
     pub unrolled: usize,
     /// Remedy: gradient penalty λ on D (0 = off). With `wgan-gp` this is the
@@ -101,35 +135,72 @@ pub struct TrainConfig {
     pub gp: f64,
     /// Remedy: this many generators share one discriminator.
     pub generators: usize,
+}
+
+/// How each player descends its loss.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimConfig {
+    pub batch_size: usize,
+    pub optimizer_d: OptimizerKind,
+    pub optimizer_g: OptimizerKind,
+    pub lr_d: f64,
+    pub lr_g: f64,
+    /// Adam's β₁ (0.5 as in DCGAN).
+    pub beta1: f64,
+}
+
+/// Everything that defines a run. Same config + same seed + same backend ⇒ same run.
+///
+/// JSON: nested by section (`{"data": {"kind": "ring"}, "optim": {"lr_d": 0.001}, …}`), or
+/// flat by the fields' names (`{"dataset": "ring", "lr_d": 0.001}`), the form of the CLI's
+/// flags, the page's URL and configs written before the sections existed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub data: DataConfig,
+    pub model: ModelConfig,
+    pub objective: ObjectiveConfig,
+    pub optim: OptimConfig,
     pub seed: u64,
     /// Bins of the D(x) histograms over [0, 1].
     pub hist_bins: usize,
 }
 
-impl Default for TrainConfig {
+impl Default for Config {
     fn default() -> Self {
         Self {
-            dataset: DatasetKind::Ring,
-            points: Vec::new(),
-            data_dim: 2,
-            loss: LossKind::NonSaturating,
-            latent_dim: 4,
-            latent: LatentKind::Gaussian,
-            g_hidden: 64,
-            g_layers: 2,
-            d_hidden: 64,
-            d_layers: 2,
-            activation: Activation::Relu,
-            batch_size: 128,
-            d_steps: 1,
-            optimizer_d: OptimizerKind::Adam,
-            optimizer_g: OptimizerKind::Adam,
-            lr_d: 1e-3,
-            lr_g: 1e-3,
-            beta1: 0.5,
-            unrolled: 0,
-            gp: 0.0,
-            generators: 1,
+            data: DataConfig {
+                kind: DatasetKind::Ring,
+                dim: 2,
+                points: Vec::new(),
+            },
+            model: ModelConfig {
+                kind: ModelKind::Mlp,
+                latent_dim: 4,
+                latent: LatentKind::Gaussian,
+                g_hidden: 64,
+                g_layers: 2,
+                d_hidden: 64,
+                d_layers: 2,
+                activation: Activation::Relu,
+                g_channels: 64,
+                d_channels: 32,
+                batch_norm: true,
+            },
+            objective: ObjectiveConfig {
+                loss: LossKind::NonSaturating,
+                d_steps: 1,
+                unrolled: 0,
+                gp: 0.0,
+                generators: 1,
+            },
+            optim: OptimConfig {
+                batch_size: 128,
+                optimizer_d: OptimizerKind::Adam,
+                optimizer_g: OptimizerKind::Adam,
+                lr_d: 1e-3,
+                lr_g: 1e-3,
+                beta1: 0.5,
+            },
             seed: 1,
             hist_bins: 20,
         }
@@ -139,159 +210,149 @@ impl Default for TrainConfig {
 /// Default λ of WGAN-GP (Gulrajani et al. 2017).
 pub const WGAN_GP_DEFAULT_LAMBDA: f64 = 10.0;
 
-impl TrainConfig {
-    /// Parses a config from JSON; missing fields take their defaults, unknown ones are an error.
+/// Side of MNIST's square images.
+pub const IMAGE_SIDE: usize = 28;
+
+impl Config {
+    /// Parses a config from JSON, nested or flat; missing fields take their defaults, unknown
+    /// ones are an error.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        let config: Self =
+        let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
-        config.validate()?;
-        Ok(config)
+        Self::from_value(&value)
     }
 
+    /// The config as nested JSON with the fields that apply to it.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a config always serialises")
+        self.to_value().to_string()
+    }
+
+    /// Dimension of one data sample.
+    pub fn data_dim(&self) -> usize {
+        match self.data.kind {
+            DatasetKind::Gaussian => self.data.dim,
+            DatasetKind::Mnist => IMAGE_SIDE * IMAGE_SIDE,
+            _ => 2,
+        }
     }
 
     /// The λ of the gradient penalty actually applied (0 = none).
     pub fn gradient_penalty(&self) -> f64 {
-        if self.loss == LossKind::WganGp && self.gp == 0.0 {
+        if self.objective.loss == LossKind::WganGp && self.objective.gp == 0.0 {
             WGAN_GP_DEFAULT_LAMBDA
         } else {
-            self.gp
+            self.objective.gp
         }
     }
 
-    /// Checks every field; the message names the field and the allowed range.
+    /// Checks every field against its rule in the schema, then the rules that tie fields
+    /// together, then the memory and work budget; the message names the field and the rule.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        fn range(name: &'static str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
-            if v < lo || v > hi {
-                return Err(ConfigError::OutOfRange {
-                    field: name,
-                    value: v.to_string(),
-                    allowed: format!("{lo}..={hi}"),
-                });
+        crate::schema::check_ranges(self)?;
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.data.kind == DatasetKind::Points {
+            if self.data.points.is_empty() {
+                return invalid("the points dataset needs at least one point".into());
             }
-            Ok(())
-        }
-        fn positive(name: &'static str, v: f64, hi: f64) -> Result<(), ConfigError> {
-            if !(v.is_finite() && v > 0.0 && v <= hi) {
-                return Err(ConfigError::OutOfRange {
-                    field: name,
-                    value: v.to_string(),
-                    allowed: format!("a number in (0, {hi}]"),
-                });
-            }
-            Ok(())
-        }
-        range("data_dim", self.data_dim, 1, 4096)?;
-        if self.dataset != DatasetKind::Gaussian && self.data_dim != 2 {
-            return Err(ConfigError::Invalid(format!(
-                "data_dim must be 2 for the {:?} dataset (only gaussian takes another dimension)",
-                self.dataset
-            )));
-        }
-        if self.dataset == DatasetKind::Points {
-            if self.points.is_empty() {
-                return Err(ConfigError::Invalid(
-                    "the points dataset needs at least one point".into(),
-                ));
-            }
-            if self.points.len() > 100_000 {
-                return Err(ConfigError::Invalid(
-                    "the points dataset takes at most 100000 points".into(),
-                ));
+            if self.data.points.len() > 100_000 {
+                return invalid("the points dataset takes at most 100000 points".into());
             }
             if let Some(p) = self
+                .data
                 .points
                 .iter()
                 .find(|p| !(p[0].is_finite() && p[1].is_finite()))
             {
-                return Err(ConfigError::Invalid(format!(
-                    "point {p:?} is not a finite number pair"
-                )));
+                return invalid(format!("point {p:?} is not a finite number pair"));
             }
         }
-        range("latent_dim", self.latent_dim, 1, 1024)?;
-        range("g_hidden", self.g_hidden, 1, 4096)?;
-        range("d_hidden", self.d_hidden, 1, 4096)?;
-        range("g_layers", self.g_layers, 1, 8)?;
-        range("d_layers", self.d_layers, 1, 8)?;
-        range("batch_size", self.batch_size, 1, 8192)?;
-        range("d_steps", self.d_steps, 1, 100)?;
-        range("unrolled", self.unrolled, 0, 50)?;
-        range("generators", self.generators, 1, 16)?;
-        range("hist_bins", self.hist_bins, 2, 200)?;
-        if self.generators > self.batch_size {
-            return Err(ConfigError::Invalid(format!(
+        if self.model.kind == ModelKind::Dcgan && !self.data.kind.is_image() {
+            return invalid(format!(
+                "model = dcgan needs image data (dataset = mnist), not dataset = {}",
+                crate::schema::name_of(&self.data.kind)
+            ));
+        }
+        if self.objective.generators > self.optim.batch_size {
+            return invalid(format!(
                 "generators ({}) must not exceed batch_size ({}): each generator needs samples in every batch",
-                self.generators, self.batch_size
-            )));
+                self.objective.generators, self.optim.batch_size
+            ));
         }
-        positive("lr_d", self.lr_d, 10.0)?;
-        positive("lr_g", self.lr_g, 10.0)?;
-        if !(self.beta1.is_finite() && (0.0..1.0).contains(&self.beta1)) {
-            return Err(ConfigError::OutOfRange {
-                field: "beta1",
-                value: self.beta1.to_string(),
-                allowed: "[0, 1)".into(),
-            });
-        }
-        if !(self.gp.is_finite() && (0.0..=1000.0).contains(&self.gp)) {
-            return Err(ConfigError::OutOfRange {
-                field: "gp",
-                value: self.gp.to_string(),
-                allowed: "[0, 1000]".into(),
-            });
-        }
-        Ok(())
+        crate::budget::check(self)
+    }
+}
+
+impl Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Self::from_value(&value).map_err(serde::de::Error::custom)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn flat(v: serde_json::Value) -> Result<Config, ConfigError> {
+        Config::from_value(&v)
+    }
 
     #[test]
-    fn json_round_trip_and_defaults() {
-        let c = TrainConfig {
-            loss: LossKind::WganGp,
-            unrolled: 5,
-            ..Default::default()
-        };
-        assert_eq!(TrainConfig::from_json(&c.to_json()).unwrap(), c);
-        let partial = TrainConfig::from_json(r#"{"dataset":"grid","lr_g":0.0002}"#).unwrap();
-        assert_eq!(partial.dataset, DatasetKind::Grid);
-        assert_eq!(partial.lr_g, 0.0002);
-        assert_eq!(partial.batch_size, TrainConfig::default().batch_size);
+    fn json_round_trip_nested_and_flat() {
+        let mut c = Config::default();
+        c.objective.loss = LossKind::WganGp;
+        c.objective.unrolled = 5;
+        assert_eq!(Config::from_json(&c.to_json()).unwrap(), c);
+        let nested: serde_json::Value = serde_json::from_str(&c.to_json()).unwrap();
+        assert_eq!(nested["objective"]["loss"], "wgan-gp");
+        assert_eq!(nested["data"]["kind"], "ring");
+        assert!(
+            nested["data"].get("dim").is_none(),
+            "dim applies to gaussian only"
+        );
+        let partial = flat(json!({"dataset": "grid", "lr_g": 0.0002})).unwrap();
+        assert_eq!(partial.data.kind, DatasetKind::Grid);
+        assert_eq!(partial.optim.lr_g, 0.0002);
+        assert_eq!(partial.optim.batch_size, Config::default().optim.batch_size);
+        let nested =
+            Config::from_json(r#"{"data": {"kind": "grid"}, "optim": {"lr_g": 0.0002}}"#).unwrap();
+        assert_eq!(nested, partial);
+        // A flat config of the old format, every field written out, still loads.
+        let old = r#"{"dataset":"ring","points":[],"data_dim":2,"loss":"non-saturating","latent_dim":4,"latent":"gaussian","g_hidden":64,"g_layers":2,"d_hidden":64,"d_layers":2,"activation":"relu","batch_size":128,"d_steps":1,"optimizer_d":"adam","optimizer_g":"adam","lr_d":0.001,"lr_g":0.001,"beta1":0.5,"unrolled":0,"gp":0.0,"generators":1,"seed":1,"hist_bins":20}"#;
+        assert_eq!(Config::from_json(old).unwrap(), Config::default());
     }
 
     #[test]
     fn rejects_bad_configs_with_a_message_naming_the_field() {
-        let err = TrainConfig::from_json(r#"{"lr_d": -1}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("lr_d"), "{err}");
-        let err = TrainConfig::from_json(r#"{"learning_rate": 1}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("learning_rate"), "{err}");
-        let err = TrainConfig::from_json(r#"{"dataset": "torus"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("torus"), "{err}");
-        assert!(TrainConfig::from_json(r#"{"dataset": "points"}"#).is_err());
-        assert!(TrainConfig::from_json(r#"{"dataset": "ring", "data_dim": 3}"#).is_err());
-        assert!(TrainConfig::from_json(r#"{"generators": 9, "batch_size": 8}"#).is_err());
-        assert!(TrainConfig::from_json("{").is_err());
+        let err = |v| flat(v).unwrap_err().to_string();
+        assert!(err(json!({"lr_d": -1})).contains("lr_d"));
+        assert!(err(json!({"learning_rate": 1})).contains("learning_rate"));
+        assert!(err(json!({"dataset": "torus"})).contains("torus"));
+        assert!(err(json!({"dataset": "points"})).contains("point"));
+        assert!(err(json!({"dataset": "ring", "data_dim": 3})).contains("data_dim"));
+        assert!(err(json!({"generators": 9, "batch_size": 8})).contains("generators"));
+        assert!(err(json!({"model": "dcgan"})).contains("mnist"));
+        assert!(
+            err(json!({"model": "dcgan", "dataset": "mnist", "g_hidden": 32})).contains("g_hidden")
+        );
+        assert!(err(json!({"data": {"kind": "ring", "colour": 1}})).contains("colour"));
+        assert!(err(json!({"seed": "abc"})).contains("seed"));
+        assert!(err(json!({"batch_size": 1.5})).contains("batch_size"));
+        assert!(Config::from_json("{").is_err());
     }
 
     #[test]
     fn wgan_gp_defaults_its_penalty() {
-        let c = TrainConfig {
-            loss: LossKind::WganGp,
-            ..Default::default()
-        };
+        let mut c = Config::default();
+        c.objective.loss = LossKind::WganGp;
         assert_eq!(c.gradient_penalty(), WGAN_GP_DEFAULT_LAMBDA);
-        assert_eq!(TrainConfig::default().gradient_penalty(), 0.0);
+        assert_eq!(Config::default().gradient_penalty(), 0.0);
     }
 }

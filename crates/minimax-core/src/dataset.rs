@@ -1,6 +1,10 @@
 //! The data distributions p_data, sampled in batches from the run's RNG.
 
-use crate::config::{DatasetKind, TrainConfig};
+use std::sync::Arc;
+
+use crate::config::{Config, DatasetKind};
+use crate::error::ConfigError;
+use crate::mnist::Mnist;
 use crate::rng::RunRng;
 
 /// The default view of the 2-D data plane: [-3, 3]².
@@ -12,6 +16,8 @@ pub struct Dataset {
     kind: DatasetKind,
     dim: usize,
     points: Vec<[f32; 2]>,
+    /// The digits, for `mnist` (shared, never copied per run).
+    images: Option<Arc<Mnist>>,
 }
 
 /// A gaussian mode of a mixture, for the mode-coverage metrics.
@@ -33,12 +39,31 @@ const CURVE_NOISE: f32 = 0.05;
 const POINTS_JITTER: f32 = 0.05;
 
 impl Dataset {
-    pub fn from_config(config: &TrainConfig) -> Self {
-        Self {
-            kind: config.dataset,
-            dim: config.data_dim,
-            points: config.points.clone(),
-        }
+    /// The config's data. Image data needs its images, handed in by the caller (the core
+    /// never reads files or fetches).
+    pub fn new(config: &Config, images: Option<Arc<Mnist>>) -> Result<Self, ConfigError> {
+        let images = if config.data.kind == DatasetKind::Mnist {
+            Some(images.ok_or_else(|| {
+                ConfigError::Invalid(
+                    "dataset = mnist needs the MNIST digits, which are not loaded (the CLI reads \
+                     them with --mnist FILE, written by `cargo xtask data`)"
+                        .into(),
+                )
+            })?)
+        } else {
+            None
+        };
+        Ok(Self {
+            kind: config.data.kind,
+            dim: config.data_dim(),
+            points: config.data.points.clone(),
+            images,
+        })
+    }
+
+    /// The digits of an image dataset.
+    pub fn images(&self) -> Option<&Arc<Mnist>> {
+        self.images.as_ref()
     }
 
     pub fn kind(&self) -> DatasetKind {
@@ -104,6 +129,10 @@ impl Dataset {
                 DatasetKind::Gaussian => {
                     out.extend((0..self.dim).map(|_| GAUSSIAN_MEAN + GAUSSIAN_STD * rng.normal()))
                 }
+                DatasetKind::Mnist => {
+                    let images = self.images.as_ref().expect("checked in Dataset::new");
+                    images.push_scaled(rng.index(images.len()), &mut out);
+                }
                 _ => out.extend(self.sample_2d(rng)),
             }
         }
@@ -146,7 +175,9 @@ impl Dataset {
                 let p = self.points[rng.index(self.points.len())];
                 jitter(rng, p, POINTS_JITTER)
             }
-            DatasetKind::Gaussian => unreachable!("gaussian is sampled in any dimension"),
+            DatasetKind::Gaussian | DatasetKind::Mnist => {
+                unreachable!("gaussian and mnist are sampled in their own dimension")
+            }
         }
     }
 }
@@ -156,11 +187,10 @@ mod tests {
     use super::*;
 
     fn dataset(kind: DatasetKind) -> Dataset {
-        Dataset::from_config(&TrainConfig {
-            dataset: kind,
-            points: vec![[0.5, -1.0]],
-            ..Default::default()
-        })
+        let mut c = Config::default();
+        c.data.kind = kind;
+        c.data.points = vec![[0.5, -1.0]];
+        Dataset::new(&c, None).unwrap()
     }
 
     #[test]
@@ -183,11 +213,10 @@ mod tests {
     #[test]
     fn grid_has_25_modes_and_gaussian_any_dimension() {
         assert_eq!(dataset(DatasetKind::Grid).modes().unwrap().len(), 25);
-        let ds = Dataset::from_config(&TrainConfig {
-            dataset: DatasetKind::Gaussian,
-            data_dim: 5,
-            ..Default::default()
-        });
+        let mut c = Config::default();
+        c.data.kind = DatasetKind::Gaussian;
+        c.data.dim = 5;
+        let ds = Dataset::new(&c, None).unwrap();
         let xs = ds.sample(4000, &mut RunRng::new(1));
         assert_eq!(xs.len(), 20000);
         let mean = xs.iter().sum::<f32>() / xs.len() as f32;

@@ -21,7 +21,7 @@ pub enum CheckpointError {
     #[error("not a Minimax checkpoint (the file does not start with the Minimax signature)")]
     Foreign,
     #[error("the checkpoint is truncated (expected {expected} bytes, found {found})")]
-    Truncated { expected: usize, found: usize },
+    Truncated { expected: u64, found: u64 },
     #[error("the checkpoint is corrupt (its checksum does not match its contents)")]
     Corrupt,
     #[error(
@@ -29,7 +29,7 @@ pub enum CheckpointError {
     )]
     Version { found: u32, supported: u32 },
     #[error("the checkpoint's {part} could not be read: {message}")]
-    Part { part: &'static str, message: String },
+    Part { part: String, message: String },
     #[error("the checkpoint's config is invalid: {0}")]
     Config(#[from] ConfigError),
 }

@@ -1,20 +1,28 @@
 //! # minimax-core
 //!
-//! The GAN engine of Minimax: datasets, models, losses, the alternating trainer, metrics and
-//! checkpoints. **It never touches the browser** (no wasm-bindgen, no web-sys); the wasm
-//! crate and the native CLI both drive it one step at a time and read small [`Snapshot`]s.
+//! The engine of Minimax: the config schema, datasets (2-D sets and MNIST digits), players
+//! (MLP, DCGAN), losses, experiments (the GAN), metrics, snapshots and checkpoints. **It never
+//! touches the browser** (no wasm-bindgen, no web-sys) and never reads files or fetches; the
+//! wasm crate and the native CLI both drive it one step at a time and read small [`Snapshot`]s.
 
 pub mod backend;
+pub mod budget;
 pub mod checkpoint;
 pub mod config;
 pub mod dataset;
+pub mod dcgan;
 pub mod error;
+pub mod experiment;
+#[cfg(not(target_family = "wasm"))]
+pub mod fuzz;
+pub mod gan;
 pub mod loss;
 pub mod metrics;
+pub mod mnist;
 pub mod model;
 pub mod rng;
+pub mod schema;
 pub mod snapshot;
-pub mod trainer;
 
 #[cfg(test)]
 mod testing;
@@ -22,7 +30,8 @@ mod testing;
 pub use backend::Backend;
 /// The burn this engine is built on, for the crates that drive it.
 pub use burn;
-pub use config::TrainConfig;
+pub use config::Config;
 pub use error::{BackendError, CheckpointError, ConfigError, TrainError};
+pub use experiment::{Assets, Experiment};
+pub use gan::Gan;
 pub use snapshot::{Plane, Snapshot, SnapshotOptions};
-pub use trainer::Trainer;

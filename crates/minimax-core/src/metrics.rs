@@ -156,7 +156,7 @@ pub fn jensen_shannon(p: &[f64], q: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{DatasetKind, TrainConfig};
+    use crate::config::Config;
     use crate::dataset::Dataset;
     use crate::rng::RunRng;
 
@@ -189,10 +189,7 @@ mod tests {
 
     #[test]
     fn kde_jsd_tells_a_fitted_generator_from_a_collapsed_one() {
-        let ds = Dataset::from_config(&TrainConfig {
-            dataset: DatasetKind::Ring,
-            ..Default::default()
-        });
+        let ds = Dataset::new(&Config::default(), None).unwrap();
         let grid = Grid {
             view: ds.view(),
             resolution: 48,

@@ -4,7 +4,8 @@ use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData, activation};
 
-use crate::config::{Activation, TrainConfig};
+use crate::config::{Activation, Config, ModelKind};
+use crate::dcgan::{DcganDiscriminator, DcganGenerator};
 use crate::rng::RunRng;
 
 /// Slope of leaky ReLU for negative inputs (DCGAN's 0.2).
@@ -112,58 +113,104 @@ impl Mlp {
 /// G: latent code z ↦ sample x.
 #[derive(Module, Debug)]
 pub struct Generator {
-    pub net: Mlp,
+    pub net: GeneratorNet,
+    /// Image data: G's output goes through tanh into the pixels' range [−1, 1].
+    #[module(skip)]
+    pub image: bool,
+}
+
+/// G's architecture.
+#[derive(Module, Debug)]
+pub enum GeneratorNet {
+    Mlp(Mlp),
+    Dcgan(DcganGenerator),
 }
 
 /// D: sample x ↦ logit; D(x) = σ(logit) is the probability that x is real.
 #[derive(Module, Debug)]
 pub struct Discriminator {
-    pub net: Mlp,
+    pub net: DiscriminatorNet,
+}
+
+/// D's architecture.
+#[derive(Module, Debug)]
+pub enum DiscriminatorNet {
+    Mlp(Mlp),
+    Dcgan(DcganDiscriminator),
 }
 
 impl Generator {
-    pub fn new(config: &TrainConfig, rng: &mut RunRng, device: &Device) -> Self {
-        Self {
-            net: Mlp::new(
-                config.latent_dim,
-                config.g_hidden,
-                config.g_layers,
-                config.data_dim,
-                config.activation,
+    pub fn new(config: &Config, rng: &mut RunRng, device: &Device) -> Self {
+        let m = &config.model;
+        let net = match m.kind {
+            ModelKind::Mlp => GeneratorNet::Mlp(Mlp::new(
+                m.latent_dim,
+                m.g_hidden,
+                m.g_layers,
+                config.data_dim(),
+                m.activation,
                 rng,
                 device,
-            ),
+            )),
+            ModelKind::Dcgan => GeneratorNet::Dcgan(DcganGenerator::new(
+                m.latent_dim,
+                m.g_channels,
+                m.batch_norm,
+                rng,
+                device,
+            )),
+        };
+        Self {
+            net,
+            image: config.data.kind.is_image(),
         }
     }
 
+    /// G(z), `[n, data_dim]`. Images come out of tanh, in the data's range [−1, 1].
     pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
-        self.net.forward(z)
+        match &self.net {
+            GeneratorNet::Mlp(net) if self.image => net.forward(z).tanh(),
+            GeneratorNet::Mlp(net) => net.forward(z),
+            GeneratorNet::Dcgan(net) => net.forward(z),
+        }
     }
 }
 
 impl Discriminator {
-    pub fn new(config: &TrainConfig, rng: &mut RunRng, device: &Device) -> Self {
-        Self {
-            net: Mlp::new(
-                config.data_dim,
-                config.d_hidden,
-                config.d_layers,
+    pub fn new(config: &Config, rng: &mut RunRng, device: &Device) -> Self {
+        let m = &config.model;
+        let net = match m.kind {
+            ModelKind::Mlp => DiscriminatorNet::Mlp(Mlp::new(
+                config.data_dim(),
+                m.d_hidden,
+                m.d_layers,
                 1,
-                config.activation,
+                m.activation,
                 rng,
                 device,
-            ),
-        }
+            )),
+            ModelKind::Dcgan => {
+                DiscriminatorNet::Dcgan(DcganDiscriminator::new(m.d_channels, rng, device))
+            }
+        };
+        Self { net }
     }
 
     /// The logit of D, shape `[n, 1]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        self.net.forward(x)
+        match &self.net {
+            DiscriminatorNet::Mlp(net) => net.forward(x),
+            DiscriminatorNet::Dcgan(net) => net.forward(x),
+        }
     }
 
-    /// The logit and ∇ₓ logit; see [`Mlp::forward_with_input_gradient`].
+    /// The logit and ∇ₓ logit, written in tensor operations so that a penalty on it can be
+    /// differentiated; see [`Mlp::forward_with_input_gradient`].
     pub fn forward_with_input_gradient(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
-        self.net.forward_with_input_gradient(x)
+        match &self.net {
+            DiscriminatorNet::Mlp(net) => net.forward_with_input_gradient(x),
+            DiscriminatorNet::Dcgan(net) => net.forward_with_input_gradient(x),
+        }
     }
 }
 

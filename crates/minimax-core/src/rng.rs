@@ -6,8 +6,56 @@ use rand_distr::StandardNormal;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunRng(Pcg64Mcg);
+
+/// rand_pcg's serialised form of the generator: its 128-bit state.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawState {
+    state: u128,
+}
+
+/// Ours: the state in decimal text, as JSON numbers (and JavaScript's) stop at 2⁵³ or 2⁶⁴.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextState {
+    state: String,
+}
+
+impl Serialize for RunRng {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw: RawState = serde_json::to_string(&self.0)
+            .and_then(|text| serde_json::from_str(&text))
+            .map_err(serde::ser::Error::custom)?;
+        TextState {
+            state: raw.state.to_string(),
+        }
+        .serialize(s)
+    }
+}
+
+/// Reading a state checks it: a multiplicative congruential generator needs an odd state. An
+/// even one, which a crafted checkpoint can carry, degenerates (zero stays zero forever, and
+/// sampling a normal from a constant stream never ends).
+impl<'de> Deserialize<'de> for RunRng {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = TextState::deserialize(d)?;
+        let state: u128 = text.state.parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "the random generator's state '{}' is not a 128-bit number",
+                text.state
+            ))
+        })?;
+        let raw = RawState { state };
+        if raw.state & 1 == 0 {
+            return Err(serde::de::Error::custom(
+                "the random generator's state must be odd (this one is not: a damaged or forged file)",
+            ));
+        }
+        Ok(Self(Pcg64Mcg::new(raw.state)))
+    }
+}
 
 impl RunRng {
     pub fn new(seed: u64) -> Self {
@@ -31,5 +79,30 @@ impl RunRng {
 
     pub fn normals(&mut self, n: usize) -> Vec<f32> {
         (0..n).map(|_| self.normal()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_and_even_states_are_refused() {
+        let mut rng = RunRng::new(5);
+        rng.normal();
+        let text = serde_json::to_string(&rng).unwrap();
+        let mut back: RunRng = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.normal(), rng.normal());
+        assert!(text.contains(r#""state":""#), "{text}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(serde_json::from_value::<RunRng>(value).unwrap(), rng);
+        for bad in [
+            r#"{"state":"0"}"#,
+            r#"{"state":"2"}"#,
+            r#"{"state":"x"}"#,
+            r#"{"state":1}"#,
+        ] {
+            assert!(serde_json::from_str::<RunRng>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! the CLI's JSON lines and in the page.
 //!
 //! A snapshot is taken in three parts so that read-back can be async in the browser:
-//! [`Trainer::prepare_snapshot`] queues the tensor work and gathers every number into one
+//! [`Experiment::prepare_snapshot`](crate::Experiment::prepare_snapshot) queues the tensor work and gathers every number into one
 //! tensor (one GPU read-back), and [`PendingSnapshot::read`] (sync, native only) or
 //! [`PendingSnapshot::read_async`] (in a worker) reads it and computes the CPU-side metrics.
 
@@ -11,65 +11,96 @@ use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::error::TrainError;
-use crate::loss;
-use crate::metrics::{self, Grid};
-use crate::trainer::{Trainer, generator_shares};
+use std::collections::BTreeMap;
 
-/// The game at one moment, evaluated on the fixed evaluation set.
+use crate::error::TrainError;
+
+/// The game at one moment, evaluated on the fixed evaluation set, in named sections: the
+/// scalars (flat in JSON: `d_real`, `jsd`, …), the histograms, and, where the data has them,
+/// the 2-D plane and the image grids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Completed iterations (generator steps).
     pub iter: u64,
     /// Completed discriminator steps.
     pub d_steps: u64,
-    /// D's loss (without any gradient penalty) and G's loss, as defined in `loss.rs`.
-    pub d_loss: f64,
-    pub g_loss: f64,
-    /// Mean D(x) on real and on generated samples; both → 1/2 at equilibrium.
-    pub d_real: f64,
-    pub d_fake: f64,
-    /// L2 norms of the gradients of D's loss over D's parameters and of G's loss over G's.
-    pub grad_g: f64,
-    pub grad_d: f64,
-    /// Histograms of D(x) on real and on generated samples, equal bins over [0, 1].
-    pub hist_real: Vec<u32>,
-    pub hist_fake: Vec<u32>,
-    /// Ring and grid: modes covered, of `modes_total`, and the fraction of samples within
-    /// 3σ of a mode.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub modes: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub modes_total: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub hq: Option<f64>,
-    /// 2-D data: estimated JSD(p_data‖p_g) in nats, in [0, ln 2].
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub jsd: Option<f64>,
+    /// The numbers of the moment, by name: `d_loss`, `g_loss` (without penalties, as in
+    /// `loss.rs`), `d_real`, `d_fake` (mean D(x) on real and generated samples, → 1/2 at
+    /// equilibrium), `grad_d`, `grad_g` (L2 norms of each loss's gradient over its player's
+    /// parameters), `d_loss_eq`, `g_loss_eq` (the losses at equilibrium, where defined);
+    /// 2-D data: `jsd` (estimated JSD(p_data‖p_g), nats, in [0, ln 2]); ring and grid:
+    /// `modes` of `modes_total` covered, `hq` (fraction within 3σ of a mode).
+    #[serde(flatten)]
+    pub scalars: BTreeMap<String, f64>,
+    /// Histograms of D(x), equal bins over [0, 1]: `real` and `fake`.
+    pub histograms: BTreeMap<String, Vec<u32>>,
     /// 2-D data, when asked for: everything needed to draw the data plane.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub plane: Option<Plane>,
+    /// Image data: sample grids.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub images: Option<Images>,
 }
 
 impl Snapshot {
-    /// The JSON fields of a snapshot of ring or grid data taken without the plane: every field
-    /// but `plane`. The CLI prints them and the page shows them (adding `backend`).
-    pub const FIELDS_2D_MODES: &[&str] = &[
-        "iter",
-        "d_steps",
+    /// A scalar by name (NaN if this snapshot has none of that name).
+    pub fn get(&self, name: &str) -> f64 {
+        self.scalars.get(name).copied().unwrap_or(f64::NAN)
+    }
+
+    /// The scalars of a snapshot of ring or grid data.
+    pub const SCALARS_2D_MODES: &[&str] = &[
         "d_loss",
         "g_loss",
         "d_real",
         "d_fake",
         "grad_g",
         "grad_d",
-        "hist_real",
-        "hist_fake",
+        "d_loss_eq",
+        "g_loss_eq",
         "modes",
         "modes_total",
         "hq",
         "jsd",
     ];
+}
+
+/// Image grids, pixels 0–255 row-major, each image `side × side`, images one after another;
+/// base64 in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Images {
+    pub side: usize,
+    /// G's samples for the first fixed latent codes: the same codes in every snapshot.
+    #[serde(with = "base64_bytes")]
+    pub fake: Vec<u8>,
+    /// Real images of the fixed evaluation set.
+    #[serde(with = "base64_bytes")]
+    pub real: Vec<u8>,
+    /// A latent walk: G (the first generator) along the segment between two fixed codes.
+    #[serde(with = "base64_bytes")]
+    pub walk: Vec<u8>,
+}
+
+impl Images {
+    /// Images in the fake and real grids (8×8).
+    pub const GRID: usize = 64;
+    /// Steps of the latent walk.
+    pub const WALK: usize = 10;
+}
+
+mod base64_bytes {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// The data plane: points, D's heat-map, D*'s and G's gradient at each generated point.
@@ -110,19 +141,136 @@ impl Default for SnapshotOptions {
     }
 }
 
-/// A snapshot whose numbers are still on the device, gathered in one 1-D tensor.
+/// Device tensors gathered under names into one 1-D tensor, so that a snapshot needs one
+/// read-back, and read back by name: a new metric cannot shift the others.
+#[derive(Default)]
+pub struct Packer {
+    parts: Vec<Tensor<1>>,
+    slots: Vec<(&'static str, std::ops::Range<usize>)>,
+    len: usize,
+}
+
+impl Packer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `tensor`, flattened, under `name`.
+    pub fn push<const D: usize>(&mut self, name: &'static str, tensor: Tensor<D>) {
+        assert!(
+            self.slots.iter().all(|(n, _)| *n != name),
+            "slot {name} packed twice"
+        );
+        let n = tensor.shape().num_elements();
+        self.parts.push(tensor.reshape([n]));
+        self.slots.push((name, self.len..self.len + n));
+        self.len += n;
+    }
+
+    fn finish(
+        self,
+    ) -> (
+        Option<Tensor<1>>,
+        Vec<(&'static str, std::ops::Range<usize>)>,
+    ) {
+        let tensor = (!self.parts.is_empty()).then(|| Tensor::cat(self.parts, 0));
+        (tensor, self.slots)
+    }
+}
+
+/// The read-back numbers, by the names they were packed under.
+pub struct Unpacked {
+    values: Vec<f32>,
+    slots: Vec<(&'static str, std::ops::Range<usize>)>,
+}
+
+impl Unpacked {
+    /// The values packed under `name`.
+    pub fn get(&self, name: &str) -> Result<&[f32], TrainError> {
+        self.slots
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, r)| self.values.get(r.clone()))
+            .ok_or_else(|| TrainError::ReadBack(format!("no slot named {name}")))
+    }
+
+    /// A packed scalar, which must be finite (else training has diverged).
+    pub fn finite_scalar(&self, name: &str, what: &'static str) -> Result<f64, TrainError> {
+        let v = *self
+            .get(name)?
+            .first()
+            .ok_or_else(|| TrainError::ReadBack(format!("slot {name} is empty")))?
+            as f64;
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(TrainError::NonFinite(what))
+        }
+    }
+}
+
+/// Builds the snapshot from the read-back numbers.
+type Finish = Box<dyn FnOnce(Unpacked) -> Result<Snapshot, TrainError>>;
+
+/// A snapshot whose numbers are still on the device, packed into one tensor, with the
+/// CPU-side work that turns them into a [`Snapshot`] once read back.
 pub struct PendingSnapshot {
-    values: Tensor<1>,
-    iter: u64,
-    d_steps: u64,
-    n: usize,
-    bins: usize,
-    grid: Grid,
-    real: Vec<[f32; 2]>,
-    fake_generator: Vec<u8>,
-    want_plane: bool,
-    modes: Option<Vec<crate::dataset::Mode>>,
-    two_d: bool,
+    values: Option<Tensor<1>>,
+    slots: Vec<(&'static str, std::ops::Range<usize>)>,
+    finish: Finish,
+}
+
+impl PendingSnapshot {
+    pub fn new(
+        packer: Packer,
+        finish: impl FnOnce(Unpacked) -> Result<Snapshot, TrainError> + 'static,
+    ) -> Self {
+        let (values, slots) = packer.finish();
+        Self {
+            values,
+            slots,
+            finish: Box::new(finish),
+        }
+    }
+
+    /// Reads the numbers back synchronously (native only) and builds the snapshot.
+    #[cfg(not(target_family = "wasm"))]
+    pub fn read(self) -> Result<Snapshot, TrainError> {
+        let values = match &self.values {
+            Some(t) => to_f32(t.clone().into_data())?,
+            None => Vec::new(),
+        };
+        self.build(values)
+    }
+
+    /// Reads the numbers back asynchronously (the browser's way: the GPU answers when it is
+    /// done) and builds the snapshot.
+    pub async fn read_async(self) -> Result<Snapshot, TrainError> {
+        let values = match &self.values {
+            Some(t) => to_f32(
+                t.clone()
+                    .into_data_async()
+                    .await
+                    .map_err(|e| TrainError::ReadBack(format!("{e:?}")))?,
+            )?,
+            None => Vec::new(),
+        };
+        self.build(values)
+    }
+
+    fn build(self, values: Vec<f32>) -> Result<Snapshot, TrainError> {
+        let expected = self.slots.last().map_or(0, |(_, r)| r.end);
+        if values.len() != expected {
+            return Err(TrainError::ReadBack(format!(
+                "{} numbers read back, {expected} packed",
+                values.len()
+            )));
+        }
+        (self.finish)(Unpacked {
+            values,
+            slots: self.slots,
+        })
+    }
 }
 
 /// Σ‖∂L/∂θ‖² over a module's parameters, as a device scalar.
@@ -143,7 +291,8 @@ impl ModuleVisitor for SquaredGradNorm<'_> {
     }
 }
 
-fn grad_norm<M: Module>(
+/// ‖∂L/∂θ‖ over a module's parameters, as a device scalar.
+pub fn grad_norm<M: Module>(
     module: &M,
     grads: &GradientsParams,
     device: &burn::tensor::Device,
@@ -156,206 +305,9 @@ fn grad_norm<M: Module>(
         .sqrt()
 }
 
-impl Trainer {
-    /// Queues the device work of a snapshot. Nothing is read back here.
-    pub fn prepare_snapshot(&self, options: SnapshotOptions) -> PendingSnapshot {
-        let config = &self.config;
-        let device = &self.device;
-        let (n, dim) = (self.fixed_real.len() / config.data_dim, config.data_dim);
-        let real =
-            Tensor::<2>::from_data(TensorData::new(self.fixed_real.clone(), [n, dim]), device);
-        let z = Tensor::<2>::from_data(
-            TensorData::new(self.fixed_noise.clone(), [n, config.latent_dim]),
-            device,
-        );
-        let d = &self.discriminator;
-
-        // D's loss on the evaluation set and the norm of its gradient over D's parameters.
-        let fake = crate::trainer::generate(&self.generators, z);
-        let real_logits = d.forward(real);
-        let fake_logits = d.forward(fake.clone().detach());
-        let d_loss =
-            loss::discriminator_loss(config.loss, real_logits.clone(), fake_logits.clone());
-        let mut grads = d_loss.backward();
-        let grad_d = grad_norm(d, &GradientsParams::from_module(&mut grads, d), device);
-
-        // G's loss and the norm of its gradient over all generators' parameters.
-        let g_loss = loss::generator_loss(config.loss, d.forward(fake.clone()));
-        let mut grads = g_loss.backward();
-        let g_sq: Tensor<1> = self
-            .generators
-            .iter()
-            .map(|g| grad_norm(g, &GradientsParams::from_module(&mut grads, g), device).square())
-            .reduce(|a, b| a + b)
-            .expect("at least one generator");
-
-        let mut parts = vec![
-            d_loss.detach(),
-            g_loss.detach(),
-            grad_d.detach(),
-            g_sq.sqrt().detach(),
-            loss::probability(config.loss, real_logits)
-                .detach()
-                .reshape([n]),
-            loss::probability(config.loss, fake_logits)
-                .detach()
-                .reshape([n]),
-        ];
-
-        let two_d = dim == 2;
-        let want_plane = options.plane && two_d;
-        let grid = Grid {
-            view: self.dataset.view(),
-            resolution: options.resolution.clamp(4, 256),
-        };
-        if two_d {
-            // The 2-D metrics (modes, hq, JSD) need the generated points in any case.
-            parts.push(fake.clone().detach().reshape([n * 2]));
-        }
-        if want_plane {
-            // ∇ₓ of the per-sample G loss ℓ(x) at each fake point: the loss is a mean, so
-            // scale by n to undo the 1/n.
-            let x = fake.detach().require_grad();
-            let per_sample = loss::generator_loss(config.loss, d.forward(x.clone())) * n as f64;
-            let grads = per_sample.backward();
-            let g_grad = x
-                .grad(&grads)
-                .unwrap_or_else(|| Tensor::zeros([n, 2], device));
-            let cells = grid.centres();
-            let cells_t = Tensor::<2>::from_data(
-                TensorData::new(
-                    cells.iter().flatten().copied().collect::<Vec<f32>>(),
-                    [cells.len(), 2],
-                ),
-                device,
-            );
-            let d_grid = loss::probability(config.loss, d.forward(cells_t)).detach();
-            parts.push(g_grad.reshape([n * 2]));
-            parts.push(d_grid.reshape([cells.len()]));
-        }
-        let owners = generator_shares(n, self.generators.len())
-            .into_iter()
-            .enumerate()
-            .flat_map(|(i, r)| std::iter::repeat_n(i as u8, r.len()))
-            .collect();
-        let real_points = if two_d {
-            self.fixed_real.chunks(2).map(|p| [p[0], p[1]]).collect()
-        } else {
-            Vec::new()
-        };
-        PendingSnapshot {
-            values: Tensor::cat(parts, 0),
-            iter: self.g_steps_done,
-            d_steps: self.d_steps_done,
-            n,
-            bins: config.hist_bins,
-            grid,
-            real: real_points,
-            fake_generator: owners,
-            want_plane,
-            modes: self.dataset.modes(),
-            two_d,
-        }
-    }
-
-    /// Takes a snapshot, reading back synchronously (native only).
-    #[cfg(not(target_family = "wasm"))]
-    pub fn snapshot(&self, options: SnapshotOptions) -> Result<Snapshot, TrainError> {
-        self.prepare_snapshot(options).read()
-    }
-}
-
 /// The read-back numbers as f32s.
 fn to_f32(data: TensorData) -> Result<Vec<f32>, TrainError> {
     data.convert::<f32>()
         .try_to_vec::<f32>()
         .map_err(|e| TrainError::ReadBack(format!("{e:?}")))
-}
-
-impl PendingSnapshot {
-    /// Reads the numbers back synchronously (native only) and builds the snapshot.
-    #[cfg(not(target_family = "wasm"))]
-    pub fn read(self) -> Result<Snapshot, TrainError> {
-        let values = to_f32(self.values.clone().into_data())?;
-        self.finish(values)
-    }
-
-    /// Reads the numbers back asynchronously (the browser's way: the GPU answers when it is
-    /// done) and builds the snapshot.
-    pub async fn read_async(self) -> Result<Snapshot, TrainError> {
-        let data = self
-            .values
-            .clone()
-            .into_data_async()
-            .await
-            .map_err(|e| TrainError::ReadBack(format!("{e:?}")))?;
-        self.finish(to_f32(data)?)
-    }
-
-    /// Builds the snapshot from the read-back numbers. Fails if training has diverged.
-    fn finish(self, values: Vec<f32>) -> Result<Snapshot, TrainError> {
-        let n = self.n;
-        let (scalars, rest) = values.split_at(4);
-        let (p_real, rest) = rest.split_at(n);
-        let (p_fake, rest) = rest.split_at(n);
-        let [d_loss, g_loss, grad_d, grad_g] = [0, 1, 2, 3].map(|i| scalars[i] as f64);
-        for (name, v) in [
-            ("D's loss", d_loss),
-            ("G's loss", g_loss),
-            ("D's gradient", grad_d),
-            ("G's gradient", grad_g),
-        ] {
-            if !v.is_finite() {
-                return Err(TrainError::NonFinite(name));
-            }
-        }
-        let mean = |v: &[f32]| v.iter().map(|&x| x as f64).sum::<f64>() / v.len().max(1) as f64;
-        let mut snapshot = Snapshot {
-            iter: self.iter,
-            d_steps: self.d_steps,
-            d_loss,
-            g_loss,
-            d_real: mean(p_real),
-            d_fake: mean(p_fake),
-            grad_g,
-            grad_d,
-            hist_real: metrics::histogram(p_real, self.bins),
-            hist_fake: metrics::histogram(p_fake, self.bins),
-            modes: None,
-            modes_total: None,
-            hq: None,
-            jsd: None,
-            plane: None,
-        };
-        if self.two_d {
-            let pairs = |v: &[f32]| v.chunks(2).map(|p| [p[0], p[1]]).collect::<Vec<[f32; 2]>>();
-            let (fake, rest) = rest.split_at(2 * n);
-            let fake = pairs(fake);
-            if fake.iter().flatten().any(|v| !v.is_finite()) {
-                return Err(TrainError::NonFinite("a generated sample"));
-            }
-            let p_data = self.grid.density(&self.real);
-            let p_g = self.grid.density(&fake);
-            snapshot.jsd = Some(metrics::jensen_shannon(&p_data, &p_g));
-            if let Some(modes) = &self.modes {
-                let (covered, hq) = metrics::mode_coverage(modes, &fake);
-                (snapshot.modes, snapshot.modes_total, snapshot.hq) =
-                    (Some(covered), Some(modes.len() as u32), Some(hq));
-            }
-            if self.want_plane {
-                let (g_grad, d_grid) = rest.split_at(2 * n);
-                snapshot.plane = Some(Plane {
-                    view: self.grid.view,
-                    resolution: self.grid.resolution,
-                    d_star_grid: metrics::optimal_discriminator(&p_data, &p_g),
-                    real: self.real,
-                    fake,
-                    fake_generator: self.fake_generator,
-                    g_grad: pairs(g_grad),
-                    d_grid: d_grid.to_vec(),
-                });
-            }
-        }
-        Ok(snapshot)
-    }
 }

@@ -1,8 +1,9 @@
 //! Same seed ⇒ same run; checkpoints continue a run exactly and reject bad files.
 
 use burn::tensor::Device;
-use minimax_core::config::{DatasetKind, LossKind};
-use minimax_core::{CheckpointError, Snapshot, SnapshotOptions, TrainConfig, Trainer};
+use minimax_core::checkpoint;
+use minimax_core::{Assets, CheckpointError, Config, Experiment, Gan, Snapshot, SnapshotOptions};
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 fn flex() -> Device {
@@ -16,38 +17,43 @@ fn full() -> SnapshotOptions {
     }
 }
 
-fn small(config: TrainConfig) -> TrainConfig {
-    TrainConfig {
-        g_hidden: 16,
-        d_hidden: 16,
-        batch_size: 32,
-        ..config
-    }
+/// A small config: the given flat options over narrow players and small batches.
+fn small(options: Value) -> Config {
+    let mut flat = json!({"g_hidden": 16, "d_hidden": 16, "batch_size": 32});
+    flat.as_object_mut()
+        .unwrap()
+        .extend(options.as_object().unwrap().clone());
+    Config::from_value(&flat).unwrap()
+}
+
+fn gan(config: &Config) -> Gan {
+    Gan::new(config.clone(), &flex(), &Assets::default()).unwrap()
+}
+
+fn load(bytes: &[u8]) -> Result<Box<dyn Experiment>, CheckpointError> {
+    checkpoint::load(bytes, &flex(), &Assets::default())
 }
 
 #[test]
 fn same_seed_same_run_different_seed_different_run() {
-    let config = small(TrainConfig {
-        seed: 11,
-        ..Default::default()
-    });
-    let run = |c: &TrainConfig| {
-        let mut t = Trainer::new(c.clone(), &flex()).unwrap();
+    let config = small(json!({"seed": 11}));
+    let run = |c: &Config| {
+        let mut t = gan(c);
         t.train(30);
         t.snapshot(full()).unwrap()
     };
     let a = run(&config);
     assert_eq!(a, run(&config));
-    assert_ne!(a, run(&TrainConfig { seed: 12, ..config }));
+    assert_ne!(a, run(&small(json!({"seed": 12}))));
     assert_eq!(a.iter, 30);
     assert_eq!(a.d_steps, 30);
 }
 
 #[test]
 fn taking_snapshots_does_not_change_the_run() {
-    let config = small(TrainConfig::default());
-    let mut watched = Trainer::new(config.clone(), &flex()).unwrap();
-    let mut unwatched = Trainer::new(config, &flex()).unwrap();
+    let config = small(json!({}));
+    let mut watched = gan(&config);
+    let mut unwatched = gan(&config);
     for _ in 0..10 {
         watched.step();
         watched.snapshot(full()).unwrap();
@@ -61,18 +67,16 @@ fn taking_snapshots_does_not_change_the_run() {
 
 #[test]
 fn single_steps_count_and_compose_into_iterations() {
-    let config = small(TrainConfig {
-        d_steps: 3,
-        ..Default::default()
-    });
-    let mut by_hand = Trainer::new(config.clone(), &flex()).unwrap();
+    let config = small(json!({"d_steps": 3}));
+    let mut by_hand = gan(&config);
     for _ in 0..3 {
-        by_hand.discriminator_step();
+        by_hand.step_named("d").unwrap();
     }
     assert_eq!((by_hand.discriminator_steps(), by_hand.iteration()), (3, 0));
-    by_hand.generator_step();
-    let mut whole = Trainer::new(config, &flex()).unwrap();
-    whole.step();
+    by_hand.step_named("g").unwrap();
+    assert!(by_hand.step_named("x").is_err());
+    let mut whole = gan(&config);
+    Experiment::step(&mut whole);
     assert_eq!((whole.discriminator_steps(), whole.iteration()), (3, 1));
     assert_eq!(
         by_hand.snapshot(full()).unwrap(),
@@ -84,23 +88,14 @@ fn single_steps_count_and_compose_into_iterations() {
 fn a_checkpoint_continues_the_run_exactly() {
     // Every part of the state matters here: remedies, several generators, Adam's moments.
     for config in [
-        small(TrainConfig {
-            generators: 2,
-            unrolled: 2,
-            gp: 1.0,
-            ..Default::default()
-        }),
-        small(TrainConfig {
-            loss: LossKind::WganGp,
-            optimizer_d: minimax_core::config::OptimizerKind::Rmsprop,
-            ..Default::default()
-        }),
+        small(json!({"generators": 2, "unrolled": 2, "gp": 1.0})),
+        small(json!({"loss": "wgan-gp", "optimizer_d": "rmsprop"})),
     ] {
-        let mut straight = Trainer::new(config.clone(), &flex()).unwrap();
+        let mut straight = gan(&config);
         straight.train(10);
         let bytes = straight.to_checkpoint().unwrap();
         straight.train(10);
-        let mut resumed = Trainer::from_checkpoint(&bytes, &flex()).unwrap();
+        let mut resumed = load(&bytes).unwrap();
         assert_eq!(resumed.iteration(), 10);
         assert_eq!(resumed.config(), &config);
         resumed.train(10);
@@ -111,48 +106,104 @@ fn a_checkpoint_continues_the_run_exactly() {
     }
 }
 
+/// A version-2 file of these sections, length and checksum computed.
+fn file(sections: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = b"MINIMAX\0".to_vec();
+    out.extend_from_slice(&checkpoint::FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&[0; 12]);
+    for (name, payload) in sections {
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(payload);
+    }
+    let total = out.len() as u64;
+    out[12..20].copy_from_slice(&total.to_le_bytes());
+    let crc = crc32fast::hash(&out[24..]);
+    out[20..24].copy_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// The checkpoint with its header replaced.
+fn with_header(good: &[u8], header: &Value) -> Vec<u8> {
+    let table = checkpoint::sections(good).unwrap();
+    let header = serde_json::to_vec(header).unwrap();
+    let mut sections: Vec<(&str, &[u8])> = vec![("header", &header)];
+    sections.extend(table[1..].iter().copied());
+    file(&sections)
+}
+
 #[test]
 fn bad_checkpoints_are_rejected_with_a_clear_error_and_the_session_survives() {
-    let mut trainer = Trainer::new(small(TrainConfig::default()), &flex()).unwrap();
+    let mut trainer = gan(&small(json!({})));
     trainer.train(5);
     let before = trainer.snapshot(full()).unwrap();
     let good = trainer.to_checkpoint().unwrap();
 
     let truncated = &good[..good.len() / 2];
     assert!(matches!(
-        Trainer::from_checkpoint(truncated, &flex()),
+        load(truncated),
         Err(CheckpointError::Truncated { .. })
     ));
     assert!(matches!(
-        Trainer::from_checkpoint(&good[..10], &flex()),
+        load(&good[..10]),
         Err(CheckpointError::Truncated { .. })
     ));
     assert_eq!(
-        Trainer::from_checkpoint(b"\x89PNG\r\n\x1a\n....", &flex()).err(),
+        load(b"\x89PNG\r\n\x1a\n....").err(),
         Some(CheckpointError::Foreign)
     );
-    assert_eq!(
-        Trainer::from_checkpoint(b"", &flex()).err(),
-        Some(CheckpointError::Foreign)
-    );
+    assert_eq!(load(b"").err(), Some(CheckpointError::Foreign));
     let mut flipped = good.clone();
     let last = flipped.len() - 3;
     flipped[last] ^= 0x40;
-    assert_eq!(
-        Trainer::from_checkpoint(&flipped, &flex()).err(),
-        Some(CheckpointError::Corrupt)
-    );
+    assert_eq!(load(&flipped).err(), Some(CheckpointError::Corrupt));
     let mut future = good.clone();
     future[8] = 99;
     assert!(matches!(
-        Trainer::from_checkpoint(&future, &flex()),
+        load(&future),
         Err(CheckpointError::Version { found: 99, .. })
     ));
-    let message = Trainer::from_checkpoint(truncated, &flex())
-        .err()
-        .unwrap()
-        .to_string();
+    let message = load(truncated).err().unwrap().to_string();
     assert!(message.contains("truncated"), "{message}");
+
+    // A header whose config asks for the largest model is refused before anything is built:
+    // by the budget, or, within it, by the sections' sizes.
+    let header: Value = serde_json::from_slice(checkpoint::sections(&good).unwrap()[0].1).unwrap();
+    let mut huge = header.clone();
+    huge["config"] = json!({"g_hidden": 4096, "g_layers": 8, "generators": 16});
+    let message = load(&with_header(&good, &huge)).err().unwrap().to_string();
+    assert!(message.contains("too large"), "{message}");
+    let mut big = header.clone();
+    big["config"] = json!({"g_hidden": 1024, "d_hidden": 1024});
+    let message = load(&with_header(&good, &big)).err().unwrap().to_string();
+    assert!(
+        message.contains("bytes, but this config needs"),
+        "{message}"
+    );
+    // An even RNG state (zero would make sampling loop forever) is refused.
+    let mut zero = header.clone();
+    zero["rng"] = json!({"state": "0"});
+    let message = load(&with_header(&good, &zero)).err().unwrap().to_string();
+    assert!(message.contains("odd"), "{message}");
+    // The sections must be the config's: two generators' worth is not one's.
+    let mut two = header.clone();
+    two["config"]["objective"]["generators"] = json!(2);
+    let message = load(&with_header(&good, &two)).err().unwrap().to_string();
+    assert!(message.contains("generator.1"), "{message}");
+    // A 600-byte file whose header asks for the largest config in budget is refused at once.
+    let mut tiny = header.clone();
+    tiny["config"] = json!({"g_hidden": 2048, "d_hidden": 2048, "g_layers": 3});
+    let head = serde_json::to_vec(&tiny).unwrap();
+    let small_file = file(&[("header", &head)]);
+    assert!(small_file.len() < 1000);
+    let t0 = std::time::Instant::now();
+    assert!(load(&small_file).is_err());
+    assert!(
+        t0.elapsed().as_millis() < 500,
+        "refused only after {:?}",
+        t0.elapsed()
+    );
 
     // The running session is untouched by all of that.
     assert_eq!(trainer.snapshot(full()).unwrap(), before);
@@ -161,19 +212,15 @@ fn bad_checkpoints_are_rejected_with_a_clear_error_and_the_session_survives() {
 }
 
 #[test]
-fn snapshot_fields_are_complete_and_sane() {
-    let config = small(TrainConfig {
-        dataset: DatasetKind::Grid,
-        generators: 3,
-        ..Default::default()
-    });
-    let t = Trainer::new(config, &flex()).unwrap();
+fn snapshot_sections_are_complete_and_sane() {
+    let t = gan(&small(json!({"dataset": "grid", "generators": 3})));
     let s = t.snapshot(full()).unwrap();
     let n = 512;
-    assert_eq!(s.hist_real.iter().sum::<u32>(), n);
-    assert_eq!(s.hist_fake.iter().sum::<u32>(), n);
-    assert_eq!(s.modes_total, Some(25));
-    assert!(s.jsd.unwrap() > 0.1, "an untrained G is far from the grid");
+    assert_eq!(s.histograms["real"].iter().sum::<u32>(), n);
+    assert_eq!(s.histograms["fake"].iter().sum::<u32>(), n);
+    assert_eq!(s.get("modes_total"), 25.0);
+    assert!(s.get("jsd") > 0.1, "an untrained G is far from the grid");
+    assert_eq!(s.get("d_loss_eq"), 2.0 * std::f64::consts::LN_2);
     let plane = s.plane.unwrap();
     assert_eq!(plane.d_grid.len(), 256);
     assert_eq!(plane.d_star_grid.len(), 256);
@@ -187,34 +234,22 @@ fn snapshot_fields_are_complete_and_sane() {
     );
     assert_eq!(*plane.fake_generator.last().unwrap(), 2);
     assert!(plane.d_grid.iter().all(|d| (0.0..=1.0).contains(d)));
-    let json = serde_json::to_value(t.snapshot(SnapshotOptions::default()).unwrap()).unwrap();
-    // Exactly the documented fields, in any order.
-    let keys: BTreeSet<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let expected: BTreeSet<&str> = Snapshot::FIELDS_2D_MODES.iter().copied().collect();
-    assert_eq!(keys, expected, "the snapshot's fields");
-    assert!(json.get("plane").is_none());
+    let snapshot = t.snapshot(SnapshotOptions::default()).unwrap();
+    let scalars: BTreeSet<&str> = snapshot.scalars.keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = Snapshot::SCALARS_2D_MODES.iter().copied().collect();
+    assert_eq!(scalars, expected, "the snapshot's scalars");
+    let json = serde_json::to_value(&snapshot).unwrap();
+    assert!(json.get("plane").is_none() && json.get("images").is_none());
+    assert_eq!(json["d_real"], json!(snapshot.get("d_real")));
+    assert_eq!(serde_json::from_value::<Snapshot>(json).unwrap(), snapshot);
 }
 
 #[test]
 fn divergence_is_reported_not_hidden() {
-    let mut t = Trainer::new(
-        small(TrainConfig {
-            lr_d: 10.0,
-            lr_g: 10.0,
-            optimizer_d: minimax_core::config::OptimizerKind::Sgd,
-            optimizer_g: minimax_core::config::OptimizerKind::Sgd,
-            loss: LossKind::WganGp,
-            gp: 0.0,
-            ..Default::default()
-        }),
-        &flex(),
-    )
-    .unwrap();
+    let mut t = gan(&small(json!({
+        "lr_d": 10.0, "lr_g": 10.0, "optimizer_d": "sgd", "optimizer_g": "sgd",
+        "loss": "wgan-gp", "gp": 0.0,
+    })));
     let mut diverged = false;
     for _ in 0..200 {
         t.step();
@@ -228,4 +263,17 @@ fn divergence_is_reported_not_hidden() {
         diverged,
         "WGAN-GP at lr 10 with SGD was expected to blow up"
     );
+}
+
+#[test]
+fn fuzzed_checkpoints_and_configs_never_crash_or_hang() {
+    let cases = std::env::var("MINIMAX_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000);
+    let report = minimax_core::fuzz::run(cases, 1, std::time::Duration::from_secs(20));
+    eprintln!("{report}");
+    assert_eq!(report.crashed, 0, "{report}");
+    assert!(report.refused > cases / 2, "{report}");
+    assert!(report.accepted > 0, "no mutation survived: {report}");
 }

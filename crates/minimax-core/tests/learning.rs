@@ -1,17 +1,25 @@
 //! Learning tests with fixed seeds: correctness bounds on what training reaches, not timings.
 
 use burn::tensor::Device;
-use minimax_core::config::DatasetKind;
 use minimax_core::metrics::nearest_mode;
-use minimax_core::{Snapshot, SnapshotOptions, TrainConfig, Trainer};
+use minimax_core::{Assets, Config, Gan, Snapshot, SnapshotOptions};
+use serde_json::{Value, json};
 
-fn trained(config: TrainConfig, iters: u64) -> Trainer {
-    let mut t = Trainer::new(config, &Device::flex()).unwrap();
+fn config(flat: Value) -> Config {
+    Config::from_value(&flat).unwrap()
+}
+
+fn new(config: Config) -> Gan {
+    Gan::new(config, &Device::flex(), &Assets::default()).unwrap()
+}
+
+fn trained(config: Config, iters: u64) -> Gan {
+    let mut t = new(config);
     t.train(iters);
     t
 }
 
-fn snapshot(t: &Trainer) -> Snapshot {
+fn snapshot(t: &Gan) -> Snapshot {
     t.snapshot(SnapshotOptions {
         plane: true,
         resolution: 32,
@@ -33,22 +41,17 @@ fn mean_and_std(v: &[f32]) -> (f64, f64) {
 #[test]
 fn a_gaussian_reaches_the_equilibrium_d_one_half() {
     for dim in [1, 2] {
-        let config = TrainConfig {
-            dataset: DatasetKind::Gaussian,
-            data_dim: dim,
-            latent_dim: dim,
-            lr_d: 2e-4,
-            lr_g: 2e-4,
-            seed: 3,
-            ..Default::default()
-        };
+        let config = config(json!({
+            "dataset": "gaussian", "data_dim": dim, "latent_dim": dim,
+            "lr_d": 2e-4, "lr_g": 2e-4, "seed": 3,
+        }));
         let game = trained(config.clone(), 3000);
         let s = snapshot(&game);
         assert!(
-            (s.d_real - 0.5).abs() < 0.05 && (s.d_fake - 0.5).abs() < 0.05,
+            (s.get("d_real") - 0.5).abs() < 0.05 && (s.get("d_fake") - 0.5).abs() < 0.05,
             "dim {dim}: D(x) {} D(G(z)) {}",
-            s.d_real,
-            s.d_fake
+            s.get("d_real"),
+            s.get("d_fake")
         );
         let samples = game
             .fixed_samples()
@@ -62,22 +65,22 @@ fn a_gaussian_reaches_the_equilibrium_d_one_half() {
             "dim {dim}: G's samples have mean {mean:.3}, std {std:.3}"
         );
 
-        let mut d_only = Trainer::new(config, &Device::flex()).unwrap();
+        let mut d_only = new(config);
         for _ in 0..500 {
             d_only.discriminator_step();
         }
         let s = snapshot(&d_only);
         assert!(
-            s.d_real - s.d_fake > 0.4,
+            s.get("d_real") - s.get("d_fake") > 0.4,
             "dim {dim}: D alone only reached D(x) {} vs D(G(z)) {}",
-            s.d_real,
-            s.d_fake
+            s.get("d_real"),
+            s.get("d_fake")
         );
     }
 }
 
 /// The fraction of generated points whose nearest mode is the most popular one.
-fn largest_mode_share(s: &Snapshot, t: &Trainer) -> f64 {
+fn largest_mode_share(s: &Snapshot, t: &Gan) -> f64 {
     let modes = t.dataset().modes().unwrap();
     let fake = &s.plane.as_ref().unwrap().fake;
     let mut counts = vec![0usize; modes.len()];
@@ -87,71 +90,58 @@ fn largest_mode_share(s: &Snapshot, t: &Trainer) -> f64 {
     *counts.iter().max().unwrap() as f64 / fake.len() as f64
 }
 
-fn ring() -> TrainConfig {
-    TrainConfig {
-        dataset: DatasetKind::Ring,
-        lr_d: 1e-4,
-        lr_g: 1e-4,
-        latent_dim: 16,
-        seed: 1,
-        ..Default::default()
-    }
+/// The ring with the given options laid over it.
+fn ring(options: Value) -> Config {
+    let mut flat =
+        json!({"dataset": "ring", "lr_d": 1e-4, "lr_g": 1e-4, "latent_dim": 16, "seed": 1});
+    flat.as_object_mut()
+        .unwrap()
+        .extend(options.as_object().unwrap().clone());
+    config(flat)
 }
 
 /// The vanilla GAN on the ring collapses: nearly all its samples sit by one mode (and hop to
 /// another one later), so at most a couple of modes are covered.
 #[test]
 fn the_vanilla_gan_collapses_on_the_ring() {
-    let t = trained(ring(), 3000);
+    let t = trained(ring(json!({})), 3000);
     let s = snapshot(&t);
     let share = largest_mode_share(&s, &t);
     assert!(
         share > 0.9,
         "only {share:.2} of the samples by the most popular mode"
     );
-    assert!(s.modes.unwrap() <= 2, "{:?} modes covered", s.modes);
+    assert!(s.get("modes") <= 2.0, "{} modes covered", s.get("modes"));
 }
 
 /// Several generators sharing one D: each takes a mode, and together they cover all eight,
 /// sharply.
 #[test]
 fn several_generators_cover_every_mode_of_the_ring() {
-    let t = trained(
-        TrainConfig {
-            generators: 8,
-            ..ring()
-        },
-        8000,
-    );
+    let t = trained(ring(json!({"generators": 8})), 8000);
     let s = snapshot(&t);
-    assert_eq!(s.modes, Some(8));
+    assert_eq!(s.get("modes"), 8.0);
     assert!(
-        s.hq.unwrap() >= 0.9,
+        s.get("hq") >= 0.9,
         "only {:.2} of the samples are of high quality",
-        s.hq.unwrap()
+        s.get("hq")
     );
     assert!(largest_mode_share(&s, &t) < 0.2);
-    assert!(s.jsd.unwrap() < 0.05, "JSD {}", s.jsd.unwrap());
+    assert!(s.get("jsd") < 0.05, "JSD {}", s.get("jsd"));
 }
 
 /// The other two remedies at least undo the collapse: samples spread over the whole ring.
 #[test]
 fn unrolling_and_the_gradient_penalty_spread_the_samples() {
-    for config in [
-        TrainConfig {
-            unrolled: 5,
-            ..ring()
-        },
-        TrainConfig { gp: 1.0, ..ring() },
-    ] {
+    for config in [ring(json!({"unrolled": 5})), ring(json!({"gp": 1.0}))] {
         let t = trained(config.clone(), 3000);
         let s = snapshot(&t);
         let share = largest_mode_share(&s, &t);
         assert!(
             share < 0.4,
             "unrolled {} gp {}: {share:.2} of the samples by one mode",
-            config.unrolled,
-            config.gp
+            config.objective.unrolled,
+            config.objective.gp
         );
     }
 }

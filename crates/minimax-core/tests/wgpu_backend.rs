@@ -3,7 +3,8 @@
 #![cfg(feature = "wgpu")]
 
 use minimax_core::backend::{Backend, init_device};
-use minimax_core::{SnapshotOptions, TrainConfig, Trainer};
+use minimax_core::{Assets, Config, Gan, SnapshotOptions};
+use serde_json::json;
 
 #[test]
 fn wgpu_trains_and_agrees_with_flex_at_the_start() {
@@ -17,34 +18,25 @@ fn wgpu_trains_and_agrees_with_flex_at_the_start() {
             "{e}; install Mesa's Vulkan drivers (cargo xtask setup) or set MINIMAX_SKIP_WGPU=1"
         ),
     };
-    let config = TrainConfig {
-        g_hidden: 32,
-        d_hidden: 32,
-        batch_size: 64,
-        ..Default::default()
-    };
+    let config =
+        Config::from_value(&json!({"g_hidden": 32, "d_hidden": 32, "batch_size": 64})).unwrap();
     let options = SnapshotOptions {
         plane: true,
         resolution: 16,
     };
 
     // Same seed ⇒ same initial weights on both backends ⇒ the same numbers, up to float error.
-    let mut gpu = Trainer::new(config.clone(), &device).unwrap();
-    let cpu = Trainer::new(config, &burn::tensor::Device::flex()).unwrap();
+    let mut gpu = Gan::new(config.clone(), &device, &Assets::default()).unwrap();
+    let cpu = Gan::new(config, &burn::tensor::Device::flex(), &Assets::default()).unwrap();
     let (a, b) = (
         gpu.snapshot(options).unwrap(),
         cpu.snapshot(options).unwrap(),
     );
-    for (x, y) in [
-        (a.d_loss, b.d_loss),
-        (a.g_loss, b.g_loss),
-        (a.d_real, b.d_real),
-        (a.grad_d, b.grad_d),
-        (a.grad_g, b.grad_g),
-    ] {
+    for name in ["d_loss", "g_loss", "d_real", "grad_d", "grad_g"] {
+        let (x, y) = (a.get(name), b.get(name));
         assert!(
             (x - y).abs() < 1e-3 * (1.0 + y.abs()),
-            "wgpu {x} vs flex {y}"
+            "{name}: wgpu {x} vs flex {y}"
         );
     }
     let (pa, pb) = (a.plane.unwrap(), b.plane.unwrap());
@@ -59,6 +51,61 @@ fn wgpu_trains_and_agrees_with_flex_at_the_start() {
     gpu.train(30);
     let s = gpu.snapshot(options).unwrap();
     assert_eq!(s.iter, 30);
-    assert!(s.d_loss.is_finite() && s.g_loss.is_finite());
-    assert_ne!(s.hist_fake, a.hist_fake, "training changed nothing");
+    assert!(s.get("d_loss").is_finite() && s.get("g_loss").is_finite());
+    assert_ne!(
+        s.histograms["fake"], a.histograms["fake"],
+        "training changed nothing"
+    );
+}
+
+/// The DCGAN's convolutions in WGSL agree with flex's at the start, and train.
+#[test]
+fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
+    let Ok(device) = init_device(Backend::Wgpu) else {
+        assert!(
+            std::env::var_os("MINIMAX_SKIP_WGPU").is_some(),
+            "no wgpu adapter"
+        );
+        return;
+    };
+    let pixels = (0..16 * 784).map(|i| ((i * 37) % 256) as u8).collect();
+    let mnist =
+        minimax_core::mnist::Mnist::new((0..16).map(|i| (i % 10) as u8).collect(), pixels).unwrap();
+    let assets = Assets {
+        mnist: Some(std::sync::Arc::new(mnist)),
+    };
+    let config = Config::from_value(&json!({
+        "dataset": "mnist", "model": "dcgan", "latent_dim": 16, "g_channels": 16, "d_channels": 8,
+        "batch_size": 16,
+    }))
+    .unwrap();
+    let mut gpu = Gan::new(config.clone(), &device, &assets).unwrap();
+    let cpu = Gan::new(config, &burn::tensor::Device::flex(), &assets).unwrap();
+    let options = SnapshotOptions::default();
+    let (a, b) = (
+        gpu.snapshot(options).unwrap(),
+        cpu.snapshot(options).unwrap(),
+    );
+    for name in ["d_loss", "g_loss", "d_real", "d_fake", "grad_d", "grad_g"] {
+        let (x, y) = (a.get(name), b.get(name));
+        assert!(
+            (x - y).abs() < 1e-3 * (1.0 + y.abs()),
+            "{name}: wgpu {x} vs flex {y}"
+        );
+    }
+    let (ia, ib) = (a.images.unwrap(), b.images.unwrap());
+    let differ = ia
+        .fake
+        .iter()
+        .zip(&ib.fake)
+        .filter(|(x, y)| x.abs_diff(**y) > 1)
+        .count();
+    assert!(
+        differ < 10,
+        "{differ} sample pixels differ by more than 1/255"
+    );
+    gpu.train(3);
+    let s = gpu.snapshot(options).unwrap();
+    assert_eq!(s.iter, 3);
+    assert!(s.get("d_loss").is_finite());
 }

@@ -3,11 +3,13 @@
 //! plain snapshots it reads to the page.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use burn::tensor::Device;
 use minimax_core::backend::{Backend, init_device_async};
+use minimax_core::mnist::Mnist;
 use minimax_core::snapshot::PendingSnapshot;
-use minimax_core::{SnapshotOptions, TrainConfig, Trainer};
+use minimax_core::{Assets, Config, Experiment, SnapshotOptions, checkpoint, experiment};
 use wasm_bindgen::prelude::*;
 
 use minimax_core::burn;
@@ -15,6 +17,8 @@ use minimax_core::burn;
 thread_local! {
     /// The wgpu runtime can be initialised once per worker; later engines reuse its device.
     static WGPU_DEVICE: RefCell<Option<Device>> = const { RefCell::new(None) };
+    /// Data handed in by the worker (the core never fetches): MNIST's digits, once loaded.
+    static ASSETS: RefCell<Assets> = RefCell::new(Assets::default());
 }
 
 /// Routes Rust panics to the worker's `minimaxPanic(message)` so the page can show them,
@@ -50,39 +54,71 @@ async fn device(backend: Backend) -> Result<Device, JsError> {
     Ok(device)
 }
 
-/// A config from a plain JS object: missing fields take their defaults, unknown ones and
-/// out-of-range values are errors naming the field.
-fn config_from_js(value: JsValue) -> Result<TrainConfig, JsError> {
-    let config: TrainConfig = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| js_error(format!("invalid config: {e}")))?;
-    config.validate().map_err(js_error)?;
-    Ok(config)
+fn assets() -> Assets {
+    ASSETS.with(|a| a.borrow().clone())
+}
+
+/// The config schema as JSON: every option's name, type, rule, default, help and condition.
+/// The page builds its form and reads its URL with it.
+#[wasm_bindgen]
+pub fn schema() -> String {
+    minimax_core::schema::describe().to_string()
+}
+
+/// Hands the engine MNIST's digits (the decompressed asset). Fails with a message if the bytes
+/// are not a valid asset; the digits loaded before, if any, stay.
+#[wasm_bindgen(js_name = loadMnist)]
+pub fn load_mnist(bytes: &[u8]) -> Result<u32, JsError> {
+    let mnist = Mnist::from_bytes(bytes).map_err(js_error)?;
+    let n = mnist.len() as u32;
+    ASSETS.with(|a| a.borrow_mut().mnist = Some(Arc::new(mnist)));
+    Ok(n)
+}
+
+/// Whether MNIST's digits are loaded.
+#[wasm_bindgen(js_name = hasMnist)]
+pub fn has_mnist() -> bool {
+    ASSETS.with(|a| a.borrow().mnist.is_some())
 }
 
 /// A training session on one backend.
 #[wasm_bindgen]
 pub struct Engine {
-    trainer: Trainer,
+    experiment: Box<dyn Experiment>,
     backend: Backend,
 }
 
 #[wasm_bindgen]
 impl Engine {
-    /// A new session. `config` is a plain object with the CLI's option names
-    /// (`{lr_d: 0.001, …}`); `backend` is `"wgpu"` or `"flex"`. Fails with a readable message if
-    /// WebGPU cannot start or the config is invalid.
-    pub async fn create(config: JsValue, backend: String) -> Result<Engine, JsError> {
+    /// A new session. `config` is JSON text, flat (the URL's and the form's option names,
+    /// `{"lr_d": 0.001, …}`) or nested; `backend` is `"wgpu"` or `"flex"`. Fails with a
+    /// readable message if WebGPU cannot start or the config is invalid.
+    pub async fn create(config: String, backend: String) -> Result<Engine, JsError> {
         let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
-        let config = config_from_js(config)?;
+        let config = Config::from_json(&config).map_err(js_error)?;
         let device = device(backend).await?;
-        let trainer = Trainer::new(config, &device).map_err(js_error)?;
-        Ok(Engine { trainer, backend })
+        let experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
+        Ok(Engine {
+            experiment,
+            backend,
+        })
     }
 
-    /// Starts over with a new config on the same backend. On error the session is unchanged.
-    pub fn configure(&mut self, config: JsValue) -> Result<(), JsError> {
-        let config = config_from_js(config)?;
-        self.trainer = Trainer::new(config, self.trainer.device()).map_err(js_error)?;
+    /// Starts over with `overrides` (flat JSON text) laid over the current config. On error
+    /// the session is unchanged.
+    pub fn configure(&mut self, overrides: String) -> Result<(), JsError> {
+        let value: serde_json::Value = serde_json::from_str(&overrides)
+            .map_err(|e| js_error(format!("invalid config: {e}")))?;
+        let map = value
+            .as_object()
+            .ok_or_else(|| js_error("invalid config: not a JSON object"))?;
+        let config = self
+            .experiment
+            .config()
+            .with_overrides(map)
+            .map_err(js_error)?;
+        let device = self.experiment.device().clone();
+        self.experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
         Ok(())
     }
 
@@ -90,46 +126,54 @@ impl Engine {
         self.backend.name().into()
     }
 
+    /// The config in use, flat: the fields that apply, by the form's names.
     pub fn config(&self) -> String {
-        self.trainer.config().to_json()
+        serde_json::Value::Object(self.experiment.config().to_flat()).to_string()
     }
 
     pub fn iteration(&self) -> f64 {
-        self.trainer.iteration() as f64
+        self.experiment.iteration() as f64
     }
 
-    /// One discriminator step.
-    #[wasm_bindgen(js_name = stepD)]
-    pub fn step_d(&mut self) {
-        self.trainer.discriminator_step();
+    /// The names of the single steps (the GAN: "d", "g").
+    #[wasm_bindgen(js_name = stepNames)]
+    pub fn step_names(&self) -> Vec<String> {
+        self.experiment
+            .step_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
-    /// One generator step.
-    #[wasm_bindgen(js_name = stepG)]
-    pub fn step_g(&mut self) {
-        self.trainer.generator_step();
+    /// One single step by name.
+    #[wasm_bindgen(js_name = stepNamed)]
+    pub fn step_named(&mut self, name: &str) -> Result<(), JsError> {
+        self.experiment
+            .step_named(name)
+            .map_err(|e| JsError::new(&e))
     }
 
     /// `n` full iterations (k D steps and one G step each). Queues GPU work; reads nothing back.
     pub fn train(&mut self, n: u32) {
-        self.trainer.train(n as u64);
+        self.experiment.train(n as u64);
     }
 
     /// Queues a snapshot's device work; read it with [`read_snapshot`].
     pub fn prepare(&self, plane: bool, resolution: u32) -> Pending {
-        Pending(self.trainer.prepare_snapshot(SnapshotOptions {
+        Pending(self.experiment.prepare_snapshot(SnapshotOptions {
             plane,
             resolution: resolution as usize,
         }))
     }
 
     pub fn checkpoint(&self) -> Result<Vec<u8>, JsError> {
-        self.trainer.to_checkpoint().map_err(js_error)
+        checkpoint::save(self.experiment.as_ref()).map_err(js_error)
     }
 
     /// Replaces the session with a checkpoint's. On error the session is unchanged.
     pub fn restore(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        self.trainer = Trainer::from_checkpoint(bytes, self.trainer.device()).map_err(js_error)?;
+        let device = self.experiment.device().clone();
+        self.experiment = checkpoint::load(bytes, &device, &assets()).map_err(js_error)?;
         Ok(())
     }
 }

@@ -1,4 +1,5 @@
-//! Alternating training of the minimax game: k discriminator steps per generator step.
+//! The GAN experiment: alternating training of the minimax game, k discriminator steps per
+//! generator step, with MLP or DCGAN players.
 //!
 //! The two updates are separate functions so the page can walk through the game by hand,
 //! one D step or one G step at a time. Training steps never read tensors back; metrics are
@@ -8,20 +9,25 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::config::{LatentKind, LossKind, OptimizerKind, TrainConfig};
+use crate::budget::eval_size;
+use crate::config::{Config, LatentKind, LossKind, OptimizerKind};
 use crate::dataset::Dataset;
 use crate::error::ConfigError;
+use crate::experiment::Assets;
 use crate::loss;
 use crate::model::{Discriminator, Generator};
 use crate::rng::RunRng;
+
+mod sections;
+mod snapshot;
 
 /// Salt for the RNG of the fixed evaluation set, so that snapshots never draw from the
 /// training RNG (taking a snapshot must not change the run).
 const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
 
-/// The state of a run: both players, their optimizers, the RNG and the step counters.
-pub struct Trainer {
-    pub(crate) config: TrainConfig,
+/// The state of a GAN run: both players, their optimizers, the RNG and the step counters.
+pub struct Gan {
+    pub(crate) config: Config,
     pub(crate) dataset: Dataset,
     pub(crate) device: Device,
     pub(crate) generators: Vec<Generator>,
@@ -37,12 +43,6 @@ pub struct Trainer {
     pub(crate) fixed_real: Vec<f32>,
 }
 
-/// How many fixed samples a snapshot evaluates: enough to draw the plane densely,
-/// few enough for high-dimensional data.
-pub(crate) fn eval_size(dim: usize) -> usize {
-    if dim <= 2 { 512 } else { 256 }
-}
-
 fn optimizer(kind: OptimizerKind, beta1: f64) -> ModuleOptimizer {
     match kind {
         OptimizerKind::Adam => AdamConfig::new().with_beta_1(beta1 as f32).init(),
@@ -51,26 +51,26 @@ fn optimizer(kind: OptimizerKind, beta1: f64) -> ModuleOptimizer {
     }
 }
 
-impl Trainer {
+impl Gan {
     /// A fresh run on `device` (the autodiff flag is added here).
-    pub fn new(config: TrainConfig, device: &Device) -> Result<Self, ConfigError> {
+    pub fn new(config: Config, device: &Device, assets: &Assets) -> Result<Self, ConfigError> {
         config.validate()?;
         let device = device.clone().autodiff();
-        let dataset = Dataset::from_config(&config);
+        let dataset = Dataset::new(&config, assets.mnist.clone())?;
         let mut rng = RunRng::new(config.seed);
         let discriminator = Discriminator::new(&config, &mut rng, &device);
-        let generators = (0..config.generators)
+        let generators = (0..config.objective.generators)
             .map(|_| Generator::new(&config, &mut rng, &device))
             .collect();
         let mut eval_rng = RunRng::new(config.seed ^ EVAL_SALT);
-        let n = eval_size(config.data_dim);
+        let n = eval_size(config.data_dim());
         let fixed_noise = sample_latent(&config, n, &mut eval_rng);
         let fixed_real = dataset.sample(n, &mut eval_rng);
         Ok(Self {
-            g_optims: (0..config.generators)
-                .map(|_| optimizer(config.optimizer_g, config.beta1))
+            g_optims: (0..config.objective.generators)
+                .map(|_| optimizer(config.optim.optimizer_g, config.optim.beta1))
                 .collect(),
-            d_optim: optimizer(config.optimizer_d, config.beta1),
+            d_optim: optimizer(config.optim.optimizer_d, config.optim.beta1),
             config,
             dataset,
             device,
@@ -84,7 +84,7 @@ impl Trainer {
         })
     }
 
-    pub fn config(&self) -> &TrainConfig {
+    pub fn config(&self) -> &Config {
         &self.config
     }
 
@@ -107,10 +107,24 @@ impl Trainer {
 
     /// One iteration of the alternating game: k = `d_steps` D steps, then one G step.
     pub fn step(&mut self) {
-        for _ in 0..self.config.d_steps {
+        for _ in 0..self.config.objective.d_steps {
             self.discriminator_step();
         }
         self.generator_step();
+    }
+
+    /// Takes a snapshot, reading back synchronously (native only).
+    #[cfg(not(target_family = "wasm"))]
+    pub fn snapshot(
+        &self,
+        options: crate::SnapshotOptions,
+    ) -> Result<crate::Snapshot, crate::TrainError> {
+        self.prepare_snapshot(options).read()
+    }
+
+    /// The whole state of the run as checkpoint bytes.
+    pub fn to_checkpoint(&self) -> Result<Vec<u8>, crate::CheckpointError> {
+        crate::checkpoint::save(self)
     }
 
     /// Runs `iterations` iterations.
@@ -137,9 +151,9 @@ impl Trainer {
         let d_seen = self.discriminator_seen_by_g();
         let z = self.split().0.latent_batch();
         let fake = generate(&self.generators, z);
-        let g_loss = loss::generator_loss(self.config.loss, d_seen.forward(fake));
+        let g_loss = loss::generator_loss(self.config.objective.loss, d_seen.forward(fake));
         let mut grads = g_loss.backward();
-        let lr = self.config.lr_g;
+        let lr = self.config.optim.lr_g;
         for (g, optim) in self.generators.iter_mut().zip(&mut self.g_optims) {
             let g_grads = GradientsParams::from_module(&mut grads, &*g);
             *g = optim.step(lr, g.clone(), g_grads);
@@ -151,10 +165,10 @@ impl Trainer {
     /// updates ahead. Either way a constant there: gradients flow through it to G's samples,
     /// but its own weight gradients, a third of its backward pass, are not computed.
     fn discriminator_seen_by_g(&mut self) -> Discriminator {
-        let d = if self.config.unrolled > 0 {
+        let d = if self.config.objective.unrolled > 0 {
             let mut d = self.discriminator.clone();
             let mut optim = self.d_optim.clone();
-            for _ in 0..self.config.unrolled {
+            for _ in 0..self.config.objective.unrolled {
                 d = discriminator_update(self.split().0, d, &mut optim);
             }
             d
@@ -178,9 +192,10 @@ impl Trainer {
 
     /// G's samples for the fixed latent codes, `[n, data_dim]`, still on the device.
     pub fn fixed_samples(&self) -> Tensor<2> {
-        let n = self.fixed_noise.len() / self.config.latent_dim;
+        let latent = self.config.model.latent_dim;
+        let n = self.fixed_noise.len() / latent;
         let z = Tensor::from_data(
-            TensorData::new(self.fixed_noise.clone(), [n, self.config.latent_dim]),
+            TensorData::new(self.fixed_noise.clone(), [n, latent]),
             &self.device,
         );
         generate(&self.generators, z).detach()
@@ -197,7 +212,7 @@ impl Trainer {
 
 /// What one D update reads: the data, the generators and the run's RNG.
 struct Batches<'a> {
-    config: &'a TrainConfig,
+    config: &'a Config,
     dataset: &'a Dataset,
     device: &'a Device,
     generators: &'a [Generator],
@@ -206,15 +221,18 @@ struct Batches<'a> {
 
 impl Batches<'_> {
     fn real_batch(&mut self) -> Tensor<2> {
-        let n = self.config.batch_size;
+        let n = self.config.optim.batch_size;
         let x = self.dataset.sample(n, self.rng);
-        Tensor::from_data(TensorData::new(x, [n, self.config.data_dim]), self.device)
+        Tensor::from_data(TensorData::new(x, [n, self.config.data_dim()]), self.device)
     }
 
     fn latent_batch(&mut self) -> Tensor<2> {
-        let n = self.config.batch_size;
+        let n = self.config.optim.batch_size;
         let z = sample_latent(self.config, n, self.rng);
-        Tensor::from_data(TensorData::new(z, [n, self.config.latent_dim]), self.device)
+        Tensor::from_data(
+            TensorData::new(z, [n, self.config.model.latent_dim]),
+            self.device,
+        )
     }
 }
 
@@ -232,24 +250,25 @@ fn discriminator_update(
     let frozen: Vec<Generator> = b.generators.iter().map(|g| g.clone().no_grad()).collect();
     let fake = generate(&frozen, z);
     let lambda = config.gradient_penalty();
+    let kind = config.objective.loss;
     let d_loss = if lambda == 0.0 {
-        loss::discriminator_loss(config.loss, d.forward(real), d.forward(fake))
-    } else if config.loss == LossKind::WganGp {
-        let n = config.batch_size;
+        loss::discriminator_loss(kind, d.forward(real), d.forward(fake))
+    } else if kind == LossKind::WganGp {
+        let n = config.optim.batch_size;
         let eps: Vec<f32> = (0..n).map(|_| b.rng.uniform(0.0, 1.0)).collect();
         let eps = Tensor::<2>::from_data(TensorData::new(eps, [n, 1]), b.device);
         let interpolates = real.clone() * eps.clone() + fake.clone() * (eps.neg() + 1.0);
         let (_, grad) = d.forward_with_input_gradient(interpolates);
-        loss::discriminator_loss(config.loss, d.forward(real), d.forward(fake))
+        loss::discriminator_loss(kind, d.forward(real), d.forward(fake))
             + loss::interpolate_penalty(grad) * lambda
     } else {
         let (real_logits, grad) = d.forward_with_input_gradient(real);
-        loss::discriminator_loss(config.loss, real_logits, d.forward(fake))
+        loss::discriminator_loss(kind, real_logits, d.forward(fake))
             + loss::zero_centred_penalty(grad) * lambda
     };
     let mut grads = d_loss.backward();
     let d_grads = GradientsParams::from_module(&mut grads, &d);
-    optim.step(config.lr_d, d, d_grads)
+    optim.step(config.optim.lr_d, d, d_grads)
 }
 
 /// G(z) for a batch of codes; with several generators, each takes a contiguous share of the
@@ -272,9 +291,9 @@ pub(crate) fn generator_shares(n: usize, k: usize) -> Vec<std::ops::Range<usize>
     (0..k).map(|i| (i * n / k)..((i + 1) * n / k)).collect()
 }
 
-pub(crate) fn sample_latent(config: &TrainConfig, n: usize, rng: &mut RunRng) -> Vec<f32> {
-    let len = n * config.latent_dim;
-    match config.latent {
+pub(crate) fn sample_latent(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
+    let len = n * config.model.latent_dim;
+    match config.model.latent {
         LatentKind::Gaussian => rng.normals(len),
         LatentKind::Uniform => (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect(),
     }
@@ -288,16 +307,25 @@ mod tests {
     /// D, bit for bit, and D gets none.
     #[test]
     fn g_step_takes_d_as_a_constant() {
-        let mut t = Trainer::new(TrainConfig::default(), &crate::testing::flex()).unwrap();
+        let mut t = Gan::new(
+            Config::default(),
+            &crate::testing::flex(),
+            &Assets::default(),
+        )
+        .unwrap();
         let z = t.split().0.latent_batch();
         let seen = t.discriminator_seen_by_g();
         let g = &t.generators[0];
         let through = |d: &Discriminator| {
             let fake = generate(&t.generators, z.clone());
-            let mut grads = loss::generator_loss(t.config.loss, d.forward(fake)).backward();
+            let mut grads =
+                loss::generator_loss(t.config.objective.loss, d.forward(fake)).backward();
             let g_grads = GradientsParams::from_module(&mut grads, g);
             let d_grads = GradientsParams::from_module(&mut grads, d);
-            let weight = g_grads.get::<2>(g.net.layers[0].weight.id).unwrap();
+            let crate::model::GeneratorNet::Mlp(net) = &g.net else {
+                unreachable!("the default model is an MLP")
+            };
+            let weight = g_grads.get::<2>(net.layers[0].weight.id).unwrap();
             (crate::testing::to_vec(weight), g_grads.len(), d_grads.len())
         };
         let tracked = through(&t.discriminator);

@@ -1,0 +1,237 @@
+//! The memory and work budget: every field can be in range while their product is not
+//! (16 generators of 8 layers of 4096 units pass every range and would abort a browser tab).
+//! Before anything is allocated, the config's parameters, optimizer state, activations and
+//! multiply-adds per iteration are estimated from the architecture alone and held against a
+//! budget that fits a browser tab.
+
+use serde_json::{Value, json};
+
+use crate::config::{Config, IMAGE_SIDE, ModelKind, OptimizerKind};
+use crate::error::ConfigError;
+
+/// Estimated memory a run may take: 1 GiB. A wasm32 page can address 4 GiB, but browsers
+/// give a tab far less in practice, and the page also holds the wasm code and the UI.
+pub const MEMORY_BYTES: u64 = 1 << 30;
+/// Multiply-adds per iteration: 20 G, about ten seconds per iteration on one laptop core.
+pub const WORK_MACS: u64 = 20_000_000_000;
+
+/// Samples evaluated by a snapshot (the fixed evaluation set).
+pub fn eval_size(data_dim: usize) -> usize {
+    if data_dim <= 2 { 512 } else { 256 }
+}
+
+/// Per-sample figures of one network.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NetCost {
+    pub params: u64,
+    /// Floats a forward pass produces per sample (kept for the backward pass).
+    pub activations: u64,
+    /// Multiply-adds of a forward pass per sample.
+    pub macs: u64,
+}
+
+fn mlp(input: u64, hidden: u64, layers: u64, output: u64) -> NetCost {
+    let mut sizes = vec![input];
+    sizes.extend(std::iter::repeat_n(hidden, layers as usize));
+    sizes.push(output);
+    let mut c = NetCost::default();
+    for w in sizes.windows(2) {
+        c.params += w[0] * w[1] + w[1];
+        c.macs += w[0] * w[1];
+        c.activations += 2 * w[1];
+    }
+    c
+}
+
+/// G's cost (one generator) and D's.
+pub fn players(config: &Config) -> (NetCost, NetCost) {
+    let m = &config.model;
+    let dim = config.data_dim() as u64;
+    let z = m.latent_dim as u64;
+    match m.kind {
+        ModelKind::Mlp => (
+            mlp(z, m.g_hidden as u64, m.g_layers as u64, dim),
+            mlp(dim, m.d_hidden as u64, m.d_layers as u64, 1),
+        ),
+        ModelKind::Dcgan => {
+            let s = (IMAGE_SIDE / 4) as u64; // 7
+            let (gc, dc) = (m.g_channels as u64, m.d_channels as u64);
+            let bn = if m.batch_norm { 1 } else { 0 };
+            let half = gc / 2;
+            let g = NetCost {
+                params: z * s * s * gc
+                    + s * s * gc
+                    + gc * half * 16
+                    + half
+                    + half * 16
+                    + 1
+                    + bn * 2 * (gc + half),
+                activations: 2 * (s * s * gc + 4 * s * s * half + 16 * s * s),
+                macs: z * s * s * gc + s * s * gc * half * 16 + 4 * s * s * half * 16,
+            };
+            let d = NetCost {
+                params: 16 * dc + dc + dc * 2 * dc * 16 + 2 * dc + s * s * 2 * dc + 1,
+                activations: 2 * (4 * s * s * dc + s * s * 2 * dc) + 1,
+                macs: 4 * s * s * dc * 16 + s * s * 2 * dc * dc * 16 + s * s * 2 * dc,
+            };
+            (g, d)
+        }
+    }
+}
+
+/// What a config is estimated to need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Trainable parameters of all generators and of D.
+    pub params_g: u64,
+    pub params_d: u64,
+    /// Bytes of weights, gradients and optimizer state.
+    pub state_bytes: u64,
+    /// Bytes of activations kept for backward passes, and of the snapshot's evaluation.
+    pub activation_bytes: u64,
+    /// Multiply-adds of one iteration (k D steps, unrolled steps, one G step).
+    pub macs: u64,
+}
+
+impl Estimate {
+    pub fn memory_bytes(&self) -> u64 {
+        self.state_bytes + self.activation_bytes
+    }
+}
+
+pub fn estimate(config: &Config) -> Estimate {
+    let (g, d) = players(config);
+    let n_g = config.objective.generators as u64;
+    let b = config.optim.batch_size as u64;
+    let unrolled = config.objective.unrolled as u64;
+    // Weights and gradients, plus the optimizer's moments: Adam two, RMSprop one, SGD none.
+    let slots = |o: OptimizerKind| match o {
+        OptimizerKind::Adam => 4,
+        OptimizerKind::Rmsprop => 3,
+        OptimizerKind::Sgd => 2,
+    };
+    let d_copies = if unrolled > 0 { 2 } else { 1 };
+    let state = 4
+        * (g.params * n_g * slots(config.optim.optimizer_g)
+            + d.params * d_copies * slots(config.optim.optimizer_d));
+    // The penalties differentiate D's input gradient: about three times D's activations.
+    let gp = if config.gradient_penalty() > 0.0 {
+        3
+    } else {
+        1
+    };
+    let eval = eval_size(config.data_dim()) as u64;
+    let activations = 4
+        * (b * (g.activations + 2 * d.activations * gp)
+            + eval * (g.activations + 2 * d.activations));
+    let d_step = b * g.macs + 3 * 2 * b * d.macs * gp;
+    let g_step = 3 * b * g.macs + 2 * b * d.macs;
+    Estimate {
+        params_g: g.params * n_g,
+        params_d: d.params,
+        state_bytes: state,
+        activation_bytes: activations,
+        macs: (config.objective.d_steps as u64 + unrolled) * d_step + g_step,
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1 << 20) as f64)
+}
+
+/// Refuses a config whose estimate is over the budget, naming the fields that drive it.
+pub fn check(config: &Config) -> Result<(), ConfigError> {
+    let e = estimate(config);
+    let over = |e: &Estimate| {
+        (e.memory_bytes() as f64 / MEMORY_BYTES as f64).max(e.macs as f64 / WORK_MACS as f64)
+    };
+    let load = over(&e);
+    if load <= 1.0 {
+        return Ok(());
+    }
+    // Which fields drive it: those whose reset to the default lowers the load the most.
+    let mut drivers: Vec<(f64, String)> = crate::schema::FIELDS
+        .iter()
+        .filter(|f| f.applies(config) && matches!(f.kind, crate::schema::Kind::Int { .. }))
+        .filter(|f| f.get(config) != f.default_value() && f.name != "seed")
+        .filter_map(|f| {
+            let mut flat = config.to_flat();
+            flat.insert(f.name.into(), f.default_value());
+            let reset = Config::from_flat_unchecked(&flat)?;
+            let gain = load - over(&estimate(&reset));
+            (gain > 0.0).then(|| (gain, format!("{} = {}", f.name, f.get(config))))
+        })
+        .collect();
+    drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let names: Vec<String> = drivers.into_iter().map(|(_, n)| n).collect();
+    let what = if e.memory_bytes() as f64 / MEMORY_BYTES as f64 >= e.macs as f64 / WORK_MACS as f64
+    {
+        format!(
+            "about {} of memory (weights and optimizer state {}, activations {}), above the budget of {}",
+            mib(e.memory_bytes()),
+            mib(e.state_bytes),
+            mib(e.activation_bytes),
+            mib(MEMORY_BYTES)
+        )
+    } else {
+        format!(
+            "about {:.1} G multiply-adds per iteration, above the budget of {:.0} G",
+            e.macs as f64 / 1e9,
+            WORK_MACS as f64 / 1e9
+        )
+    };
+    Err(ConfigError::Invalid(format!(
+        "this config is too large for a browser tab: it needs {what}; make smaller: {}",
+        if names.is_empty() {
+            "the model or the batch".to_string()
+        } else {
+            names.join(", ")
+        }
+    )))
+}
+
+pub fn describe() -> Value {
+    json!({"memory_bytes": MEMORY_BYTES, "macs_per_iteration": WORK_MACS})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_issues_example_is_refused_naming_its_fields() {
+        let err = Config::from_value(&json!({"generators": 16, "g_hidden": 4096, "g_layers": 8}))
+            .unwrap_err()
+            .to_string();
+        for f in [
+            "generators = 16",
+            "g_hidden = 4096",
+            "g_layers = 8",
+            "1024 MiB",
+        ] {
+            assert!(err.contains(f), "{err}");
+        }
+        let err = Config::from_value(
+            &json!({"dataset": "mnist", "model": "dcgan", "g_channels": 512, "batch_size": 4096}),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("batch_size = 4096") && err.contains("g_channels = 512"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_presets_fit() {
+        for v in [
+            json!({}),
+            json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64}),
+            json!({"dataset": "mnist", "model": "mlp", "g_hidden": 256, "d_hidden": 256, "batch_size": 64}),
+            json!({"generators": 8, "latent_dim": 16}),
+        ] {
+            Config::from_value(&v).unwrap();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! A small DCGAN pair for 28×28 images (Radford et al. 2016):
+//!
+//! * G: z → dense 7·7·C → [BN] → ReLU → transposed conv C/2 (k4, s2) → [BN] → ReLU →
+//!   transposed conv 1 (k4, s2) → tanh
+//! * D: x → conv C' (k4, s2) → leaky ReLU → conv 2C' (k4, s2) → leaky ReLU → dense 1
+//!
+//! Batch norm is G's only: D stays a function of each sample alone, so its input gradient, and
+//! with it every gradient penalty, is defined per sample.
+//!
+//! Weights and biases are drawn from the run's RNG, U(−1/√fan_in, 1/√fan_in) as PyTorch's
+//! layers do by default (and as our MLPs do), so the seed alone fixes them on every backend.
+//! (The DCGAN paper's N(0, 0.02) shrinks G's activations layer after layer when G has no batch
+//! norm, and G then learns too slowly to keep up with D.) D's input gradient is written out in tensor
+//! operations (the gradient of a convolution with respect to its input is the transposed
+//! convolution with the same weights), so the gradient penalties can be differentiated.
+
+use burn::module::{Module, Param};
+use burn::tensor::module::{conv_transpose2d, conv2d};
+use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
+use burn::tensor::{Device, Tensor, TensorData, activation};
+
+use crate::config::IMAGE_SIDE;
+use crate::model::LEAKY_SLOPE;
+use crate::rng::RunRng;
+
+/// Side of the smallest feature map (28 / 4).
+const S: usize = IMAGE_SIDE / 4;
+const BN_EPSILON: f64 = 1e-5;
+
+/// U(−1/√fan_in, 1/√fan_in) values of this shape.
+fn uniform_param<const D: usize>(
+    shape: [usize; D],
+    fan_in: usize,
+    rng: &mut RunRng,
+    device: &Device,
+) -> Param<Tensor<D>> {
+    let n = shape.iter().product();
+    let bound = 1.0 / (fan_in as f32).sqrt();
+    let w: Vec<f32> = (0..n).map(|_| rng.uniform(-bound, bound)).collect();
+    Param::from_data(TensorData::new(w, shape), device)
+}
+
+fn constant_param(n: usize, value: f32, device: &Device) -> Param<Tensor<1>> {
+    Param::from_data(TensorData::new(vec![value; n], [n]), device)
+}
+
+/// Stride 2, padding 1, kernel 4: halves (conv) or doubles (transposed conv) the side.
+fn conv_options() -> ConvOptions<2> {
+    ConvOptions::new([2, 2], [1, 1], [1, 1], 1)
+}
+fn transpose_options() -> ConvTransposeOptions<2> {
+    ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1)
+}
+
+/// Batch normalisation over the batch and both image axes, always with the batch's own
+/// statistics (as DCGAN samples in training mode), then a learned scale γ and shift β.
+#[derive(Module, Debug)]
+pub struct BatchNorm {
+    pub gamma: Param<Tensor<1>>,
+    pub beta: Param<Tensor<1>>,
+}
+
+impl BatchNorm {
+    fn new(channels: usize, device: &Device) -> Self {
+        Self {
+            gamma: constant_param(channels, 1.0, device),
+            beta: constant_param(channels, 0.0, device),
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let c = x.dims()[1];
+        let mean = x.clone().mean_dim(0).mean_dim(2).mean_dim(3);
+        let centred = x - mean;
+        let var = centred.clone().square().mean_dim(0).mean_dim(2).mean_dim(3);
+        let normed = centred / (var + BN_EPSILON).sqrt();
+        normed * self.gamma.val().reshape([1, c, 1, 1]) + self.beta.val().reshape([1, c, 1, 1])
+    }
+}
+
+fn maybe_bn(bn: &Option<BatchNorm>, x: Tensor<4>) -> Tensor<4> {
+    match bn {
+        Some(bn) => bn.forward(x),
+        None => x,
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct DcganGenerator {
+    /// `[latent, 7·7·C]`, `[7·7·C]`
+    pub dense_w: Param<Tensor<2>>,
+    pub dense_b: Param<Tensor<1>>,
+    /// `[C, C/2, 4, 4]`, `[C/2]`
+    pub up1_w: Param<Tensor<4>>,
+    pub up1_b: Param<Tensor<1>>,
+    /// `[C/2, 1, 4, 4]`, `[1]`
+    pub up2_w: Param<Tensor<4>>,
+    pub up2_b: Param<Tensor<1>>,
+    pub bn0: Option<BatchNorm>,
+    pub bn1: Option<BatchNorm>,
+    #[module(skip)]
+    pub channels: usize,
+}
+
+impl DcganGenerator {
+    pub fn new(
+        latent: usize,
+        channels: usize,
+        batch_norm: bool,
+        rng: &mut RunRng,
+        device: &Device,
+    ) -> Self {
+        let half = channels / 2;
+        // A transposed convolution's fan-in, as PyTorch counts it: out channels × kernel area.
+        Self {
+            dense_w: uniform_param([latent, S * S * channels], latent, rng, device),
+            dense_b: uniform_param([S * S * channels], latent, rng, device),
+            up1_w: uniform_param([channels, half, 4, 4], half * 16, rng, device),
+            up1_b: uniform_param([half], half * 16, rng, device),
+            up2_w: uniform_param([half, 1, 4, 4], 16, rng, device),
+            up2_b: uniform_param([1], 16, rng, device),
+            bn0: batch_norm.then(|| BatchNorm::new(channels, device)),
+            bn1: batch_norm.then(|| BatchNorm::new(half, device)),
+            channels,
+        }
+    }
+
+    /// G(z) as flat images `[n, 784]` in [−1, 1].
+    pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
+        let n = z.dims()[0];
+        let h = z.matmul(self.dense_w.val()) + self.dense_b.val().unsqueeze();
+        let h = h.reshape([n, self.channels, S, S]);
+        let h = activation::relu(maybe_bn(&self.bn0, h));
+        let h = conv_transpose2d(
+            h,
+            self.up1_w.val(),
+            Some(self.up1_b.val()),
+            transpose_options(),
+        );
+        let h = activation::relu(maybe_bn(&self.bn1, h));
+        let x = conv_transpose2d(
+            h,
+            self.up2_w.val(),
+            Some(self.up2_b.val()),
+            transpose_options(),
+        );
+        x.tanh().reshape([n, IMAGE_SIDE * IMAGE_SIDE])
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct DcganDiscriminator {
+    /// `[C', 1, 4, 4]`, `[C']`
+    pub conv1_w: Param<Tensor<4>>,
+    pub conv1_b: Param<Tensor<1>>,
+    /// `[2C', C', 4, 4]`, `[2C']`
+    pub conv2_w: Param<Tensor<4>>,
+    pub conv2_b: Param<Tensor<1>>,
+    /// `[7·7·2C', 1]`, `[1]`
+    pub dense_w: Param<Tensor<2>>,
+    pub dense_b: Param<Tensor<1>>,
+}
+
+fn leaky_derivative<const D: usize>(h: Tensor<D>) -> Tensor<D> {
+    h.greater_elem(0.0).float() * (1.0 - LEAKY_SLOPE) + LEAKY_SLOPE
+}
+
+impl DcganDiscriminator {
+    pub fn new(channels: usize, rng: &mut RunRng, device: &Device) -> Self {
+        let c2 = 2 * channels;
+        Self {
+            conv1_w: uniform_param([channels, 1, 4, 4], 16, rng, device),
+            conv1_b: uniform_param([channels], 16, rng, device),
+            conv2_w: uniform_param([c2, channels, 4, 4], channels * 16, rng, device),
+            conv2_b: uniform_param([c2], channels * 16, rng, device),
+            dense_w: uniform_param([S * S * c2, 1], S * S * c2, rng, device),
+            dense_b: uniform_param([1], S * S * c2, rng, device),
+        }
+    }
+
+    /// The two convolutions' pre-activations.
+    fn features(&self, x: Tensor<2>) -> (Tensor<4>, Tensor<4>) {
+        let n = x.dims()[0];
+        let x = x.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]);
+        let h1 = conv2d(
+            x,
+            self.conv1_w.val(),
+            Some(self.conv1_b.val()),
+            conv_options(),
+        );
+        let a1 = activation::leaky_relu(h1.clone(), LEAKY_SLOPE);
+        let h2 = conv2d(
+            a1,
+            self.conv2_w.val(),
+            Some(self.conv2_b.val()),
+            conv_options(),
+        );
+        (h1, h2)
+    }
+
+    fn head(&self, h2: Tensor<4>) -> Tensor<2> {
+        let n = h2.dims()[0];
+        let a2 = activation::leaky_relu(h2, LEAKY_SLOPE).reshape([n, self.dense_w.dims()[0]]);
+        a2.matmul(self.dense_w.val()) + self.dense_b.val().unsqueeze()
+    }
+
+    /// The logit, `[n, 1]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.head(self.features(x).1)
+    }
+
+    /// The logit and its gradient with respect to the image, `[n, 784]`:
+    /// ∇ₓ = conv1ᵀ(σ'(h₁) ⊙ conv2ᵀ(σ'(h₂) ⊙ w_dense)), each convᵀ the transposed convolution
+    /// with the convolution's own weights. Written in ordinary operations, so differentiable.
+    pub fn forward_with_input_gradient(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        let n = x.dims()[0];
+        let (h1, h2) = self.features(x);
+        let [_, c2, s, _] = h2.dims();
+        let out = self.head(h2.clone());
+        let g = self
+            .dense_w
+            .val()
+            .transpose()
+            .repeat_dim(0, n)
+            .reshape([n, c2, s, s]);
+        let g = g * leaky_derivative(h2);
+        let g = conv_transpose2d(g, self.conv2_w.val(), None, transpose_options());
+        let g = g * leaky_derivative(h1);
+        let g = conv_transpose2d(g, self.conv1_w.val(), None, transpose_options());
+        (out, g.reshape([n, IMAGE_SIDE * IMAGE_SIDE]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{flex, to_vec};
+
+    #[test]
+    fn shapes_and_parameter_counts_match_the_budget_estimate() {
+        let device = flex();
+        let mut rng = RunRng::new(1);
+        for bn in [false, true] {
+            let g = DcganGenerator::new(16, 8, bn, &mut rng, &device);
+            let d = DcganDiscriminator::new(4, &mut rng, &device);
+            let z = Tensor::<2>::from_data(TensorData::new(rng.normals(3 * 16), [3, 16]), &device);
+            let x = g.forward(z);
+            assert_eq!(x.dims(), [3, 784]);
+            assert!(to_vec(x.clone()).iter().all(|v| v.abs() <= 1.0));
+            assert_eq!(d.forward(x).dims(), [3, 1]);
+            let config = crate::config::Config::from_value(&serde_json::json!({
+                "dataset": "mnist", "model": "dcgan", "latent_dim": 16, "g_channels": 8,
+                "d_channels": 4, "batch_norm": bn,
+            }))
+            .unwrap();
+            let (eg, ed) = crate::budget::players(&config);
+            assert_eq!(eg.params as usize, g.num_params(), "G, batch norm {bn}");
+            assert_eq!(ed.params as usize, d.num_params(), "D, batch norm {bn}");
+        }
+    }
+
+    #[test]
+    fn explicit_input_gradient_matches_autodiff() {
+        let device = flex().autodiff();
+        for seed in [3, 4] {
+            let mut rng = RunRng::new(seed);
+            let d = DcganDiscriminator::new(3, &mut rng, &device);
+            let x =
+                Tensor::<2>::from_data(TensorData::new(rng.normals(2 * 784), [2, 784]), &device)
+                    .require_grad();
+            let (out, g) = d.forward_with_input_gradient(x.clone());
+            let grads = out.clone().sum().backward();
+            let reference = to_vec(x.grad(&grads).unwrap());
+            let ours = to_vec(g);
+            let scale = reference.iter().fold(0f32, |m, v| m.max(v.abs()));
+            assert!(scale > 0.0);
+            for (a, b) in ours.iter().zip(&reference) {
+                assert!((a - b).abs() <= 1e-5 * scale.max(1.0), "{a} vs {b}");
+            }
+            assert_eq!(to_vec(out), to_vec(d.forward(x)));
+        }
+    }
+}

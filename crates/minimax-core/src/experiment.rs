@@ -1,0 +1,84 @@
+//! Experiments behind one trait. The GAN (with MLP or DCGAN players) is the first; a VAE or a
+//! classifier is another implementation of [`Experiment`] with its own steps, snapshot
+//! sections and checkpoint sections, added without touching the GAN.
+
+use std::sync::Arc;
+
+use burn::tensor::Device;
+
+use crate::checkpoint::{Header, Section, SectionBounds};
+use crate::config::Config;
+use crate::error::{CheckpointError, ConfigError};
+use crate::gan::Gan;
+use crate::mnist::Mnist;
+use crate::snapshot::{PendingSnapshot, SnapshotOptions};
+
+/// What an experiment needs besides its config: data the caller loaded (the core never reads
+/// files or fetches).
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    pub mnist: Option<Arc<Mnist>>,
+}
+
+/// A training run that can be stepped, watched and saved.
+pub trait Experiment {
+    fn config(&self) -> &Config;
+
+    fn device(&self) -> &Device;
+
+    /// Completed iterations.
+    fn iteration(&self) -> u64;
+
+    /// The single steps a user can take by hand, by name (the GAN: `"d"` and `"g"`).
+    fn step_names(&self) -> &'static [&'static str];
+
+    /// Takes the single step of that name.
+    fn step_named(&mut self, name: &str) -> Result<(), String>;
+
+    /// One iteration (for the GAN: k D steps, then one G step).
+    fn step(&mut self);
+
+    fn train(&mut self, iterations: u64) {
+        for _ in 0..iterations {
+            self.step();
+        }
+    }
+
+    /// Queues a snapshot's device work; nothing is read back here.
+    fn prepare_snapshot(&self, options: SnapshotOptions) -> PendingSnapshot;
+
+    /// Takes a snapshot, reading back synchronously (native only).
+    #[cfg(not(target_family = "wasm"))]
+    fn snapshot(&self, options: SnapshotOptions) -> Result<crate::Snapshot, crate::TrainError> {
+        self.prepare_snapshot(options).read()
+    }
+
+    /// The run's state besides the config: step counters and RNG state.
+    fn header(&self) -> Header;
+
+    /// The named sections of a checkpoint (weights, optimizer states), in order.
+    fn save_sections(&self) -> Result<Vec<Section>, CheckpointError>;
+
+    /// Restores the state written by [`save_sections`](Self::save_sections) and
+    /// [`header`](Self::header); on error the experiment must be dropped.
+    fn load_sections(
+        &mut self,
+        header: &Header,
+        sections: &[Section],
+    ) -> Result<(), CheckpointError>;
+}
+
+/// Builds the experiment a config describes.
+pub fn build(
+    config: Config,
+    device: &Device,
+    assets: &Assets,
+) -> Result<Box<dyn Experiment>, ConfigError> {
+    Ok(Box::new(Gan::new(config, device, assets)?))
+}
+
+/// The sections a checkpoint of this config must have, with the byte sizes each may take,
+/// known from the config alone (checked before anything is allocated).
+pub fn section_bounds(config: &Config) -> Vec<SectionBounds> {
+    Gan::section_bounds(config)
+}

@@ -1,0 +1,244 @@
+//! The GAN's snapshot: the device work queued under named slots, then the CPU-side metrics.
+
+use std::collections::BTreeMap;
+
+use burn::optim::GradientsParams;
+use burn::tensor::{Tensor, TensorData};
+
+use super::{Gan, generate, generator_shares};
+use crate::config::IMAGE_SIDE;
+use crate::error::TrainError;
+use crate::loss;
+use crate::metrics::{self, Grid};
+use crate::mnist::to_u8;
+use crate::snapshot::{
+    Images, Packer, PendingSnapshot, Plane, Snapshot, SnapshotOptions, Unpacked, grad_norm,
+};
+
+impl Gan {
+    /// Queues the device work of a snapshot. Nothing is read back here.
+    pub fn prepare_snapshot(&self, options: SnapshotOptions) -> PendingSnapshot {
+        let config = &self.config;
+        let device = &self.device;
+        let kind = config.objective.loss;
+        let (dim, latent) = (config.data_dim(), config.model.latent_dim);
+        let n = self.fixed_real.len() / dim;
+        let real =
+            Tensor::<2>::from_data(TensorData::new(self.fixed_real.clone(), [n, dim]), device);
+        let z = Tensor::<2>::from_data(
+            TensorData::new(self.fixed_noise.clone(), [n, latent]),
+            device,
+        );
+        let d = &self.discriminator;
+        let mut pack = Packer::new();
+
+        // D's loss on the evaluation set and the norm of its gradient over D's parameters.
+        let fake = generate(&self.generators, z);
+        let real_logits = d.forward(real);
+        let fake_logits = d.forward(fake.clone().detach());
+        let d_loss = loss::discriminator_loss(kind, real_logits.clone(), fake_logits.clone());
+        let mut grads = d_loss.backward();
+        let grad_d = grad_norm(d, &GradientsParams::from_module(&mut grads, d), device);
+
+        // G's loss and the norm of its gradient over all generators' parameters.
+        let g_loss = loss::generator_loss(kind, d.forward(fake.clone()));
+        let mut grads = g_loss.backward();
+        let g_sq: Tensor<1> = self
+            .generators
+            .iter()
+            .map(|g| grad_norm(g, &GradientsParams::from_module(&mut grads, g), device).square())
+            .reduce(|a, b| a + b)
+            .expect("at least one generator");
+
+        pack.push("d_loss", d_loss.detach());
+        pack.push("g_loss", g_loss.detach());
+        pack.push("grad_d", grad_d.detach());
+        pack.push("grad_g", g_sq.sqrt().detach());
+        pack.push("p_real", loss::probability(kind, real_logits).detach());
+        pack.push("p_fake", loss::probability(kind, fake_logits).detach());
+
+        let two_d = dim == 2;
+        let want_plane = options.plane && two_d;
+        let grid = Grid {
+            view: self.dataset.view(),
+            resolution: options.resolution.clamp(4, 256),
+        };
+        if two_d {
+            // The 2-D metrics (modes, hq, JSD) need the generated points in any case.
+            pack.push("fake", fake.clone().detach());
+        }
+        if want_plane {
+            // ∇ₓ of the per-sample G loss ℓ(x) at each fake point: the loss is a mean, so
+            // scale by n to undo the 1/n.
+            let x = fake.clone().detach().require_grad();
+            let per_sample = loss::generator_loss(kind, d.forward(x.clone())) * n as f64;
+            let grads = per_sample.backward();
+            let g_grad = x
+                .grad(&grads)
+                .unwrap_or_else(|| Tensor::zeros([n, 2], device));
+            let cells = grid.centres();
+            let cells_t = Tensor::<2>::from_data(
+                TensorData::new(
+                    cells.iter().flatten().copied().collect::<Vec<f32>>(),
+                    [cells.len(), 2],
+                ),
+                device,
+            );
+            pack.push("g_grad", g_grad);
+            pack.push(
+                "d_grid",
+                loss::probability(kind, d.forward(cells_t)).detach(),
+            );
+        }
+        let images = self.dataset.images().is_some();
+        if images {
+            let shown = Images::GRID.min(n);
+            pack.push("grid", fake.detach().slice([0..shown, 0..dim]));
+            // The walk: the first generator along z₀ → z₁, two fixed codes.
+            let (z0, z1) = (
+                &self.fixed_noise[..latent],
+                &self.fixed_noise[latent..2 * latent],
+            );
+            let walk: Vec<f32> = (0..Images::WALK)
+                .flat_map(|i| {
+                    let t = i as f32 / (Images::WALK - 1) as f32;
+                    z0.iter().zip(z1).map(move |(a, b)| (1.0 - t) * a + t * b)
+                })
+                .collect();
+            let zw = Tensor::<2>::from_data(TensorData::new(walk, [Images::WALK, latent]), device);
+            pack.push("walk", self.generators[0].forward(zw).detach());
+        }
+
+        let owners: Vec<u8> = generator_shares(n, self.generators.len())
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, r)| std::iter::repeat_n(i as u8, r.len()))
+            .collect();
+        let real_points: Vec<[f32; 2]> = if two_d {
+            self.fixed_real.chunks(2).map(|p| [p[0], p[1]]).collect()
+        } else {
+            Vec::new()
+        };
+        let real_images: Vec<u8> = if images {
+            self.fixed_real[..Images::GRID.min(n) * dim]
+                .iter()
+                .map(|&x| to_u8(x))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let ctx = Context {
+            iter: self.g_steps_done,
+            d_steps: self.d_steps_done,
+            bins: config.hist_bins,
+            equilibrium: loss::equilibrium_losses(kind),
+            grid,
+            real_points,
+            real_images,
+            fake_generator: owners,
+            want_plane,
+            modes: self.dataset.modes(),
+            two_d,
+            images,
+        };
+        PendingSnapshot::new(pack, move |u| ctx.finish(u))
+    }
+}
+
+/// What the CPU side of a snapshot needs besides the read-back numbers.
+struct Context {
+    iter: u64,
+    d_steps: u64,
+    bins: usize,
+    equilibrium: Option<(f64, f64)>,
+    grid: Grid,
+    real_points: Vec<[f32; 2]>,
+    real_images: Vec<u8>,
+    fake_generator: Vec<u8>,
+    want_plane: bool,
+    modes: Option<Vec<crate::dataset::Mode>>,
+    two_d: bool,
+    images: bool,
+}
+
+impl Context {
+    /// Builds the snapshot from the read-back numbers. Fails if training has diverged.
+    fn finish(self, u: Unpacked) -> Result<Snapshot, TrainError> {
+        let mut scalars = BTreeMap::new();
+        for (name, what) in [
+            ("d_loss", "D's loss"),
+            ("g_loss", "G's loss"),
+            ("grad_d", "D's gradient"),
+            ("grad_g", "G's gradient"),
+        ] {
+            scalars.insert(name.to_string(), u.finite_scalar(name, what)?);
+        }
+        let (p_real, p_fake) = (u.get("p_real")?, u.get("p_fake")?);
+        let mean = |v: &[f32]| v.iter().map(|&x| x as f64).sum::<f64>() / v.len().max(1) as f64;
+        scalars.insert("d_real".into(), mean(p_real));
+        scalars.insert("d_fake".into(), mean(p_fake));
+        if let Some((d_eq, g_eq)) = self.equilibrium {
+            scalars.insert("d_loss_eq".into(), d_eq);
+            scalars.insert("g_loss_eq".into(), g_eq);
+        }
+        let histograms = BTreeMap::from([
+            ("real".to_string(), metrics::histogram(p_real, self.bins)),
+            ("fake".to_string(), metrics::histogram(p_fake, self.bins)),
+        ]);
+        let mut snapshot = Snapshot {
+            iter: self.iter,
+            d_steps: self.d_steps,
+            scalars,
+            histograms,
+            plane: None,
+            images: None,
+        };
+        let pairs = |v: &[f32]| v.chunks(2).map(|p| [p[0], p[1]]).collect::<Vec<[f32; 2]>>();
+        if self.two_d {
+            let fake = pairs(u.get("fake")?);
+            if fake.iter().flatten().any(|v| !v.is_finite()) {
+                return Err(TrainError::NonFinite("a generated sample"));
+            }
+            let p_data = self.grid.density(&self.real_points);
+            let p_g = self.grid.density(&fake);
+            snapshot
+                .scalars
+                .insert("jsd".into(), metrics::jensen_shannon(&p_data, &p_g));
+            if let Some(modes) = &self.modes {
+                let (covered, hq) = metrics::mode_coverage(modes, &fake);
+                snapshot.scalars.insert("modes".into(), covered as f64);
+                snapshot
+                    .scalars
+                    .insert("modes_total".into(), modes.len() as f64);
+                snapshot.scalars.insert("hq".into(), hq);
+            }
+            if self.want_plane {
+                snapshot.plane = Some(Plane {
+                    view: self.grid.view,
+                    resolution: self.grid.resolution,
+                    d_star_grid: metrics::optimal_discriminator(&p_data, &p_g),
+                    real: self.real_points,
+                    fake,
+                    fake_generator: self.fake_generator,
+                    g_grad: pairs(u.get("g_grad")?),
+                    d_grid: u.get("d_grid")?.to_vec(),
+                });
+            }
+        }
+        if self.images {
+            let pixels = |v: &[f32]| -> Result<Vec<u8>, TrainError> {
+                if v.iter().any(|x| !x.is_finite()) {
+                    return Err(TrainError::NonFinite("a generated image"));
+                }
+                Ok(v.iter().map(|&x| to_u8(x)).collect())
+            };
+            snapshot.images = Some(Images {
+                side: IMAGE_SIDE,
+                fake: pixels(u.get("grid")?)?,
+                real: self.real_images,
+                walk: pixels(u.get("walk")?)?,
+            });
+        }
+        Ok(snapshot)
+    }
+}

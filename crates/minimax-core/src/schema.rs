@@ -1,0 +1,827 @@
+//! The config schema: one descriptor per option, the single list from which the nested JSON,
+//! the flat names (CLI flags `--lr-d`, URL parameters `?lr_d=`, the page's form controls), the
+//! range checks and the machine-readable description ([`describe`]) all come.
+//!
+//! A field belongs to a section (`data`, `model`, `objective`, `optim`, or the top level) and
+//! may apply only to some variants of a tag (`data_dim` only when `dataset` is `gaussian`,
+//! `g_channels` only when `model` is `dcgan`). Given explicitly where it does not apply, a
+//! field is an error unless it holds its default (so old flat configs, which wrote every field,
+//! keep loading); inherited from a previous config, it is dropped.
+
+use serde_json::{Map, Value, json};
+
+use crate::config::{Config, IMAGE_SIDE};
+use crate::error::ConfigError;
+
+/// The type and rule of a field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// A whole number in `min..=max`.
+    Int {
+        min: u64,
+        max: u64,
+    },
+    /// A finite number between `min` and `max`, each bound open or closed.
+    Float {
+        min: f64,
+        min_open: bool,
+        max: f64,
+        max_open: bool,
+    },
+    /// One of the names.
+    Enum(&'static [&'static str]),
+    Bool,
+    /// A list of 2-D points: `[[x, y], …]` in JSON, `"x,y;x,y"` as text.
+    Points,
+}
+
+/// "Only when `field` is one of `values`."
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct When {
+    pub field: &'static str,
+    pub values: &'static [&'static str],
+}
+
+/// One option of the config.
+pub struct Field {
+    /// The flat name: JSON key in flat configs, CLI flag (`_` → `-`), URL parameter, form name.
+    pub name: &'static str,
+    /// Where it sits in the nested JSON: `["optim", "lr_d"]`, or `["seed"]` at the top.
+    pub path: &'static [&'static str],
+    pub kind: Kind,
+    pub when: Option<When>,
+    /// One line for `--help`, the README's table and the page's tooltips.
+    pub help: &'static str,
+    get: fn(&Config) -> Value,
+    set: fn(&mut Config, Value) -> Result<(), String>,
+}
+
+impl Field {
+    pub fn get(&self, config: &Config) -> Value {
+        (self.get)(config)
+    }
+
+    /// The value of this field in the default config.
+    pub fn default_value(&self) -> Value {
+        self.get(&Config::default())
+    }
+
+    /// Whether this field applies to `config` (its `when` holds).
+    pub fn applies(&self, config: &Config) -> bool {
+        match self.when {
+            None => true,
+            Some(w) => {
+                let tag = field(w.field).expect("a when names a field").get(config);
+                w.values.iter().any(|v| tag.as_str() == Some(v))
+            }
+        }
+    }
+}
+
+macro_rules! field {
+    ($name:literal, [$($p:literal),+], $kind:expr, $when:expr, $help:literal, $($acc:ident).+) => {
+        Field {
+            name: $name,
+            path: &[$($p),+],
+            kind: $kind,
+            when: $when,
+            help: $help,
+            get: |c| serde_json::to_value(&c.$($acc).+).expect("a field serialises"),
+            set: |c, v| {
+                c.$($acc).+ = serde_json::from_value(v).map_err(|e| e.to_string())?;
+                Ok(())
+            },
+        }
+    };
+}
+
+const fn int(min: u64, max: u64) -> Kind {
+    Kind::Int { min, max }
+}
+const fn closed(min: f64, max: f64) -> Kind {
+    Kind::Float {
+        min,
+        min_open: false,
+        max,
+        max_open: false,
+    }
+}
+const POSITIVE: Kind = Kind::Float {
+    min: 0.0,
+    min_open: true,
+    max: 10.0,
+    max_open: false,
+};
+const fn when(field: &'static str, values: &'static [&'static str]) -> Option<When> {
+    Some(When { field, values })
+}
+const MLP: Option<When> = when("model", &["mlp"]);
+const DCGAN: Option<When> = when("model", &["dcgan"]);
+const OPTIMIZERS: Kind = Kind::Enum(&["adam", "sgd", "rmsprop"]);
+
+/// The largest seed a browser's numbers hold exactly (2⁵³ − 1).
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// Every option, in the order of the README's table and the page's form.
+pub static FIELDS: &[Field] = &[
+    field!(
+        "dataset",
+        ["data", "kind"],
+        Kind::Enum(&[
+            "ring", "grid", "spiral", "moons", "line", "gaussian", "points", "mnist"
+        ]),
+        None,
+        "p_data: ring (8 gaussians, r = 2, σ = 0.02), grid (5×5, σ = 0.05), spiral, moons, line, gaussian, points (yours), mnist (10 000 real digits)",
+        data.kind
+    ),
+    field!(
+        "data_dim",
+        ["data", "dim"],
+        int(1, 4096),
+        when("dataset", &["gaussian"]),
+        "dimension of the gaussian data",
+        data.dim
+    ),
+    field!(
+        "points",
+        ["data", "points"],
+        Kind::Points,
+        when("dataset", &["points"]),
+        "the points of the points dataset: \"x,y;x,y;…\", any N ≥ 1",
+        data.points
+    ),
+    field!(
+        "model",
+        ["model", "kind"],
+        Kind::Enum(&["mlp", "dcgan"]),
+        None,
+        "the players: mlp (any data) or dcgan (convolutions, images only)",
+        model.kind
+    ),
+    field!(
+        "latent_dim",
+        ["model", "latent_dim"],
+        int(1, 1024),
+        None,
+        "size of the latent code z",
+        model.latent_dim
+    ),
+    field!(
+        "latent",
+        ["model", "latent"],
+        Kind::Enum(&["gaussian", "uniform"]),
+        None,
+        "distribution of z: N(0, I) or U(−1, 1)",
+        model.latent
+    ),
+    field!(
+        "g_hidden",
+        ["model", "g_hidden"],
+        int(1, 4096),
+        MLP,
+        "G's hidden units per layer",
+        model.g_hidden
+    ),
+    field!(
+        "g_layers",
+        ["model", "g_layers"],
+        int(1, 8),
+        MLP,
+        "G's hidden layers",
+        model.g_layers
+    ),
+    field!(
+        "d_hidden",
+        ["model", "d_hidden"],
+        int(1, 4096),
+        MLP,
+        "D's hidden units per layer",
+        model.d_hidden
+    ),
+    field!(
+        "d_layers",
+        ["model", "d_layers"],
+        int(1, 8),
+        MLP,
+        "D's hidden layers",
+        model.d_layers
+    ),
+    field!(
+        "activation",
+        ["model", "activation"],
+        Kind::Enum(&["relu", "leaky-relu", "tanh"]),
+        MLP,
+        "the MLPs' activation",
+        model.activation
+    ),
+    field!(
+        "g_channels",
+        ["model", "g_channels"],
+        int(2, 512),
+        DCGAN,
+        "channels of G's 7×7 feature map (halved at 14×14)",
+        model.g_channels
+    ),
+    field!(
+        "d_channels",
+        ["model", "d_channels"],
+        int(1, 512),
+        DCGAN,
+        "channels of D's 14×14 feature map (doubled at 7×7)",
+        model.d_channels
+    ),
+    field!(
+        "batch_norm",
+        ["model", "batch_norm"],
+        Kind::Bool,
+        DCGAN,
+        "batch normalisation in G's hidden layers (D has none, so penalties stay per sample)",
+        model.batch_norm
+    ),
+    field!(
+        "loss",
+        ["objective", "loss"],
+        Kind::Enum(&["minimax", "non-saturating", "lsgan", "hinge", "wgan-gp"]),
+        None,
+        "the value function: minimax (saturating), non-saturating, lsgan, hinge, wgan-gp",
+        objective.loss
+    ),
+    field!(
+        "d_steps",
+        ["objective", "d_steps"],
+        int(1, 100),
+        None,
+        "k: discriminator steps per generator step",
+        objective.d_steps
+    ),
+    field!(
+        "unrolled",
+        ["objective", "unrolled"],
+        int(0, 50),
+        None,
+        "remedy: G's loss is taken against D unrolled K steps ahead",
+        objective.unrolled
+    ),
+    field!(
+        "gp",
+        ["objective", "gp"],
+        closed(0.0, 1000.0),
+        None,
+        "remedy: gradient penalty λ on D (WGAN-GP's with wgan-gp, λ = 10 if 0; else R1 on real data)",
+        objective.gp
+    ),
+    field!(
+        "generators",
+        ["objective", "generators"],
+        int(1, 16),
+        None,
+        "remedy: N generators share one D",
+        objective.generators
+    ),
+    field!(
+        "batch_size",
+        ["optim", "batch_size"],
+        int(1, 8192),
+        None,
+        "samples per batch, real and fake each",
+        optim.batch_size
+    ),
+    field!(
+        "optimizer_d",
+        ["optim", "optimizer_d"],
+        OPTIMIZERS,
+        None,
+        "D's optimizer",
+        optim.optimizer_d
+    ),
+    field!(
+        "optimizer_g",
+        ["optim", "optimizer_g"],
+        OPTIMIZERS,
+        None,
+        "G's optimizer",
+        optim.optimizer_g
+    ),
+    field!(
+        "lr_d",
+        ["optim", "lr_d"],
+        POSITIVE,
+        None,
+        "D's learning rate",
+        optim.lr_d
+    ),
+    field!(
+        "lr_g",
+        ["optim", "lr_g"],
+        POSITIVE,
+        None,
+        "G's learning rate",
+        optim.lr_g
+    ),
+    field!(
+        "beta1",
+        ["optim", "beta1"],
+        Kind::Float {
+            min: 0.0,
+            min_open: false,
+            max: 1.0,
+            max_open: true
+        },
+        None,
+        "Adam's β₁",
+        optim.beta1
+    ),
+    field!(
+        "seed",
+        ["seed"],
+        int(0, MAX_SEED),
+        None,
+        "same seed + same backend ⇒ same run",
+        seed
+    ),
+    field!(
+        "hist_bins",
+        ["hist_bins"],
+        int(2, 200),
+        None,
+        "bins of the D(x) histograms over [0, 1]",
+        hist_bins
+    ),
+];
+
+/// Shorthands that set several fields (a field given by its own name wins).
+pub static ALIASES: &[(&str, &[&str], &str)] = &[
+    ("lr", &["lr_d", "lr_g"], "learning rate of both players"),
+    (
+        "optimizer",
+        &["optimizer_d", "optimizer_g"],
+        "optimizer of both players",
+    ),
+];
+
+const SECTIONS: &[&str] = &["data", "model", "objective", "optim"];
+
+/// The field with this flat name.
+pub fn field(name: &str) -> Option<&'static Field> {
+    FIELDS.iter().find(|f| f.name == name)
+}
+
+/// The kebab-case name of an enum value (`DatasetKind::Mnist` → `mnist`).
+pub fn name_of<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
+}
+
+fn unknown(name: &str) -> ConfigError {
+    let known: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    ConfigError::Parse(format!(
+        "unknown option '{name}' (options: {})",
+        known.join(", ")
+    ))
+}
+
+/// A value given as JSON or as text (a CLI flag, a URL parameter), made the field's JSON type.
+fn normalise(f: &Field, v: &Value) -> Result<Value, ConfigError> {
+    let bad = |what: &str| ConfigError::Parse(format!("{} = {v} is not {what}", f.name));
+    let text = v.as_str().map(str::trim);
+    match f.kind {
+        Kind::Int { .. } => {
+            if let Some(n) = v.as_u64() {
+                return Ok(n.into());
+            }
+            if let Some(n) = text.and_then(|t| t.parse::<u64>().ok()) {
+                return Ok(n.into());
+            }
+            let negative = v.as_i64().is_some_and(|n| n < 0)
+                || text.is_some_and(|t| t.parse::<i64>().is_ok_and(|n| n < 0));
+            if negative {
+                return Err(out_of_range(f, v.to_string()));
+            }
+            Err(bad("a whole number"))
+        }
+        Kind::Float { .. } => {
+            let x = v
+                .as_f64()
+                .or_else(|| text.and_then(|t| t.parse::<f64>().ok()));
+            match x {
+                Some(x) if x.is_finite() => Ok(json!(x)),
+                Some(x) => Err(out_of_range(f, x.to_string())),
+                None => Err(bad("a number")),
+            }
+        }
+        Kind::Enum(values) => {
+            let s = v.as_str().ok_or_else(|| bad("a name"))?;
+            if values.contains(&s) {
+                Ok(Value::String(s.into()))
+            } else {
+                Err(ConfigError::Parse(format!(
+                    "{} = '{s}' is not one of {}",
+                    f.name,
+                    values.join(", ")
+                )))
+            }
+        }
+        Kind::Bool => match (v, text) {
+            (Value::Bool(b), _) => Ok(Value::Bool(*b)),
+            (_, Some("true" | "1" | "yes" | "on")) => Ok(Value::Bool(true)),
+            (_, Some("false" | "0" | "no" | "off")) => Ok(Value::Bool(false)),
+            _ => Err(bad("true or false")),
+        },
+        Kind::Points => match (v, text) {
+            (Value::Array(_), _) => Ok(v.clone()),
+            (_, Some(t)) => parse_points(t)
+                .map(|p| json!(p))
+                .map_err(|m| ConfigError::Parse(format!("points: {m}"))),
+            _ => Err(bad("a list of points")),
+        },
+    }
+}
+
+/// `"x,y;x,y;…"` as points.
+pub fn parse_points(text: &str) -> Result<Vec<[f32; 2]>, String> {
+    text.split(';')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let xy: Vec<f32> = p
+                .split(',')
+                .map(|v| v.trim().parse::<f32>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| format!("'{p}' is not a pair of numbers x,y"))?;
+            match xy[..] {
+                [x, y] => Ok([x, y]),
+                _ => Err(format!("'{p}' is not a pair of numbers x,y")),
+            }
+        })
+        .collect()
+}
+
+fn out_of_range(f: &Field, value: String) -> ConfigError {
+    ConfigError::OutOfRange {
+        field: f.name,
+        value,
+        allowed: allowed(f),
+    }
+}
+
+/// The rule of a field, as the messages and the README write it.
+pub fn allowed(f: &Field) -> String {
+    match f.kind {
+        Kind::Int { min, max } => format!("{min}..={max}"),
+        Kind::Float {
+            min,
+            min_open,
+            max,
+            max_open,
+        } => format!(
+            "a number in {}{min}, {max}{}",
+            if min_open { "(" } else { "[" },
+            if max_open { ")" } else { "]" }
+        ),
+        Kind::Enum(values) => values.join(", "),
+        Kind::Bool => "true, false".into(),
+        Kind::Points => "x,y;x,y;…".into(),
+    }
+}
+
+/// Checks every field that applies against its rule (the per-field half of validation).
+pub(crate) fn check_ranges(config: &Config) -> Result<(), ConfigError> {
+    for f in FIELDS.iter().filter(|f| f.applies(config)) {
+        let v = f.get(config);
+        let ok = match f.kind {
+            Kind::Int { min, max } => v.as_u64().is_some_and(|n| (min..=max).contains(&n)),
+            Kind::Float {
+                min,
+                min_open,
+                max,
+                max_open,
+            } => v.as_f64().is_some_and(|x| {
+                x.is_finite()
+                    && if min_open { x > min } else { x >= min }
+                    && if max_open { x < max } else { x <= max }
+            }),
+            Kind::Enum(_) | Kind::Bool | Kind::Points => true,
+        };
+        if !ok {
+            return Err(out_of_range(f, v.to_string()));
+        }
+    }
+    Ok(())
+}
+
+impl Config {
+    /// A config from JSON: nested (`{"optim": {"lr_d": …}}`) or flat (`{"lr_d": …}`).
+    pub fn from_value(value: &Value) -> Result<Self, ConfigError> {
+        let obj = value
+            .as_object()
+            .ok_or_else(|| ConfigError::Parse(format!("a config is a JSON object, not {value}")))?;
+        let nested = obj
+            .keys()
+            .any(|k| SECTIONS.contains(&k.as_str()) && k != "model")
+            || obj.get("model").is_some_and(Value::is_object);
+        let flat = if nested { flatten(obj)? } else { obj.clone() };
+        Self::from_flat(&flat, &|_| true)
+    }
+
+    /// A config from flat names. `explicit(name)` says whether the caller gave that field
+    /// (an error where it does not apply) or inherited it (then dropped where it does not).
+    pub fn from_flat(
+        flat: &Map<String, Value>,
+        explicit: &dyn Fn(&str) -> bool,
+    ) -> Result<Self, ConfigError> {
+        let config = Self::build(flat, explicit)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// A config from flat names, every field inherited, without validation (for estimates).
+    pub(crate) fn from_flat_unchecked(flat: &Map<String, Value>) -> Option<Self> {
+        Self::build(flat, &|_| false).ok()
+    }
+
+    fn build(
+        flat: &Map<String, Value>,
+        explicit: &dyn Fn(&str) -> bool,
+    ) -> Result<Self, ConfigError> {
+        let mut given: Vec<(&'static Field, Value)> = Vec::new();
+        for (name, v) in flat {
+            if let Some((_, targets, _)) = ALIASES.iter().find(|(a, _, _)| a == name) {
+                for t in *targets {
+                    if !flat.contains_key(*t) {
+                        given.push((field(t).expect("aliases name fields"), v.clone()));
+                    }
+                }
+                continue;
+            }
+            let f = field(name).ok_or_else(|| unknown(name))?;
+            given.push((f, v.clone()));
+        }
+        let mut config = Config::default();
+        let mut normalised = Vec::with_capacity(given.len());
+        for (f, v) in given {
+            let v = normalise(f, &v)?;
+            (f.set)(&mut config, v.clone())
+                .map_err(|e| ConfigError::Parse(format!("{} = {v}: {e}", f.name)))?;
+            normalised.push((f, v));
+        }
+        for (f, v) in normalised {
+            if f.applies(&config) {
+                continue;
+            }
+            let w = f.when.expect("only conditional fields can fail to apply");
+            if explicit(f.name) && v != f.default_value() {
+                return Err(ConfigError::Invalid(format!(
+                    "{} applies only when {} is {}, and it is {}",
+                    f.name,
+                    w.field,
+                    w.values.join(" or "),
+                    field(w.field).expect("a when names a field").get(&config)
+                )));
+            }
+            (f.set)(&mut config, f.default_value()).expect("defaults are valid");
+        }
+        Ok(config)
+    }
+
+    /// This config with `overrides` (flat names) laid over it; fields of this config that do
+    /// not apply to the result are dropped, overrides that do not apply are an error.
+    pub fn with_overrides(&self, overrides: &Map<String, Value>) -> Result<Self, ConfigError> {
+        let mut flat = self.to_flat();
+        for (k, v) in overrides {
+            if let Some((_, targets, _)) = ALIASES.iter().find(|(a, _, _)| a == k) {
+                for t in *targets {
+                    flat.remove(*t);
+                }
+            }
+            flat.insert(k.clone(), v.clone());
+        }
+        Self::from_flat(&flat, &|name| {
+            overrides.contains_key(name)
+                || ALIASES
+                    .iter()
+                    .any(|(a, t, _)| overrides.contains_key(*a) && t.contains(&name))
+        })
+    }
+
+    /// The fields that apply, by flat name.
+    pub fn to_flat(&self) -> Map<String, Value> {
+        FIELDS
+            .iter()
+            .filter(|f| f.applies(self))
+            .map(|f| (f.name.to_string(), f.get(self)))
+            .collect()
+    }
+
+    /// The fields that apply, nested by section.
+    pub fn to_value(&self) -> Value {
+        let mut root = Map::new();
+        for f in FIELDS.iter().filter(|f| f.applies(self)) {
+            match f.path {
+                [key] => {
+                    root.insert(key.to_string(), f.get(self));
+                }
+                [section, key] => {
+                    root.entry(section.to_string())
+                        .or_insert_with(|| Value::Object(Map::new()))
+                        .as_object_mut()
+                        .expect("sections are objects")
+                        .insert(key.to_string(), f.get(self));
+                }
+                _ => unreachable!("paths have one or two parts"),
+            }
+        }
+        Value::Object(root)
+    }
+}
+
+/// Nested JSON to flat names; an unknown key is an error naming its path.
+fn flatten(obj: &Map<String, Value>) -> Result<Map<String, Value>, ConfigError> {
+    let mut flat = Map::new();
+    let by_path = |path: &[&str]| FIELDS.iter().find(|f| f.path == path);
+    for (k, v) in obj {
+        if SECTIONS.contains(&k.as_str()) {
+            let inner = v.as_object().ok_or_else(|| {
+                ConfigError::Parse(format!("'{k}' is a section: a JSON object, not {v}"))
+            })?;
+            for (k2, v2) in inner {
+                let f = by_path(&[k, k2])
+                    .ok_or_else(|| ConfigError::Parse(format!("unknown field '{k}.{k2}'")))?;
+                flat.insert(f.name.into(), v2.clone());
+            }
+        } else {
+            let f = by_path(&[k]).ok_or_else(|| {
+                ConfigError::Parse(format!(
+                    "unknown field '{k}' (sections: {}; top-level fields: seed, hist_bins)",
+                    SECTIONS.join(", ")
+                ))
+            })?;
+            flat.insert(f.name.into(), v.clone());
+        }
+    }
+    Ok(flat)
+}
+
+/// The schema as JSON: for each field its name, path, type, rule, default, help and condition;
+/// then the aliases and the budget. The page builds its form from it; tests check the CLI and
+/// the README against it.
+pub fn describe() -> Value {
+    let fields: Vec<Value> = FIELDS
+        .iter()
+        .map(|f| {
+            let mut d = json!({
+                "name": f.name,
+                "path": f.path.join("."),
+                "section": if f.path.len() == 2 { f.path[0] } else { "" },
+                "default": f.default_value(),
+                "help": f.help,
+                "allowed": allowed(f),
+            });
+            let o = d.as_object_mut().expect("an object");
+            match f.kind {
+                Kind::Int { min, max } => {
+                    o.insert("type".into(), "int".into());
+                    o.insert("min".into(), min.into());
+                    o.insert("max".into(), max.into());
+                }
+                Kind::Float {
+                    min,
+                    min_open,
+                    max,
+                    max_open,
+                } => {
+                    o.insert("type".into(), "float".into());
+                    o.insert("min".into(), json!(min));
+                    o.insert("max".into(), json!(max));
+                    o.insert("min_open".into(), min_open.into());
+                    o.insert("max_open".into(), max_open.into());
+                }
+                Kind::Enum(values) => {
+                    o.insert("type".into(), "enum".into());
+                    o.insert("values".into(), json!(values));
+                }
+                Kind::Bool => {
+                    o.insert("type".into(), "bool".into());
+                }
+                Kind::Points => {
+                    o.insert("type".into(), "points".into());
+                }
+            }
+            if let Some(w) = f.when {
+                o.insert("when".into(), json!({"field": w.field, "values": w.values}));
+            }
+            d
+        })
+        .collect();
+    let aliases: Vec<Value> = ALIASES
+        .iter()
+        .map(|(a, t, h)| json!({"name": a, "sets": t, "help": h}))
+        .collect();
+    json!({
+        "fields": fields,
+        "aliases": aliases,
+        "budget": crate::budget::describe(),
+        "image_side": IMAGE_SIDE,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_round_trips_its_default_and_names_are_unique() {
+        let mut names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), FIELDS.len());
+        for f in FIELDS {
+            let mut c = Config::default();
+            (f.set)(&mut c, f.default_value()).unwrap();
+            assert_eq!(c, Config::default(), "{}", f.name);
+            if let Some(w) = f.when {
+                assert!(
+                    field(w.field).is_some(),
+                    "{} depends on {}",
+                    f.name,
+                    w.field
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn text_values_parse_as_the_field_types() {
+        let text = |pairs: &[(&str, &str)]| {
+            let m: Map<String, Value> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::from(*v)))
+                .collect();
+            Config::from_flat(&m, &|_| true)
+        };
+        let c = text(&[
+            ("dataset", "points"),
+            ("points", "0,1; 2,3"),
+            ("lr", "2e-4"),
+            ("lr_d", "1e-3"),
+            ("seed", "7"),
+        ])
+        .unwrap();
+        assert_eq!(c.data.points, vec![[0.0, 1.0], [2.0, 3.0]]);
+        assert_eq!((c.optim.lr_d, c.optim.lr_g, c.seed), (1e-3, 2e-4, 7));
+        let c = text(&[
+            ("dataset", "mnist"),
+            ("model", "dcgan"),
+            ("batch_norm", "false"),
+        ])
+        .unwrap();
+        assert!(!c.model.batch_norm);
+        assert!(
+            text(&[("lr_g", "NaN")])
+                .unwrap_err()
+                .to_string()
+                .contains("lr_g")
+        );
+        assert!(
+            text(&[("batch_size", "-3")])
+                .unwrap_err()
+                .to_string()
+                .contains("batch_size")
+        );
+        assert!(text(&[("points", "1")]).is_err());
+    }
+
+    #[test]
+    fn overrides_drop_inherited_fields_that_no_longer_apply() {
+        let gaussian = Config::from_value(&json!({"dataset": "gaussian", "data_dim": 5})).unwrap();
+        let ring = gaussian
+            .with_overrides(json!({"dataset": "ring"}).as_object().unwrap())
+            .unwrap();
+        assert_eq!(ring.data_dim(), 2);
+        let err = gaussian
+            .with_overrides(
+                json!({"dataset": "ring", "data_dim": 5})
+                    .as_object()
+                    .unwrap(),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("data_dim"), "{err}");
+        let both = Config::default()
+            .with_overrides(json!({"lr": 0.01}).as_object().unwrap())
+            .unwrap();
+        assert_eq!((both.optim.lr_d, both.optim.lr_g), (0.01, 0.01));
+    }
+
+    #[test]
+    fn the_description_lists_every_field_with_its_rule() {
+        let d = describe();
+        let fields = d["fields"].as_array().unwrap();
+        assert_eq!(fields.len(), FIELDS.len());
+        let lr = fields.iter().find(|f| f["name"] == "lr_d").unwrap();
+        assert_eq!(lr["type"], "float");
+        assert_eq!(lr["default"], 0.001);
+        assert_eq!(lr["min_open"], true);
+        let g = fields.iter().find(|f| f["name"] == "g_channels").unwrap();
+        assert_eq!(g["when"]["values"], json!(["dcgan"]));
+    }
+}
