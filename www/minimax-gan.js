@@ -53,15 +53,16 @@ class MinimaxGan extends HTMLElement {
       }
     }
     this.config = { ...preset, ...options };
-    this.points = this.config.points ? [...this.config.points] : [];
+    this.points = Array.isArray(this.config.points) ? this.config.points.map((p) => [...p]) : [];
     this.render();
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e) => this.onWorker(e.data);
     this.worker.onerror = (e) => this.showError(e.message || 'the training worker stopped');
     const backend = this.getAttribute('backend') || 'auto';
     this.status(t('loading'));
-    // If the options are rejected, the session starts from the preset and the page says why.
-    this.worker.postMessage({ type: 'init', config: this.config, fallback: { ...preset }, backend });
+    // The worker starts the preset and lays the options over it; if they are rejected, the
+    // session runs the preset and the page says why.
+    this.worker.postMessage({ type: 'init', config: { ...preset }, options, backend });
     if (badOptions) this.showError(t('badConfigAttr', badOptions));
     if (this.hasAttribute('autoplay')) this.play();
   }
@@ -113,6 +114,7 @@ class MinimaxGan extends HTMLElement {
       case 'ready': {
         if (msg.schema && !this.schema) this.buildForm(msg.schema);
         this.config = msg.config;
+        if (Array.isArray(msg.config.points)) this.points = msg.config.points.map((p) => [...p]);
         this.backend = msg.backend;
         this.pendingConfig.shift()?.resolve(msg.config);
         this.syncForm();
@@ -231,7 +233,8 @@ class MinimaxGan extends HTMLElement {
   }
 
   render() {
-    const chrome = this.getAttribute('chrome') || 'full';
+    // A closed set: the attribute (which a URL parameter may set) never reaches the HTML.
+    const chrome = ['full', 'minimal', 'none'].includes(this.getAttribute('chrome')) ? this.getAttribute('chrome') : 'full';
     const opt = (name, v) => `<option value="${v}">${t(`${name}.${v}`)}</option>`;
     this.shadowRoot.innerHTML = `
       <link rel="stylesheet" href="${new URL('minimax-gan.css', BASE)}">
@@ -323,7 +326,7 @@ class MinimaxGan extends HTMLElement {
       if (el.name === 'speed') return this.worker.postMessage({ type: 'speed', level: el.value === 'max' ? 'max' : Number(el.value) });
       if (el.name === 'backend') {
         this.worker.postMessage({ type: 'pause' });
-        return this.worker.postMessage({ type: 'init', config: this.config, backend: el.value });
+        return this.worker.postMessage({ type: 'init', config: this.config, options: {}, backend: el.value });
       }
       if (el.name === 'showDStar' || el.name === 'arrows') {
         this.options[el.name] = el.checked;
@@ -372,8 +375,8 @@ class MinimaxGan extends HTMLElement {
         control = document.createElement('input');
         control.type = 'number';
         control.step = f.type === 'int' ? '1' : 'any';
-        control.min = String(f.min);
-        control.max = String(f.max);
+        if (!f.min_open) control.min = String(f.min);
+        if (!f.max_open) control.max = String(f.max);
       }
       control.name = f.name;
       const text = document.createElement('span');

@@ -1,11 +1,11 @@
 // The training worker: owns the wasm Engine, runs the play loop, posts plain snapshots.
-// Protocol (page → worker): init {config, fallback, backend}, configure {config} (options laid
-// over the running config), play, pause, step {what: 'd'|'g'|'iteration'}, speed {level},
+// Protocol (page → worker): init {config, options, backend} (a preset and options laid over
+// it), configure {config} (options laid over the running config), play, pause, step {what: 'd'|'g'|'iteration'}, speed {level},
 // snapshot, checkpoint, restore {bytes}.
 // Worker → page: ready {backend, config, notice, schema}, backend {backend} (the session moved
 // to the GPU), notice {notice}, snapshot {snapshot}, state {playing}, bench, checkpoint {bytes},
 // error {message}.
-import init, { Engine, readSnapshot, schema, loadMnist, hasMnist } from '../pkg/minimax_web.js';
+import init, { Engine, readSnapshot, schema, loadMnist, hasMnist, checkpointConfig } from '../pkg/minimax_web.js';
 
 let engine = null;
 let playing = false;
@@ -33,10 +33,17 @@ async function ensureData(config) {
     post({ type: 'notice', notice: 'loading-mnist' });
     const response = await fetch(MNIST_URL);
     if (!response.ok) throw new Error(`the MNIST digits could not be loaded (${response.status} ${response.statusText})`);
-    const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
-    loadMnist(new Uint8Array(await new Response(stream).arrayBuffer()));
+    let bytes = new Uint8Array(await response.arrayBuffer());
+    // Still gzip, unless the server sent it with Content-Encoding: gzip and the browser undid it.
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+    loadMnist(bytes);
+  })().finally(() => {
+    mnistLoading = null;
     post({ type: 'notice', notice: null });
-  })().finally(() => { mnistLoading = null; });
+  });
   await mnistLoading;
 }
 
@@ -125,31 +132,40 @@ function resetProbe() {
 
 async function loop() {
   let rate = null;
+  let snapshotMs = 0;
   while (playing) {
     const t0 = performance.now();
     const n = speed === 'max' ? chunk : speed;
     train(n);
+    const t1 = performance.now();
     await snapshot(rate);
+    snapshotMs = performance.now() - t1;
     const dt = performance.now() - t0;
     const now = n / (dt / 1000);
     rate = rate === null ? now : 0.8 * rate + 0.2 * now;
-    if (speed === 'max') chunk = Math.max(1, Math.min(2000, Math.round(chunk * Math.min(2, CYCLE_MS / Math.max(dt, 1)))));
+    // About ten snapshots a second, but snapshots never take more than a fifth of the time:
+    // for the DCGAN a snapshot costs about as much as an iteration.
+    const cycle = Math.max(CYCLE_MS, 5 * snapshotMs);
+    if (speed === 'max') chunk = Math.max(1, Math.min(2000, Math.round(chunk * Math.min(2, cycle / Math.max(dt, 1)))));
     else await new Promise((r) => setTimeout(r, Math.max(0, CYCLE_MS - dt)));
     await tick();
   }
 }
 
 const handlers = {
-  async init({ config, fallback, backend }) {
+  async init({ config, options = {}, backend }) {
     const gen = ++generation;
-    let made;
+    const made = await createEngine(config, backend);
     let rejected = null;
-    try {
-      made = await createEngine(config, backend);
-    } catch (e) {
-      if (!fallback) throw e;
-      rejected = e;
-      made = await createEngine(fallback, backend);
+    if (Object.keys(options).length) {
+      // Options go over the preset as the form's changes do: shorthands such as `lr` replace
+      // the preset's lr_d and lr_g, and a rejected option leaves the preset running.
+      try {
+        await ensureData({ ...config, ...options });
+        made.engine.configure(JSON.stringify(options));
+      } catch (e) {
+        rejected = e;
+      }
     }
     engine = made.engine;
     resetProbe();
@@ -213,7 +229,9 @@ const handlers = {
     post({ type: 'bench', backend: engine.backend(), iters, ms_per_iter: total / iters, chunk_ms: chunkMs });
   },
   async restore({ bytes }) {
-    engine.restore(new Uint8Array(bytes));
+    const data = new Uint8Array(bytes);
+    await ensureData(JSON.parse(checkpointConfig(data)));
+    engine.restore(data);
     resetProbe();
     post({ type: 'ready', backend: engine.backend(), config: JSON.parse(engine.config()), notice: null });
     await snapshot(null);

@@ -59,14 +59,24 @@ pub fn dist() -> Result {
 
     let bg = pkg.join("minimax_web_bg.wasm");
     let raw = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
-    if std::env::var_os("MINIMAX_NO_WASM_OPT").is_none() {
+    // wasm-opt takes minutes; its output is kept by the checksum of its input, so a `serve`
+    // or `test` with nothing changed reuses it.
+    let names_kept = std::env::var_os("MINIMAX_WASM_NAMES").is_some();
+    let input = std::fs::read(&bg).map_err(|e| e.to_string())?;
+    let cached = target_dir.join("wasm-opt-cache").join(format!(
+        "{:08x}-{}{}.wasm",
+        crc32fast::hash(&input),
+        input.len(),
+        if names_kept { "-names" } else { "" }
+    ));
+    let optimise = std::env::var_os("MINIMAX_NO_WASM_OPT").is_none();
+    if optimise && cached.exists() {
+        eprintln!("wasm-opt: unchanged input, reusing {}", cached.display());
+        std::fs::copy(&cached, &bg).map_err(|e| e.to_string())?;
+    } else if optimise {
         // MINIMAX_WASM_NAMES=1 keeps the function names, for profiling (`perf` with Chromium's
         // `--js-flags=--perf-basic-prof`, or a DevTools profile), at about 3.5 MB more wasm.
-        let names = if std::env::var_os("MINIMAX_WASM_NAMES").is_some() {
-            "-g"
-        } else {
-            "--strip-debug"
-        };
+        let names = if names_kept { "-g" } else { "--strip-debug" };
         // binaryen from npm: Debian's (version 108) predates the externref table of today's
         // wasm-bindgen and corrupts it.
         run(Command::new(root.join("node_modules/.bin/wasm-opt"))
@@ -87,6 +97,15 @@ pub fn dist() -> Result {
             .arg(&bg)
             .arg("-o")
             .arg(&bg))?;
+        // Written whole or not at all: an interrupted copy must not be reused later.
+        let dir = cached.parent().expect("a folder");
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| e.to_string())?; // keep only the newest
+        }
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        let tmp = cached.with_extension("tmp");
+        std::fs::copy(&bg, &tmp).map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, &cached).map_err(|e| e.to_string())?;
     }
     let optimised = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
 

@@ -15,9 +15,15 @@ pub const MEMORY_BYTES: u64 = 1 << 30;
 /// Multiply-adds per iteration: 20 G, about ten seconds per iteration on one laptop core.
 pub const WORK_MACS: u64 = 20_000_000_000;
 
-/// Samples evaluated by a snapshot (the fixed evaluation set).
+/// Samples evaluated by a snapshot (the fixed evaluation set): enough to draw the plane
+/// densely, fewer for high-dimensional data, fewest for images (whose players cost the most per
+/// sample; the grids show 64).
 pub fn eval_size(data_dim: usize) -> usize {
-    if data_dim <= 2 { 512 } else { 256 }
+    match data_dim {
+        0..=2 => 512,
+        3..=783 => 256,
+        _ => 128,
+    }
 }
 
 /// Per-sample figures of one network.

@@ -95,7 +95,10 @@ mod tests {
         assert_eq!(back.normal(), rng.normal());
         assert!(text.contains(r#""state":""#), "{text}");
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(serde_json::from_value::<RunRng>(value).unwrap(), rng);
+        assert_eq!(
+            serde_json::from_value::<RunRng>(value).unwrap(),
+            serde_json::from_str::<RunRng>(&text).unwrap()
+        );
         for bad in [
             r#"{"state":"0"}"#,
             r#"{"state":"2"}"#,

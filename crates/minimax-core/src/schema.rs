@@ -375,7 +375,11 @@ pub fn name_of<T: serde::Serialize>(value: &T) -> String {
 }
 
 fn unknown(name: &str) -> ConfigError {
-    let known: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+    let known: Vec<&str> = FIELDS
+        .iter()
+        .map(|f| f.name)
+        .chain(ALIASES.iter().map(|a| a.0))
+        .collect();
     ConfigError::Parse(format!(
         "unknown option '{name}' (options: {})",
         known.join(", ")
@@ -571,12 +575,13 @@ impl Config {
             }
             let w = f.when.expect("only conditional fields can fail to apply");
             if explicit(f.name) && v != f.default_value() {
+                let tag = field(w.field).expect("a when names a field").get(&config);
                 return Err(ConfigError::Invalid(format!(
                     "{} applies only when {} is {}, and it is {}",
                     f.name,
                     w.field,
                     w.values.join(" or "),
-                    field(w.field).expect("a when names a field").get(&config)
+                    tag.as_str().unwrap_or_default()
                 )));
             }
             (f.set)(&mut config, f.default_value()).expect("defaults are valid");

@@ -81,6 +81,14 @@ pub fn has_mnist() -> bool {
     ASSETS.with(|a| a.borrow().mnist.is_some())
 }
 
+/// The config a checkpoint carries, as flat JSON text, read from its header only (so the
+/// worker can load the data it needs before restoring). Fails with the checkpoint's error.
+#[wasm_bindgen(js_name = checkpointConfig)]
+pub fn checkpoint_config(bytes: &[u8]) -> Result<String, JsError> {
+    let header = checkpoint::header(bytes).map_err(js_error)?;
+    Ok(serde_json::Value::Object(header.config.to_flat()).to_string())
+}
+
 /// A training session on one backend.
 #[wasm_bindgen]
 pub struct Engine {

@@ -336,6 +336,44 @@ mod tests {
         assert_eq!(constant.2, 0);
     }
 
+    /// Every loss and every remedy applies to the DCGAN as to the MLPs: a few steps of each
+    /// stay finite, and the gradient penalties (through D's explicit input gradient, written
+    /// with transposed convolutions) change D's update.
+    #[test]
+    fn every_loss_and_remedy_runs_with_the_dcgan() {
+        let mut rng = RunRng::new(4);
+        let pixels = (0..32 * 784).map(|_| rng.index(256) as u8).collect();
+        let digits =
+            crate::mnist::Mnist::new((0..32).map(|i| (i % 10) as u8).collect(), pixels).unwrap();
+        let assets = Assets {
+            mnist: Some(std::sync::Arc::new(digits)),
+        };
+        let run = |options: serde_json::Value| {
+            let mut flat = serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 8,
+                "g_channels": 8, "d_channels": 4, "batch_size": 8});
+            flat.as_object_mut()
+                .unwrap()
+                .extend(options.as_object().unwrap().clone());
+            let config = Config::from_value(&flat).unwrap();
+            let mut gan = Gan::new(config, &crate::testing::flex(), &assets).unwrap();
+            gan.train(3);
+            let s = gan.snapshot(crate::SnapshotOptions::default()).unwrap();
+            assert!(
+                s.get("d_loss").is_finite() && s.get("g_loss").is_finite(),
+                "{flat}"
+            );
+            assert!(s.images.is_some());
+            s
+        };
+        for loss in ["minimax", "non-saturating", "lsgan", "hinge", "wgan-gp"] {
+            run(serde_json::json!({"loss": loss}));
+        }
+        run(serde_json::json!({"unrolled": 2, "generators": 2, "d_steps": 2, "batch_norm": false}));
+        let plain = run(serde_json::json!({}));
+        let penalised = run(serde_json::json!({"gp": 10.0}));
+        assert_ne!(plain.get("d_loss"), penalised.get("d_loss"));
+    }
+
     #[test]
     fn generator_shares_cover_the_batch() {
         let shares = generator_shares(10, 3);

@@ -94,7 +94,9 @@ impl Gan {
         if images {
             let shown = Images::GRID.min(n);
             pack.push("grid", fake.detach().slice([0..shown, 0..dim]));
-            // The walk: the first generator along z₀ → z₁, two fixed codes.
+            // The walk: the first generator along z₀ → z₁, two fixed codes. G's batch norm
+            // takes its statistics from the batch, so the walk's codes ride along with the
+            // first generator's share of the evaluation codes and only their images are kept.
             let (z0, z1) = (
                 &self.fixed_noise[..latent],
                 &self.fixed_noise[latent..2 * latent],
@@ -105,8 +107,16 @@ impl Gan {
                     z0.iter().zip(z1).map(move |(a, b)| (1.0 - t) * a + t * b)
                 })
                 .collect();
-            let zw = Tensor::<2>::from_data(TensorData::new(walk, [Images::WALK, latent]), device);
-            pack.push("walk", self.generators[0].forward(zw).detach());
+            let share = generator_shares(n, self.generators.len())[0].clone();
+            let rows = share.len();
+            let mut codes = self.fixed_noise[share.start * latent..share.end * latent].to_vec();
+            codes.extend(walk);
+            let zw = Tensor::<2>::from_data(
+                TensorData::new(codes, [rows + Images::WALK, latent]),
+                device,
+            );
+            let out = self.generators[0].forward(zw).detach();
+            pack.push("walk", out.slice([rows..rows + Images::WALK, 0..dim]));
         }
 
         let owners: Vec<u8> = generator_shares(n, self.generators.len())
