@@ -259,6 +259,63 @@ mod tests {
         }
     }
 
+    /// G's weight gradients (what ‖∇G‖ reports) against central finite differences of the
+    /// loss Σ G(z)·r, for weights of every layer, with and without batch norm. (ε is small:
+    /// a larger step crosses ReLU kinks.)
+    #[test]
+    fn generator_gradient_matches_finite_differences() {
+        let device = flex();
+        for bn in [false, true] {
+            let mut rng = RunRng::new(8);
+            let ad = device.clone().autodiff();
+            let g = DcganGenerator::new(6, 4, bn, &mut rng, &ad);
+            let z = rng.normals(3 * 6);
+            let r = rng.normals(3 * 784);
+            let loss = |g: &DcganGenerator| -> Tensor<1> {
+                let z = Tensor::<2>::from_data(TensorData::new(z.clone(), [3, 6]), &ad);
+                let r = Tensor::<2>::from_data(TensorData::new(r.clone(), [3, 784]), &ad);
+                (g.forward(z) * r).sum()
+            };
+            let grads = loss(&g).backward();
+            let analytic = [
+                to_vec(g.dense_w.grad(&grads).unwrap()),
+                to_vec(g.up1_w.grad(&grads).unwrap()),
+                to_vec(g.up2_w.grad(&grads).unwrap()),
+            ];
+            fn nudge<const D: usize>(
+                p: &mut Param<Tensor<D>>,
+                idx: usize,
+                delta: f32,
+                dev: &Device,
+            ) {
+                let mut v = to_vec(p.val());
+                v[idx] += delta;
+                let dims = p.dims();
+                *p = Param::from_data(TensorData::new(v, dims), dev);
+            }
+            let eps = 2e-3f32;
+            for (layer, grad) in analytic.iter().enumerate() {
+                for idx in [0, 5, 17] {
+                    let nudged = |delta: f32| {
+                        let mut g2 = g.clone().no_grad();
+                        match layer {
+                            0 => nudge(&mut g2.dense_w, idx, delta, &ad),
+                            1 => nudge(&mut g2.up1_w, idx, delta, &ad),
+                            _ => nudge(&mut g2.up2_w, idx, delta, &ad),
+                        }
+                        crate::testing::scalar(loss(&g2)) as f32
+                    };
+                    let numeric = (nudged(eps) - nudged(-eps)) / (2.0 * eps);
+                    let a = grad[idx];
+                    assert!(
+                        (a - numeric).abs() <= 2e-2 * (1.0 + numeric.abs()),
+                        "bn {bn}, layer {layer}, weight {idx}: autodiff {a} vs finite differences {numeric}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn explicit_input_gradient_matches_autodiff() {
         let device = flex().autodiff();
