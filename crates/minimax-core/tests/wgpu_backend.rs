@@ -116,3 +116,87 @@ fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
     assert_eq!(s.iter, 3);
     assert!(s.get("d_loss").is_finite());
 }
+
+/// Where G's gradient on wgpu parts from flex's: the gradient of D's logit with respect to
+/// its input (autodiff through the strided convolutions) on each backend, against D's explicit
+/// input gradient (forward transposed convolutions, which agree across backends).
+#[test]
+fn wgpu_input_gradient_of_the_dcgan_discriminator() {
+    use burn::tensor::{Tensor, TensorData};
+    use minimax_core::dcgan::DcganDiscriminator;
+    use minimax_core::rng::RunRng;
+    let Ok(device) = init_device(Backend::Wgpu) else {
+        assert!(
+            std::env::var_os("MINIMAX_SKIP_WGPU").is_some(),
+            "no wgpu adapter"
+        );
+        return;
+    };
+    let mut report = Vec::new();
+    for (name, device) in [("flex", burn::tensor::Device::flex()), ("wgpu", device)] {
+        let ad = device.autodiff();
+        let mut rng = RunRng::new(3);
+        let d = DcganDiscriminator::new(4, &mut rng, &ad);
+        let x = Tensor::<2>::from_data(TensorData::new(rng.normals(2 * 784), [2, 784]), &ad)
+            .require_grad();
+        let (out, explicit) = d.forward_with_input_gradient(x.clone());
+        let grads = out.sum().backward();
+        let autodiff: Vec<f32> = x
+            .grad(&grads)
+            .unwrap()
+            .into_data()
+            .convert::<f32>()
+            .try_to_vec()
+            .unwrap();
+        let explicit: Vec<f32> = explicit.into_data().convert::<f32>().try_to_vec().unwrap();
+        let norm = |v: &[f32]| v.iter().map(|a| a * a).sum::<f32>().sqrt();
+        let diff: Vec<f32> = autodiff.iter().zip(&explicit).map(|(a, b)| a - b).collect();
+        report.push(format!(
+            "{name}: ‖autodiff‖ {:.5}, ‖explicit‖ {:.5}, ‖difference‖ {:.5}",
+            norm(&autodiff),
+            norm(&explicit),
+            norm(&diff)
+        ));
+        if name == "flex" {
+            assert!(norm(&diff) < 1e-4 * norm(&explicit), "{report:?}");
+        }
+    }
+    eprintln!("{}", report.join("\n"));
+}
+
+/// G's weight gradients, layer by layer, on each backend, for the loss Σ G(z)·r.
+#[test]
+fn wgpu_generator_gradients_layer_by_layer() {
+    use burn::tensor::{Tensor, TensorData};
+    use minimax_core::dcgan::DcganGenerator;
+    use minimax_core::rng::RunRng;
+    let Ok(device) = init_device(Backend::Wgpu) else {
+        assert!(
+            std::env::var_os("MINIMAX_SKIP_WGPU").is_some(),
+            "no wgpu adapter"
+        );
+        return;
+    };
+    for bn in [false, true] {
+        let mut norms = Vec::new();
+        for device in [burn::tensor::Device::flex(), device.clone()] {
+            let ad = device.autodiff();
+            let mut rng = RunRng::new(8);
+            let g = DcganGenerator::new(6, 8, bn, &mut rng, &ad);
+            let z = Tensor::<2>::from_data(TensorData::new(rng.normals(3 * 6), [3, 6]), &ad);
+            let r = Tensor::<2>::from_data(TensorData::new(rng.normals(3 * 784), [3, 784]), &ad);
+            let grads = (g.forward(z) * r).sum().backward();
+            let n = |t: Tensor<2>| (t.square().sum().into_scalar::<f32>() as f64).sqrt();
+            let n4 = |t: Tensor<4>| (t.square().sum().into_scalar::<f32>() as f64).sqrt();
+            norms.push([
+                n(g.dense_w.grad(&grads).unwrap()),
+                n4(g.up1_w.grad(&grads).unwrap()),
+                n4(g.up2_w.grad(&grads).unwrap()),
+            ]);
+        }
+        eprintln!(
+            "batch norm {bn}: ‖∂/∂dense‖, ‖∂/∂up1‖, ‖∂/∂up2‖ flex {:?} wgpu {:?}",
+            norms[0], norms[1]
+        );
+    }
+}
