@@ -58,9 +58,10 @@ fn wgpu_trains_and_agrees_with_flex_at_the_start() {
     );
 }
 
-/// The DCGAN's convolutions in WGSL: the forward pass, D's losses and D's gradient agree with
-/// flex's at the start (same seed, same weights), and training runs. G's gradient is checked
-/// on its own below: it does not agree yet (burn 0.22's wgpu backend; README, "Known gaps").
+/// The DCGAN's convolutions in WGSL agree with flex's at the start (same seed, same weights):
+/// losses, D(x), both gradient norms (flex's G gradient is checked against finite differences
+/// in `dcgan.rs`), the samples; and training runs. With burn's kernel fusion on, ‖∇G‖ did not
+/// agree (0.150 against 0.169): fusion is off (crates/minimax-core/Cargo.toml).
 #[test]
 fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
     let Ok(device) = init_device(Backend::Wgpu) else {
@@ -88,18 +89,13 @@ fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
         gpu.snapshot(options).unwrap(),
         cpu.snapshot(options).unwrap(),
     );
-    for name in ["d_loss", "g_loss", "d_real", "d_fake", "grad_d"] {
+    for name in ["d_loss", "g_loss", "d_real", "d_fake", "grad_d", "grad_g"] {
         let (x, y) = (a.get(name), b.get(name));
         assert!(
             (x - y).abs() < 1e-3 * (1.0 + y.abs()),
             "{name}: wgpu {x} vs flex {y}"
         );
     }
-    eprintln!(
-        "DCGAN ‖∇G‖ at the start: wgpu {} vs flex {} (flex's is checked against finite differences)",
-        a.get("grad_g"),
-        b.get("grad_g")
-    );
     let (ia, ib) = (a.images.unwrap(), b.images.unwrap());
     let differ = ia
         .fake
@@ -117,9 +113,8 @@ fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
     assert!(s.get("d_loss").is_finite());
 }
 
-/// Where G's gradient on wgpu parts from flex's: the gradient of D's logit with respect to
-/// its input (autodiff through the strided convolutions) on each backend, against D's explicit
-/// input gradient (forward transposed convolutions, which agree across backends).
+/// The gradient of D's logit with respect to its input (autodiff through the strided
+/// convolutions) on each backend, against D's explicit input gradient.
 #[test]
 fn wgpu_input_gradient_of_the_dcgan_discriminator() {
     use burn::tensor::{Tensor, TensorData};
@@ -157,14 +152,13 @@ fn wgpu_input_gradient_of_the_dcgan_discriminator() {
             norm(&explicit),
             norm(&diff)
         ));
-        if name == "flex" {
-            assert!(norm(&diff) < 1e-4 * norm(&explicit), "{report:?}");
-        }
+        assert!(norm(&diff) < 1e-4 * norm(&explicit), "{report:?}");
     }
     eprintln!("{}", report.join("\n"));
 }
 
-/// G's weight gradients, layer by layer, on each backend, for the loss Σ G(z)·r.
+/// G's weight gradients, layer by layer, agree on both backends for the loss Σ G(z)·r (with
+/// burn's fusion on, they did not without batch norm: ‖∂/∂up2‖ 34.7 against 21.9).
 #[test]
 fn wgpu_generator_gradients_layer_by_layer() {
     use burn::tensor::{Tensor, TensorData};
