@@ -80,12 +80,21 @@ pub fn save(experiment: &dyn Experiment) -> Result<Vec<u8>, CheckpointError> {
         bytes: header,
     }];
     sections.extend(experiment.save_sections()?);
+    let table: Vec<(&str, &[u8])> = sections
+        .iter()
+        .map(|s| (s.name.as_str(), s.bytes.as_slice()))
+        .collect();
+    Ok(encode(&table))
+}
+
+/// Checkpoint bytes of these (name, payload) sections: preamble, length and checksum included.
+pub fn encode(sections: &[(&str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
-    for s in &sections {
-        body.extend_from_slice(&(s.name.len() as u16).to_le_bytes());
-        body.extend_from_slice(s.name.as_bytes());
-        body.extend_from_slice(&(s.bytes.len() as u64).to_le_bytes());
-        body.extend_from_slice(&s.bytes);
+    for (name, payload) in sections {
+        body.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        body.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        body.extend_from_slice(payload);
     }
     let mut out = Vec::with_capacity(PREAMBLE + body.len());
     out.extend_from_slice(MAGIC);
@@ -93,7 +102,7 @@ pub fn save(experiment: &dyn Experiment) -> Result<Vec<u8>, CheckpointError> {
     out.extend_from_slice(&((PREAMBLE + body.len()) as u64).to_le_bytes());
     out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
     out.extend_from_slice(&body);
-    Ok(out)
+    out
 }
 
 /// The next `n` bytes of `rest`, which moves past them.

@@ -85,7 +85,7 @@ fn reseal(bytes: &mut [u8]) {
     }
 }
 
-/// (name, payload) sections of a well-formed checkpoint, and their encoder.
+/// (name, payload) sections of a well-formed checkpoint; `join` encodes them again.
 fn split(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     checkpoint::sections(bytes)
         .map(|t| {
@@ -96,16 +96,12 @@ fn split(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .unwrap_or_default()
 }
 
-fn join(original: &[u8], sections: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut out = original[..24.min(original.len())].to_vec();
-    for (name, payload) in sections {
-        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(payload);
-    }
-    reseal(&mut out);
-    out
+fn join(sections: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let table: Vec<(&str, &[u8])> = sections
+        .iter()
+        .map(|(n, p)| (n.as_str(), p.as_slice()))
+        .collect();
+    checkpoint::encode(&table)
 }
 
 /// A value that some field might choke on.
@@ -220,7 +216,7 @@ fn mutate(seed: &[u8], rng: &mut RunRng) -> (Vec<u8>, String) {
             } else {
                 "none"
             };
-            b = join(seed, &sections);
+            b = join(&sections);
             format!("header {what} (resealed)")
         }
         4 => {
@@ -245,7 +241,7 @@ fn mutate(seed: &[u8], rng: &mut RunRng) -> (Vec<u8>, String) {
                     }
                 }
             }
-            b = join(seed, &sections);
+            b = join(&sections);
             "section payload (resealed)".to_string()
         }
         5 => {
@@ -270,7 +266,7 @@ fn mutate(seed: &[u8], rng: &mut RunRng) -> (Vec<u8>, String) {
                     }
                 }
             }
-            b = join(seed, &sections);
+            b = join(&sections);
             "section table (resealed)".to_string()
         }
         6 => {

@@ -106,31 +106,13 @@ fn a_checkpoint_continues_the_run_exactly() {
     }
 }
 
-/// A version-2 file of these sections, length and checksum computed.
-fn file(sections: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = b"MINIMAX\0".to_vec();
-    out.extend_from_slice(&checkpoint::FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&[0; 12]);
-    for (name, payload) in sections {
-        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(payload);
-    }
-    let total = out.len() as u64;
-    out[12..20].copy_from_slice(&total.to_le_bytes());
-    let crc = crc32fast::hash(&out[24..]);
-    out[20..24].copy_from_slice(&crc.to_le_bytes());
-    out
-}
-
 /// The checkpoint with its header replaced.
 fn with_header(good: &[u8], header: &Value) -> Vec<u8> {
     let table = checkpoint::sections(good).unwrap();
     let header = serde_json::to_vec(header).unwrap();
     let mut sections: Vec<(&str, &[u8])> = vec![("header", &header)];
     sections.extend(table[1..].iter().copied());
-    file(&sections)
+    checkpoint::encode(&sections)
 }
 
 #[test]
@@ -195,7 +177,7 @@ fn bad_checkpoints_are_rejected_with_a_clear_error_and_the_session_survives() {
     let mut tiny = header.clone();
     tiny["config"] = json!({"g_hidden": 2048, "d_hidden": 2048, "g_layers": 3});
     let head = serde_json::to_vec(&tiny).unwrap();
-    let small_file = file(&[("header", &head)]);
+    let small_file = checkpoint::encode(&[("header", &head)]);
     assert!(small_file.len() < 1000);
     let t0 = std::time::Instant::now();
     assert!(load(&small_file).is_err());
