@@ -119,17 +119,21 @@ fn overrides(m: &ArgMatches) -> Map<String, Value> {
         .collect()
 }
 
+/// The config file's options, not yet checked (a flag may complete or correct them), then the
+/// flags over them, checked once as a whole.
 fn build_config(m: &ArgMatches) -> Result<Config, String> {
-    let base = match m.get_one::<String>("config") {
+    let mut flat = match m.get_one::<String>("config") {
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-            Config::from_json(&text).map_err(|e| format!("{path}: {e}"))?
+            let value: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{path}: invalid config: {e}"))?;
+            minimax_core::schema::flat_names(&value).map_err(|e| format!("{path}: {e}"))?
         }
-        None => Config::default(),
+        None => Map::new(),
     };
-    base.with_overrides(&overrides(m))
-        .map_err(|e| e.to_string())
+    minimax_core::schema::overlay(&mut flat, &overrides(m));
+    Config::from_flat(&flat, &|_| true).map_err(|e| e.to_string())
 }
 
 /// Where the MNIST asset is looked for.

@@ -310,3 +310,36 @@ fn mnist_trains_headless_and_writes_the_sample_grid_as_png() {
     std::fs::remove_file(png_path).ok();
     std::fs::remove_file(ckpt).ok();
 }
+
+/// A config file is completed by the flags before it is checked: on its own this one is
+/// refused (a DCGAN needs image data), with `--dataset mnist` it is valid.
+#[test]
+fn flags_complete_a_config_file_before_it_is_checked() {
+    let path = temp_path("dcgan.json");
+    std::fs::write(&path, r#"{"model": {"kind": "dcgan", "g_channels": 8, "d_channels": 4}, "optim": {"batch_size": 8}}"#).unwrap();
+    let file = path.to_str().unwrap();
+    let alone = minimax(&["train", "--config", file, "--iters", "1"]);
+    assert!(!alone.status.success());
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("mnist"));
+    let Some(asset) = mnist_asset() else {
+        panic!("assets/mnist-10k.bin.gz is missing: run `cargo xtask data`");
+    };
+    let out = minimax(&[
+        "train",
+        "--config",
+        file,
+        "--dataset",
+        "mnist",
+        "--iters",
+        "1",
+        "--json",
+        "--mnist",
+        asset.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(path).ok();
+}

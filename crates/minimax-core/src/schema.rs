@@ -514,18 +514,39 @@ pub(crate) fn check_ranges(config: &Config) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// A JSON config, nested or flat, as flat names, not yet checked (so options can be laid over
+/// it before it is validated as a whole).
+pub fn flat_names(value: &Value) -> Result<Map<String, Value>, ConfigError> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| ConfigError::Parse(format!("a config is a JSON object, not {value}")))?;
+    let nested = obj
+        .keys()
+        .any(|k| SECTIONS.contains(&k.as_str()) && k != "model")
+        || obj.get("model").is_some_and(Value::is_object);
+    if nested {
+        flatten(obj)
+    } else {
+        Ok(obj.clone())
+    }
+}
+
+/// Lays `overrides` (flat names) over `flat`: a shorthand (`lr`) replaces the fields it sets.
+pub fn overlay(flat: &mut Map<String, Value>, overrides: &Map<String, Value>) {
+    for (k, v) in overrides {
+        if let Some((_, targets, _)) = ALIASES.iter().find(|(a, _, _)| a == k) {
+            for t in *targets {
+                flat.remove(*t);
+            }
+        }
+        flat.insert(k.clone(), v.clone());
+    }
+}
+
 impl Config {
     /// A config from JSON: nested (`{"optim": {"lr_d": …}}`) or flat (`{"lr_d": …}`).
     pub fn from_value(value: &Value) -> Result<Self, ConfigError> {
-        let obj = value
-            .as_object()
-            .ok_or_else(|| ConfigError::Parse(format!("a config is a JSON object, not {value}")))?;
-        let nested = obj
-            .keys()
-            .any(|k| SECTIONS.contains(&k.as_str()) && k != "model")
-            || obj.get("model").is_some_and(Value::is_object);
-        let flat = if nested { flatten(obj)? } else { obj.clone() };
-        Self::from_flat(&flat, &|_| true)
+        Self::from_flat(&flat_names(value)?, &|_| true)
     }
 
     /// A config from flat names. `explicit(name)` says whether the caller gave that field
@@ -593,14 +614,7 @@ impl Config {
     /// not apply to the result are dropped, overrides that do not apply are an error.
     pub fn with_overrides(&self, overrides: &Map<String, Value>) -> Result<Self, ConfigError> {
         let mut flat = self.to_flat();
-        for (k, v) in overrides {
-            if let Some((_, targets, _)) = ALIASES.iter().find(|(a, _, _)| a == k) {
-                for t in *targets {
-                    flat.remove(*t);
-                }
-            }
-            flat.insert(k.clone(), v.clone());
-        }
+        overlay(&mut flat, overrides);
         Self::from_flat(&flat, &|name| {
             overrides.contains_key(name)
                 || ALIASES
