@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const DIST = path.join(ROOT, 'dist');
+// MINIMAX_DIST=folder serves another build (to compare two builds in one sitting).
+export const DIST = process.env.MINIMAX_DIST ? path.resolve(process.env.MINIMAX_DIST) : path.join(ROOT, 'dist');
 export const OUTPUT = path.join(ROOT, 'target', 'browser-tests');
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png' };
