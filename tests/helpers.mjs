@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,13 +18,19 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 /** Serves dist/ on a free loopback port. */
 export async function serve() {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('dist/ is missing: run `cargo xtask dist` first');
+  // The page's Content Security Policy (its meta tag) is sent as a header too, so that the
+  // workers run under it as well.
+  const csp = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8').match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)[1];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let file = path.join(DIST, path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, ''));
     if (file.endsWith(path.sep)) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404); return res.end('not found'); }
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.writeHead(200, {
+        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache',
+        'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff',
+      });
       res.end(body);
     });
   });
@@ -51,14 +58,27 @@ export async function openApp(context, url, query = '') {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  const foreign = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(url) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u);
+  });
   await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`));
     window.__longTasks = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); })
       .observe({ type: 'longtask', buffered: true });
   });
   await page.goto(url + query);
-  await page.waitForFunction(() => window.minimax && window.minimax.latest, null, { timeout: 120_000 });
-  return { page, errors };
+  await page.waitForFunction(() => window.minimax && window.minimax.ready && window.minimax.latest, null, { timeout: 120_000 });
+  // Every test ends by checking these: nothing broke the Content Security Policy, and no
+  // request left the origin.
+  const clean = async () => {
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(foreign, [], 'requests outside the origin');
+  };
+  return { page, errors, clean };
 }
 
 /** Plays until the snapshot's iteration reaches `iters`, then pauses; returns that snapshot. */

@@ -10,11 +10,11 @@
 // The option controls are built from the engine's config schema (names, types, ranges, enum
 // values, which options apply when): no option is written out here.
 import { t, has, setLanguage } from './i18n.js';
+import { Client } from './protocol.js';
 import { PRESETS } from './presets.js';
 import { drawPlane } from './plane.js';
 import { drawHistogram } from './histogram.js';
 import { Curves, COLORS } from './charts.js';
-import { REAL, FAKE } from './colors.js';
 import { decode, drawGrid, samplesPng } from './images.js';
 
 const BASE = new URL('.', import.meta.url);
@@ -22,23 +22,50 @@ const BASE = new URL('.', import.meta.url);
 const NOT_IN_FORM = ['points'];
 
 /** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
+/** Saves `blob` as a file named `name`. */
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url; a.download = name; a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Milliseconds per iteration, to about three significant digits. */
+function fmtMs(ms) {
+  return ms >= 100 ? Math.round(ms).toString() : ms >= 1 ? ms.toFixed(1) : ms.toPrecision(2);
+}
+
 function valueLabel(name, value) {
   for (const key of [`${name}.${value}`, `opt.${value}`]) if (has(key)) return t(key);
   return value;
 }
+/** The worker, also when this module comes from another origin (a page embedding Minimax from
+ * elsewhere): a module worker must be same-origin, so a blob-URL shim imports the real one. */
+function startWorker() {
+  const url = new URL('./worker/main.js', import.meta.url);
+  if (url.origin === location.origin) return new Worker(url, { type: 'module' });
+  const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
+  return new Worker(shim, { type: 'module' });
+}
+
+/** Restarts after crashes: at most this many within RESTART_WINDOW_MS, then the page gives up. */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
 class MinimaxGan extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: 'open' });
     this.latest = null;
     this.waiters = [];
-    this.pendingConfig = [];
     this.playing = false;
+    this.kept = null;          // {bytes, iter, backend}: the worker's last kept checkpoint
+    this.restarts = [];
     this.options = { showDStar: false, arrows: true };
   }
 
   connectedCallback() {
-    if (this.worker) return;
+    if (this.client) return;
     setLanguage(this.getAttribute('lang') || 'en');
     const preset = PRESETS[this.getAttribute('preset') || 'ring'] || PRESETS.ring;
     let options = {};
@@ -53,54 +80,152 @@ class MinimaxGan extends HTMLElement {
       }
     }
     this.config = { ...preset, ...options };
-    this.points = Array.isArray(this.config.points) ? this.config.points.map((p) => [...p]) : [];
+    this.points = Array.isArray(this.config.points) ? this.config.points.map((p) => (Array.isArray(p) ? [...p] : p)) : [];
+    this.backendChoice = ['auto', 'flex', 'wgpu'].includes(this.getAttribute('backend')) ? this.getAttribute('backend') : 'auto';
     this.render();
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (e) => this.onWorker(e.data);
-    this.worker.onerror = (e) => this.showError(e.message || 'the training worker stopped');
-    const backend = this.getAttribute('backend') || 'auto';
-    this.status(t('loading'));
+    this.watchVisibility();
     // The worker starts the preset and lays the options over it; if they are rejected, the
     // session runs the preset and the page says why.
-    this.worker.postMessage({ type: 'init', config: { ...preset }, options, backend });
+    this.start({ config: { ...preset }, options, backend: this.backendChoice }).then(() => {
+      if (this.hasAttribute('autoplay')) this.play();
+    });
     if (badOptions) this.showError(t('badConfigAttr', badOptions));
-    if (this.hasAttribute('autoplay')) this.play();
   }
 
   disconnectedCallback() {
     this.worker?.terminate();
+    this.client?.fail('the element was removed');
+    this.worker = this.client = null;
+    this.visibility?.disconnect();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+  }
+
+  /** A fresh worker and session. Resolves once the first snapshot is drawn (or the error shown). */
+  async start(init) {
+    this.worker?.terminate();
+    this.worker = startWorker();
+    this.client = new Client(this.worker, (msg) => this.onEvent(msg));
+    this.worker.onerror = (e) => { e.preventDefault?.(); this.crashed(e.message || t('workerStopped')); };
+    this.status(t('loading'));
+    try {
+      const r = await this.client.send('init', init, init.checkpoint ? [init.checkpoint.buffer] : []);
+      if (r.schema && !this.schema) this.buildForm(r.schema);
+      this.onConfig(r.config);
+      if (r.rejected) this.showError(r.rejected);
+      this.status(t('paused'));
+      this.ready = true;
+      this.dispatchEvent(new CustomEvent('ready', { detail: r.config }));
+    } catch (e) {
+      this.showError(e.message);
+    }
+  }
+
+  /** The engine died (a panic, a crashed worker): a new worker goes on from the last kept
+   * checkpoint, on the CPU if the GPU was involved. Nothing the user had is lost beyond the
+   * seconds since that checkpoint, and the page says so. */
+  async crashed(message, backend) {
+    if (this.restarting) return;
+    const now = performance.now();
+    this.restarts = this.restarts.filter((t0) => now - t0 < RESTART_WINDOW_MS);
+    this.client?.fail(message);
+    this.worker?.terminate();
     this.worker = null;
+    if (this.restarts.length >= MAX_RESTARTS) {
+      this.showError(t('crashGiveUp', message));
+      this.status(t('stopped'));
+      return;
+    }
+    this.restarts.push(now);
+    this.restarting = true;
+    const wasPlaying = this.playing;
+    this.playing = false;
+    const kept = this.kept;
+    const onGpu = backend === 'wgpu' || this.backend === 'wgpu';
+    try {
+      await this.start({
+        config: this.config, options: {}, backend: onGpu ? 'flex' : this.backendChoice,
+        checkpoint: kept ? kept.bytes.slice() : undefined,
+      });
+      this.showProblem(t('crashed', message, kept ? kept.iter : 0));
+      if (wasPlaying) this.play();
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** Pauses while the page is hidden or the element is scrolled out of view (an embed among
+   * several), and resumes when it shows again; the attribute keep-running turns this off. */
+  watchVisibility() {
+    let inView = true;
+    const update = () => {
+      const hidden = document.hidden || !inView;
+      if (this.hasAttribute('keep-running')) return;
+      if (hidden && this.playing) { this.resumeOnShow = true; this.pause(); }
+      else if (!hidden && this.resumeOnShow) { this.resumeOnShow = false; this.play(); }
+    };
+    this.onVisibility = update;
+    document.addEventListener('visibilitychange', update);
+    this.visibility = new IntersectionObserver((entries) => { inView = entries[entries.length - 1].isIntersecting; update(); });
+    this.visibility.observe(this);
   }
 
   // ---- Public API -------------------------------------------------------------------------
-  play() { this.worker.postMessage({ type: 'play' }); }
-  pause() { this.worker.postMessage({ type: 'pause' }); }
-  stepD() { this.worker.postMessage({ type: 'step', what: 'd' }); }
-  stepG() { this.worker.postMessage({ type: 'step', what: 'g' }); }
-  step() { this.worker.postMessage({ type: 'step', what: 'iteration' }); }
+  play() { return this.request('play'); }
+  pause() { this.resumeOnShow = false; return this.request('pause'); }
+  stepD() { return this.request('step', { what: 'd' }); }
+  stepG() { return this.request('step', { what: 'g' }); }
+  step() { return this.request('step', { what: 'iteration' }); }
   reset() { return this.configure({}); }
+
+  /** Sends a request; a refusal is shown and rejects the promise. */
+  request(type, args, transfer) {
+    if (!this.client) return Promise.reject(new Error(t('workerStopped')));
+    return this.client.send(type, args, transfer).catch((e) => { this.showError(e.message); throw e; });
+  }
 
   /** Restarts training with `options` laid over the current config (the engine merges them
    * and drops options that no longer apply). Resolves with the config in use; rejects with the
    * engine's message, leaving the running session as it was. */
-  configure(options = {}) {
+  async configure(options = {}) {
     const overrides = { ...options };
     const dataset = overrides.dataset ?? this.config.dataset;
     if (dataset === 'points' && !('points' in overrides)) overrides.points = this.points;
-    return new Promise((resolve, reject) => {
-      this.pendingConfig.push({ resolve, reject });
-      this.worker.postMessage({ type: 'configure', config: overrides });
-    });
+    const r = await this.request('configure', { options: overrides });
+    this.onConfig(r.config);
+    return r.config;
   }
+
+  /** Moves the session to a backend ("flex", "wgpu") through a checkpoint, or "auto": measure
+   * both and keep the faster. Resolves with {backend, timings?}. */
+  setBackend(backend) {
+    this.backendChoice = backend;
+    return this.request('backend', { backend });
+  }
+
+  /** A checkpoint of the session: {bytes, iter}. */
+  checkpoint() { return this.request('checkpoint'); }
+
+  /** Replaces the session with a checkpoint's (validated whole first; a bad one is refused
+   * with a message and the session goes on). */
+  async restore(bytes) {
+    const copy = new Uint8Array(bytes).slice();
+    const r = await this.request('restore', { bytes: copy }, [copy.buffer]);
+    this.onConfig(r.config);
+    return r.config;
+  }
+
+  /** The metric history, kept in the worker: {columns, rows}. */
+  history() { return this.request('history'); }
 
   /** Times `iters` training iterations in the worker, after training for `warmupMs`, in
    * `chunks` consecutive parts; resolves with {backend, iters, ms_per_iter, chunk_ms}. */
   benchmark(iters, { warmupMs = 0, chunks = 10 } = {}) {
-    return new Promise((resolve) => {
-      this.benchWaiter = resolve;
-      this.worker.postMessage({ type: 'bench', iters, warmupMs, chunks });
-    });
+    return this.request('bench', { iters, warmupMs, chunks });
   }
+
+  /** Test hook: "panic" (a Rust panic in the engine) or "device-lost" (the GPU session fails
+   * as a lost device would). The page must recover from each with nothing lost. */
+  fault(kind) { return this.request('fault', { kind }); }
 
   /** The latest snapshot (waits for the first one). */
   snapshot() {
@@ -108,45 +233,35 @@ class MinimaxGan extends HTMLElement {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  // ---- Worker messages ----------------------------------------------------------------------
-  onWorker(msg) {
-    switch (msg.type) {
-      case 'ready': {
-        if (msg.schema && !this.schema) this.buildForm(msg.schema);
-        this.config = msg.config;
-        if (Array.isArray(msg.config.points)) this.points = msg.config.points.map((p) => [...p]);
-        this.backend = msg.backend;
-        this.pendingConfig.shift()?.resolve(msg.config);
-        this.syncForm();
-        this.clearCurves();
-        this.showBackend(msg.backend);
-        this.showNotice(msg.notice);
-        break;
-      }
-      case 'backend': this.showBackend(msg.backend); break;
-      case 'notice': this.showNotice(msg.notice); break;
+  // ---- Worker events ------------------------------------------------------------------------
+  onConfig(config) {
+    this.config = config;
+    if (Array.isArray(config.points)) this.points = config.points.map((p) => [...p]);
+    this.syncForm();
+    this.clearCurves();
+  }
+
+  onEvent(msg) {
+    switch (msg.event) {
       case 'snapshot': this.onSnapshot(msg.snapshot); break;
-      case 'bench': this.benchWaiter?.(msg); this.benchWaiter = null; break;
+      case 'backend': this.showBackend(msg); break;
+      case 'notice': this.showNotice(msg.notice); break;
+      case 'saved': this.kept = msg; break;
+      case 'problem': this.showProblem(this.problemText(msg)); break;
+      case 'fatal': this.crashed(msg.message, msg.backend); break;
       case 'state':
         this.playing = msg.playing;
         this.$('.play').textContent = this.playing ? t('pause') : t('play');
         this.$('.play').setAttribute('aria-pressed', String(this.playing));
         this.status(this.playing ? t('playing') : t('paused'));
         break;
-      case 'checkpoint': {
-        const url = URL.createObjectURL(new Blob([msg.bytes], { type: 'application/octet-stream' }));
-        const a = document.createElement('a');
-        a.href = url; a.download = `minimax-${this.latest?.iter ?? 0}.ckpt`; a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 1000);
-        break;
-      }
-      case 'error': {
-        const p = this.pendingConfig.shift();
-        if (p) p.reject(new Error(msg.message));
-        this.showError(msg.message);
-        break;
-      }
     }
+  }
+
+  problemText({ kind, message, iter }) {
+    if (kind === 'diverged') return t('diverged', message, iter ?? 0);
+    if (kind === 'device-lost' || kind === 'readback-timeout') return t('deviceLost', message, iter ?? 0);
+    return message;
   }
 
   onSnapshot(s) {
@@ -182,11 +297,18 @@ class MinimaxGan extends HTMLElement {
     this.$('.ov-dfake').textContent = s.d_fake.toFixed(2);
   }
 
-  showBackend(backend) {
+  /** The badge names the backend training now; after `auto` measured both, their figures. */
+  showBackend({ backend, reason, timings, message }) {
     this.backend = backend;
-    this.$('.backend').textContent = `${t('backendInUse')}: ${t(`backend.${backend}`)}`;
-    this.$('.backend').dataset.backend = backend;
-    this.$('select[name=backend]').value = backend;
+    if (timings) this.backendTimings = timings;
+    const badge = this.$('.backend');
+    let text = `${t('backendInUse')}: ${t(`backend.${backend}`)}`;
+    if (timings) text += ` · ${t('measured', fmtMs(timings.flex), fmtMs(timings.wgpu))}`;
+    badge.textContent = text;
+    badge.dataset.backend = backend;
+    if (reason === 'webgpu-failed') this.showNotice(`webgpu-failed: ${message}`);
+    if (reason === 'webgpu-missing') this.showNotice('webgpu-missing');
+    this.$('select[name=backend]').value = this.backendChoice;
   }
 
   drawImages(images) {
@@ -196,15 +318,26 @@ class MinimaxGan extends HTMLElement {
     drawGrid(this.$('canvas.walk'), decode(images.walk), side, 10);
   }
 
+  /** Downloads a checkpoint of the session (also of a WebGPU one: read asynchronously). */
+  async downloadCheckpoint() {
+    const { bytes, iter } = await this.checkpoint();
+    download(new Blob([bytes], { type: 'application/octet-stream' }), `minimax-${iter}.ckpt`);
+  }
+
+  /** Downloads the metric history as CSV or JSON. */
+  async exportHistory(format) {
+    const { columns, rows } = await this.history();
+    const body = format === 'csv'
+      ? [columns.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n'
+      : JSON.stringify({ config: this.config, columns, rows });
+    download(new Blob([body], { type: format === 'csv' ? 'text/csv' : 'application/json' }), `minimax-history-${this.latest?.iter ?? 0}.${format}`);
+  }
+
   /** Downloads the 8×8 grid of samples as a PNG, one image pixel per digit pixel. */
   async saveSamples() {
     const images = this.latest?.images;
     if (!images) return;
-    const blob = await samplesPng(decode(images.fake), images.side);
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url; a.download = `minimax-samples-${this.latest.iter}.png`; a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    download(await samplesPng(decode(images.fake), images.side), `minimax-samples-${this.latest.iter}.png`);
   }
 
   showNotice(notice) {
@@ -224,6 +357,14 @@ class MinimaxGan extends HTMLElement {
   $(sel) { return this.shadowRoot.querySelector(sel); }
   status(text) { this.$('.status').textContent = text; }
   notice(text) { const n = this.$('.notice'); n.textContent = text; n.hidden = !text; }
+  /** Something went wrong and was handled (a roll-back, a restart, a move to the CPU). */
+  showProblem(text) {
+    const el = this.$('.notice');
+    el.textContent = text;
+    el.hidden = false;
+    this.noticeKey = 'problem';
+  }
+
   showError(message) {
     const el = this.$('.error');
     el.textContent = `${t('errorPrefix')}: ${message}`;
@@ -254,12 +395,16 @@ class MinimaxGan extends HTMLElement {
           <button class="stepG" title="${t('stepGHelp')}">${t('stepG')}</button>
           <button class="step" title="${t('stepHelp')}">${t('step')}</button>
           <button class="reset">${t('reset')}</button>
+          <button class="save-checkpoint" title="${t('saveCheckpointHelp')}">${t('saveCheckpoint')}</button>
+          <label class="file-button" title="${t('loadCheckpointHelp')}">${t('loadCheckpoint')}<input type="file" class="load-checkpoint" accept=".ckpt,application/octet-stream"></label>
+          <button class="export-csv">${t('exportCsv')}</button>
+          <button class="export-json">${t('exportJson')}</button>
         </nav>
         <form class="controls" onsubmit="return false">
           <div class="options"></div>
           <p class="draw-hint" hidden>${t('drawHint')} <button type="button" class="clear-points">${t('clearPoints')}</button></p>
           <label>${t('speed')}<select name="speed">${['max', '20', '5', '1'].map((v) => opt('speed', v)).join('')}</select></label>
-          <label>${t('backend')}<select name="backend">${opt('backend', 'wgpu')}${opt('backend', 'flex')}</select></label>
+          <label>${t('backend')}<select name="backend">${opt('backend', 'auto')}${opt('backend', 'wgpu')}${opt('backend', 'flex')}</select></label>
           <label class="check"><input type="checkbox" name="showDStar"> ${t('showDStar')}</label>
           <label class="check"><input type="checkbox" name="arrows" checked> ${t('arrows')}</label>
         </form>
@@ -282,12 +427,12 @@ class MinimaxGan extends HTMLElement {
             <span class="node g">${t('generator')}</span><span class="arrow">→</span>
             <span class="node fake">${t('sample')}</span><span class="arrow">→</span>
             <span class="node d">${t('discriminator')}</span><span class="arrow">→</span>
-            <span class="node">${t('decision')} <b class="ov-dfake" style="color:${FAKE}"></b></span>
+            <span class="node">${t('decision')} <b class="ov-dfake"></b></span>
           </div>
           <div class="flow">
             <span class="node real">${t('data')}</span><span class="arrow">→</span>
             <span class="node d">${t('discriminator')}</span><span class="arrow">→</span>
-            <span class="node">${t('decision')} <b class="ov-dreal" style="color:${REAL}"></b></span>
+            <span class="node">${t('decision')} <b class="ov-dreal"></b></span>
           </div>
         </div>
         <div class="panel curve"><div class="loss-chart"></div></div>
@@ -313,21 +458,29 @@ class MinimaxGan extends HTMLElement {
 
   wire() {
     const on = (sel, ev, f) => this.$(sel).addEventListener(ev, f);
-    on('.play', 'click', () => (this.playing ? this.pause() : this.play()));
-    on('.stepD', 'click', () => this.stepD());
-    on('.stepG', 'click', () => this.stepG());
-    on('.step', 'click', () => this.step());
-    on('.reset', 'click', () => this.reset().catch(() => {}));
+    // Refusals are shown by request(); the buttons need nothing more.
+    const quiet = (f) => () => f().catch(() => {});
+    on('.play', 'click', quiet(() => (this.playing ? this.pause() : this.play())));
+    on('.stepD', 'click', quiet(() => this.stepD()));
+    on('.stepG', 'click', quiet(() => this.stepG()));
+    on('.step', 'click', quiet(() => this.step()));
+    on('.reset', 'click', quiet(() => this.reset()));
+    on('.save-checkpoint', 'click', quiet(() => this.downloadCheckpoint()));
+    on('.load-checkpoint', 'change', (e) => {
+      const file = e.target.files[0];
+      e.target.value = '';
+      if (file) file.arrayBuffer().then((b) => this.restore(b)).catch(() => {});
+    });
+    on('.export-csv', 'click', quiet(() => this.exportHistory('csv')));
+    on('.export-json', 'click', quiet(() => this.exportHistory('json')));
     on('.clear-points', 'click', () => { this.points = []; this.draw(this.latest); });
     on('.save-samples', 'click', () => this.saveSamples());
     const form = this.$('form.controls');
     form.addEventListener('change', (e) => {
       const el = e.target;
-      if (el.name === 'speed') return this.worker.postMessage({ type: 'speed', level: el.value === 'max' ? 'max' : Number(el.value) });
-      if (el.name === 'backend') {
-        this.worker.postMessage({ type: 'pause' });
-        return this.worker.postMessage({ type: 'init', config: this.config, options: {}, backend: el.value });
-      }
+      if (el.name === 'speed') return this.request('speed', { level: el.value === 'max' ? 'max' : Number(el.value) }).catch(() => {});
+      // The run moves to the other backend through a checkpoint; it does not start over.
+      if (el.name === 'backend') return this.setBackend(el.value).catch(() => { el.value = this.backendChoice; });
       if (el.name === 'showDStar' || el.name === 'arrows') {
         this.options[el.name] = el.checked;
         this.$('.plane-panel h2').textContent = this.options.showDStar ? t('planeTitleStar') : t('planeTitle');

@@ -69,22 +69,58 @@ impl SectionBounds {
     }
 }
 
-/// The whole state of a run as bytes.
-pub fn save(experiment: &dyn Experiment) -> Result<Vec<u8>, CheckpointError> {
+/// A checkpoint whose tensors are still on the device: [`read`](Self::read) it (async, as the
+/// browser's GPU needs) or, natively, [`read_sync`](Self::read_sync).
+pub struct PendingCheckpoint {
+    header: Vec<u8>,
+    sections: Vec<crate::readback::PendingRecord>,
+}
+
+/// Gathers the whole state of a run for reading; nothing is read here.
+pub fn prepare(experiment: &dyn Experiment) -> Result<PendingCheckpoint, CheckpointError> {
     let header = serde_json::to_vec(&experiment.header()).map_err(|e| CheckpointError::Part {
         part: HEADER.into(),
         message: e.to_string(),
     })?;
-    let mut sections = vec![Section {
-        name: HEADER.into(),
-        bytes: header,
-    }];
-    sections.extend(experiment.save_sections()?);
+    Ok(PendingCheckpoint {
+        header,
+        sections: experiment.pending_sections(),
+    })
+}
+
+impl PendingCheckpoint {
+    /// The checkpoint's bytes, once the device has answered.
+    pub async fn read(self) -> Result<Vec<u8>, CheckpointError> {
+        let mut sections = vec![(HEADER.to_string(), self.header)];
+        for s in self.sections {
+            sections.push(s.read().await?);
+        }
+        Ok(encode_owned(&sections))
+    }
+
+    /// The checkpoint's bytes, read synchronously (native only).
+    #[cfg(not(target_family = "wasm"))]
+    pub fn read_sync(self) -> Result<Vec<u8>, CheckpointError> {
+        let mut sections = vec![(HEADER.to_string(), self.header)];
+        for s in self.sections {
+            sections.push(s.read_sync()?);
+        }
+        Ok(encode_owned(&sections))
+    }
+}
+
+fn encode_owned(sections: &[(String, Vec<u8>)]) -> Vec<u8> {
     let table: Vec<(&str, &[u8])> = sections
         .iter()
-        .map(|s| (s.name.as_str(), s.bytes.as_slice()))
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    Ok(encode(&table))
+    encode(&table)
+}
+
+/// The whole state of a run as bytes (native: reads synchronously).
+#[cfg(not(target_family = "wasm"))]
+pub fn save(experiment: &dyn Experiment) -> Result<Vec<u8>, CheckpointError> {
+    prepare(experiment)?.read_sync()
 }
 
 /// Checkpoint bytes of these (name, payload) sections: preamble, length and checksum included.

@@ -56,10 +56,11 @@ pub trait Experiment {
     /// The run's state besides the config: step counters and RNG state.
     fn header(&self) -> Header;
 
-    /// The named sections of a checkpoint (weights, optimizer states), in order.
-    fn save_sections(&self) -> Result<Vec<Section>, CheckpointError>;
+    /// The named sections of a checkpoint (weights, optimizer states), in order, with their
+    /// tensors gathered for one read each (see [`crate::readback`]).
+    fn pending_sections(&self) -> Vec<crate::readback::PendingRecord>;
 
-    /// Restores the state written by [`save_sections`](Self::save_sections) and
+    /// Restores the state written by [`pending_sections`](Self::pending_sections) and
     /// [`header`](Self::header); on error the experiment must be dropped.
     fn load_sections(
         &mut self,

@@ -20,6 +20,7 @@ pub mod loss;
 pub mod metrics;
 pub mod mnist;
 pub mod model;
+pub mod readback;
 pub mod rng;
 pub mod schema;
 pub mod snapshot;

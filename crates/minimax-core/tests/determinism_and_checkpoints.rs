@@ -93,7 +93,7 @@ fn a_checkpoint_continues_the_run_exactly() {
     ] {
         let mut straight = gan(&config);
         straight.train(10);
-        let bytes = straight.to_checkpoint().unwrap();
+        let bytes = checkpoint::save(&straight).unwrap();
         straight.train(10);
         let mut resumed = load(&bytes).unwrap();
         assert_eq!(resumed.iteration(), 10);
@@ -120,7 +120,7 @@ fn bad_checkpoints_are_rejected_with_a_clear_error_and_the_session_survives() {
     let mut trainer = gan(&small(json!({})));
     trainer.train(5);
     let before = trainer.snapshot(full()).unwrap();
-    let good = trainer.to_checkpoint().unwrap();
+    let good = checkpoint::save(&trainer).unwrap();
 
     let truncated = &good[..good.len() / 2];
     assert!(matches!(

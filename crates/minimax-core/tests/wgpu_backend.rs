@@ -3,7 +3,8 @@
 #![cfg(feature = "wgpu")]
 
 use minimax_core::backend::{Backend, init_device};
-use minimax_core::{Assets, Config, Gan, SnapshotOptions};
+use minimax_core::readback::block_on;
+use minimax_core::{Assets, Config, Gan, SnapshotOptions, checkpoint};
 use serde_json::json;
 
 #[test]
@@ -111,6 +112,22 @@ fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
     let s = gpu.snapshot(options).unwrap();
     assert_eq!(s.iter, 3);
     assert!(s.get("d_loss").is_finite());
+
+    // The GPU session's checkpoint read in two phases (the only way a browser's WebGPU can read
+    // it) is the one read synchronously, and the run goes on from it on the CPU.
+    let sync = checkpoint::save(&gpu).unwrap();
+    let awaited = block_on(checkpoint::prepare(&gpu).unwrap().read()).unwrap();
+    assert_eq!(awaited, sync);
+    let on_cpu = checkpoint::load(&awaited, &burn::tensor::Device::flex(), &assets).unwrap();
+    let c = on_cpu.snapshot(options).unwrap();
+    assert_eq!(c.iter, 3);
+    for name in ["d_loss", "g_loss", "d_real", "d_fake"] {
+        let (x, y) = (s.get(name), c.get(name));
+        assert!(
+            (x - y).abs() < 1e-3 * (1.0 + y.abs()),
+            "{name}: on the GPU {x}, restored on the CPU {y}"
+        );
+    }
 }
 
 /// The gradient of D's logit with respect to its input (autodiff through the strided

@@ -174,8 +174,13 @@ impl Engine {
         }))
     }
 
-    pub fn checkpoint(&self) -> Result<Vec<u8>, JsError> {
-        checkpoint::save(self.experiment.as_ref()).map_err(js_error)
+    /// Gathers a checkpoint's tensors; read it with [`read_checkpoint`] (async: a WebGPU
+    /// session's tensors can only be read with an await).
+    #[wasm_bindgen(js_name = prepareCheckpoint)]
+    pub fn prepare_checkpoint(&self) -> Result<PendingCheckpoint, JsError> {
+        checkpoint::prepare(self.experiment.as_ref())
+            .map(PendingCheckpoint)
+            .map_err(js_error)
     }
 
     /// Replaces the session with a checkpoint's. On error the session is unchanged.
@@ -184,6 +189,23 @@ impl Engine {
         self.experiment = checkpoint::load(bytes, &device, &assets()).map_err(js_error)?;
         Ok(())
     }
+}
+
+/// A checkpoint whose tensors are still on the device.
+#[wasm_bindgen]
+pub struct PendingCheckpoint(checkpoint::PendingCheckpoint);
+
+/// Reads a checkpoint back: the same bytes as the CLI's `--save` writes.
+#[wasm_bindgen(js_name = readCheckpoint)]
+pub async fn read_checkpoint(pending: PendingCheckpoint) -> Result<Vec<u8>, JsError> {
+    pending.0.read().await.map_err(js_error)
+}
+
+/// A Rust panic, on purpose: the page's tests check that a panic restarts the engine from its
+/// last checkpoint with nothing else lost (protocol request `fault`, kind `panic`).
+#[wasm_bindgen(js_name = forcePanic)]
+pub fn force_panic() {
+    panic!("a panic forced by the fault request (a test of recovery)");
 }
 
 /// A snapshot whose numbers are still on the device.

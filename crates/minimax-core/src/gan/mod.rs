@@ -7,6 +7,8 @@
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
+
+use crate::readback::Tap;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::budget::eval_size;
@@ -45,9 +47,9 @@ pub struct Gan {
 
 fn optimizer(kind: OptimizerKind, beta1: f64) -> ModuleOptimizer {
     match kind {
-        OptimizerKind::Adam => AdamConfig::new().with_beta_1(beta1 as f32).init(),
-        OptimizerKind::Sgd => SgdConfig::new().init(),
-        OptimizerKind::Rmsprop => RmsPropConfig::new().with_momentum(0.0).init(),
+        OptimizerKind::Adam => Tap(AdamConfig::new().with_beta_1(beta1 as f32).build()).into(),
+        OptimizerKind::Sgd => Tap(SgdConfig::new().build()).into(),
+        OptimizerKind::Rmsprop => Tap(RmsPropConfig::new().with_momentum(0.0).build()).into(),
     }
 }
 
@@ -120,11 +122,6 @@ impl Gan {
         options: crate::SnapshotOptions,
     ) -> Result<crate::Snapshot, crate::TrainError> {
         self.prepare_snapshot(options).read()
-    }
-
-    /// The whole state of the run as checkpoint bytes.
-    pub fn to_checkpoint(&self) -> Result<Vec<u8>, crate::CheckpointError> {
-        crate::checkpoint::save(self)
     }
 
     /// Runs `iterations` iterations.

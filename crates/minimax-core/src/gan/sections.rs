@@ -9,9 +9,10 @@ use burn::tensor::{Bytes, Device, Tensor};
 use super::Gan;
 use crate::budget;
 use crate::checkpoint::{Header, Section, SectionBounds};
-use crate::config::Config;
+use crate::config::{Config, OptimizerKind};
 use crate::error::CheckpointError;
 use crate::experiment::Experiment;
+use crate::readback::{PendingRecord, loading_onto};
 use crate::snapshot::{PendingSnapshot, SnapshotOptions};
 
 /// Tensors a player may have (an MLP of 8 hidden layers has 18; the DCGAN at most 10).
@@ -46,7 +47,22 @@ fn shapes<M: Module>(m: &M) -> Vec<Vec<usize>> {
 /// Burn loads an optimizer record on trust (a tensor without a parameter id panics, a moment
 /// of another shape fails at the next step). So the record is read first: every tensor must
 /// belong to one of `module`'s parameters and have its shape.
-fn check_optimizer<M: Module>(module: &M, name: &str, bytes: &[u8]) -> Result<(), CheckpointError> {
+/// The state tensors each optimizer keeps per parameter, as named in its record (Adam without
+/// AMSGrad, RMSprop neither centred nor with momentum, SGD without momentum: Minimax's).
+fn state_leaves(kind: OptimizerKind) -> &'static [&'static str] {
+    match kind {
+        OptimizerKind::Adam => &["momentum.moment_1", "momentum.moment_2"],
+        OptimizerKind::Rmsprop => &["square_avg.square_avg", "centered.avg"],
+        OptimizerKind::Sgd => &[],
+    }
+}
+
+fn check_optimizer<M: Module>(
+    module: &M,
+    kind: OptimizerKind,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(), CheckpointError> {
     let bad = |message: String| CheckpointError::Part {
         part: name.to_string(),
         message,
@@ -57,6 +73,15 @@ fn check_optimizer<M: Module>(module: &M, name: &str, bytes: &[u8]) -> Result<()
     for tensor in reader.into_tensors().map_err(|e| bad(e.to_string()))? {
         let (tensor_name, _, shape, id, _) = tensor.into_parts().map_err(|e| bad(e.to_string()))?;
         let id = id.ok_or_else(|| bad(format!("tensor {tensor_name} belongs to no parameter")))?;
+        // Named "<parameter id>.<state>": a state this optimizer does not keep is refused (it
+        // would load, and fail later, when the state is read back for a checkpoint).
+        let leaf = tensor_name
+            .split_once('.')
+            .map(|(_, leaf)| leaf)
+            .unwrap_or("");
+        if !state_leaves(kind).contains(&leaf) {
+            return Err(bad(format!("tensor {tensor_name} is no state of {kind:?}")));
+        }
         let (_, want) = expected.iter().find(|(p, _)| *p == id).ok_or_else(|| {
             bad(format!(
                 "tensor {tensor_name} belongs to a parameter this model does not have"
@@ -158,28 +183,19 @@ impl Experiment for Gan {
         }
     }
 
-    fn save_sections(&self) -> Result<Vec<Section>, CheckpointError> {
-        let record = |name: String, m: ModuleRecord| -> Result<Section, CheckpointError> {
-            let bytes = m.into_bytes().map_err(part(&name))?.to_vec();
-            Ok(Section { name, bytes })
-        };
-        let optim =
-            |name: String, o: &burn::optim::ModuleOptimizer| -> Result<Section, CheckpointError> {
-                let bytes = o.into_bytes().map_err(part(&name))?.to_vec();
-                Ok(Section { name, bytes })
-            };
+    fn pending_sections(&self) -> Vec<PendingRecord> {
         let mut out = vec![
-            record(
-                "discriminator".into(),
-                self.discriminator.clone().into_record(),
-            )?,
-            optim("discriminator.optimizer".into(), &self.d_optim)?,
+            PendingRecord::module("discriminator".into(), &self.discriminator),
+            PendingRecord::optimizer("discriminator.optimizer".into(), &self.d_optim),
         ];
         for (i, (g, o)) in self.generators.iter().zip(&self.g_optims).enumerate() {
-            out.push(record(format!("generator.{i}"), g.clone().into_record())?);
-            out.push(optim(format!("generator.{i}.optimizer"), o)?);
+            out.push(PendingRecord::module(format!("generator.{i}"), g));
+            out.push(PendingRecord::optimizer(
+                format!("generator.{i}.optimizer"),
+                o,
+            ));
         }
-        Ok(out)
+        out
     }
 
     fn load_sections(
@@ -215,25 +231,159 @@ impl Experiment for Gan {
             bytes("discriminator")?,
         )?;
         let name = "discriminator.optimizer";
-        check_optimizer(&self.discriminator, name, bytes(name)?)?;
-        self.d_optim = self
-            .d_optim
-            .clone()
-            .from_bytes(Bytes::from_bytes_vec(bytes(name)?.to_vec()))
-            .map_err(part(name))?;
+        check_optimizer(
+            &self.discriminator,
+            self.config.optim.optimizer_d,
+            name,
+            bytes(name)?,
+        )?;
+        let device = self.device.clone();
+        self.d_optim = loading_onto(&device, || {
+            self.d_optim
+                .clone()
+                .from_bytes(Bytes::from_bytes_vec(bytes(name)?.to_vec()))
+                .map_err(part(name))
+        })?;
         for i in 0..self.generators.len() {
             let name = format!("generator.{i}");
             self.generators[i] = load_module(self.generators[i].clone(), &name, bytes(&name)?)?;
             let name = format!("{name}.optimizer");
-            check_optimizer(&self.generators[i], &name, bytes(&name)?)?;
-            self.g_optims[i] = self.g_optims[i]
-                .clone()
-                .from_bytes(Bytes::from_bytes_vec(bytes(&name)?.to_vec()))
-                .map_err(part(&name))?;
+            check_optimizer(
+                &self.generators[i],
+                self.config.optim.optimizer_g,
+                &name,
+                bytes(&name)?,
+            )?;
+            self.g_optims[i] = loading_onto(&device, || {
+                self.g_optims[i]
+                    .clone()
+                    .from_bytes(Bytes::from_bytes_vec(bytes(&name)?.to_vec()))
+                    .map_err(part(&name))
+            })?;
         }
         self.rng = header.rng.clone();
         self.d_steps_done = counter("d_steps")?;
         self.g_steps_done = counter("g_steps")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::RunRng;
+    use crate::{Assets, checkpoint};
+
+    /// A section's contents in an order of its own: the header as it is; a burn-pack record as
+    /// its tensors sorted by name (with dtype, shape, parameter id and data), scalars and
+    /// metadata.
+    fn canonical(name: &str, payload: &[u8]) -> Vec<u8> {
+        if name == "header" {
+            return payload.to_vec();
+        }
+        let r = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(payload.to_vec())).unwrap();
+        let mut out = format!("{:?}{:?}", r.metadata(), r.scalars()).into_bytes();
+        let mut tensors: Vec<_> = r
+            .into_tensors()
+            .unwrap()
+            .into_iter()
+            .map(|t| t.into_parts().unwrap())
+            .collect();
+        tensors.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, dtype, shape, id, bytes) in tensors {
+            out.extend(format!("{name}{dtype:?}{:?}{id:?}", shape.as_slice()).into_bytes());
+            out.extend_from_slice(&bytes);
+        }
+        out
+    }
+
+    /// Burn's own bytes of every section, read synchronously.
+    fn burns_own(gan: &Gan) -> Vec<(String, Vec<u8>)> {
+        let module = |m: ModuleRecord| m.into_bytes().unwrap().to_vec();
+        let optim = |o: &burn::optim::ModuleOptimizer| o.into_bytes().unwrap().to_vec();
+        let mut out = vec![
+            (
+                "discriminator".to_string(),
+                module(gan.discriminator.clone().into_record()),
+            ),
+            ("discriminator.optimizer".to_string(), optim(&gan.d_optim)),
+        ];
+        for (i, (g, o)) in gan.generators.iter().zip(&gan.g_optims).enumerate() {
+            out.push((format!("generator.{i}"), module(g.clone().into_record())));
+            out.push((format!("generator.{i}.optimizer"), optim(o)));
+        }
+        out
+    }
+
+    /// The sections read in two phases (as the browser's GPU needs) are burn's own records,
+    /// byte for byte, read synchronously or awaited, for every optimizer, both architectures
+    /// and batch norm; and a checkpoint written so loads back into the same state.
+    #[test]
+    fn sections_read_in_two_phases_are_burns_own_records() {
+        let mut rng = RunRng::new(9);
+        let pixels = (0..32 * 784).map(|_| rng.index(256) as u8).collect();
+        let digits =
+            crate::mnist::Mnist::new((0..32).map(|i| (i % 10) as u8).collect(), pixels).unwrap();
+        let assets = Assets {
+            mnist: Some(std::sync::Arc::new(digits)),
+        };
+        let dcgan = serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 8,
+            "g_channels": 8, "d_channels": 4, "batch_size": 8});
+        for (base, options) in [
+            (
+                serde_json::json!({}),
+                serde_json::json!({"optimizer": "adam"}),
+            ),
+            (
+                serde_json::json!({}),
+                serde_json::json!({"optimizer": "sgd", "generators": 2}),
+            ),
+            (
+                serde_json::json!({}),
+                serde_json::json!({"optimizer": "rmsprop", "unrolled": 1}),
+            ),
+            (dcgan.clone(), serde_json::json!({})),
+            (
+                dcgan,
+                serde_json::json!({"batch_norm": false, "optimizer_g": "rmsprop"}),
+            ),
+        ] {
+            let mut flat = base;
+            flat.as_object_mut()
+                .unwrap()
+                .extend(options.as_object().unwrap().clone());
+            let config = Config::from_value(&flat).unwrap();
+            let mut gan = Gan::new(config, &crate::testing::flex(), &assets).unwrap();
+            gan.train(3);
+            let own = burns_own(&gan);
+            let sync: Vec<_> = gan
+                .pending_sections()
+                .into_iter()
+                .map(|p| p.read_sync().unwrap())
+                .collect();
+            let awaited: Vec<_> = gan
+                .pending_sections()
+                .into_iter()
+                .map(|p| crate::readback::block_on(p.read()).unwrap())
+                .collect();
+            assert_eq!(sync, own, "{flat}");
+            assert_eq!(awaited, own, "{flat}");
+            let bytes = checkpoint::save(&gan).unwrap();
+            let async_bytes =
+                crate::readback::block_on(checkpoint::prepare(&gan).unwrap().read()).unwrap();
+            assert_eq!(bytes, async_bytes);
+            // Loaded and saved again: the same tensors, scalars and metadata (an optimizer lists
+            // its states in the order of a hash map, which a new map need not repeat).
+            let loaded = checkpoint::load(&bytes, &crate::testing::flex(), &assets).unwrap();
+            let again = checkpoint::save(loaded.as_ref()).unwrap();
+            let parsed = |b: &[u8]| -> Vec<(String, Vec<u8>)> {
+                checkpoint::sections(b)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(name, payload)| (name.to_string(), canonical(name, payload)))
+                    .collect()
+            };
+            assert_eq!(parsed(&again), parsed(&bytes), "{flat}");
+        }
     }
 }

@@ -1,0 +1,162 @@
+// What a browser tab throws at the page: markup in the URL, odd values, oversized models,
+// corrupt files, a panic inside the engine, a diverging run, a lost GPU, impatient clicking.
+// Each case must end with a message, the session alive, and nothing lost.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, trainUntil, screenshotPath } from './helpers.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const shadow = (page, sel, prop = 'textContent') => page.evaluate(([s, p]) => window.minimax.shadowRoot.querySelector(s)?.[p], [sel, prop]);
+const waitShown = (page, sel, timeout = 60_000) => page.waitForFunction((s) => !window.minimax.shadowRoot.querySelector(s).hidden, sel, { timeout });
+
+test('markup in URL parameters never becomes HTML', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const evil = encodeURIComponent('"><img src=x onerror="window.__pwned=1">');
+    const { page, errors, clean } = await openApp(browser.context, server.url, `?chrome=${evil}&preset=${evil}&lang=${evil}&backend=${evil}&${evil}=1`);
+    await page.waitForTimeout(500);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.evaluate(() => window.minimax.shadowRoot.querySelectorAll('img').length), 0);
+    assert.equal(await shadow(page, '.app', 'dataset').then(() => page.evaluate(() => window.minimax.shadowRoot.querySelector('.app').dataset.chrome)), 'full');
+    // The unknown option is refused by name, and the preset runs.
+    await waitShown(page, '.error');
+    assert.match(await shadow(page, '.error'), /unknown option/i);
+    const s = await trainUntil(page, 5);
+    assert.ok(s.iter >= 5);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('odd values: points that are not a list, an oversized model; each is refused by name and the session goes on', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?dataset=points&points=5&backend=flex');
+    await waitShown(page, '.error');
+    assert.match(await shadow(page, '.error'), /points/);
+    const big = await page.evaluate(() => window.minimax.configure({ generators: 16, g_hidden: 4096, g_layers: 8 }).then(() => 'accepted', (e) => e.message));
+    assert.match(big, /MiB/);
+    assert.match(big, /g_hidden/);
+    const s = await trainUntil(page, 10);
+    assert.ok(s.iter >= 10);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a corrupt checkpoint upload is refused with a message; the run goes on untouched', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?backend=flex');
+    const before = await trainUntil(page, 20);
+    const junk = Buffer.alloc(600, 7);
+    junk.write('MINIMAX\0', 0, 'latin1');
+    await page.locator('minimax-gan .load-checkpoint').setInputFiles({ name: 'bad.ckpt', mimeType: 'application/octet-stream', buffer: junk });
+    await waitShown(page, '.error');
+    assert.match(await shadow(page, '.error'), /checkpoint/i);
+    const after = await page.evaluate(() => window.minimax.snapshot());
+    assert.equal(after.iter, before.iter, 'the session was replaced');
+    // A good checkpoint goes in through the same button and the run continues from it.
+    const good = await page.evaluate(async () => Array.from((await window.minimax.checkpoint()).bytes));
+    await trainUntil(page, before.iter + 10);
+    await page.locator('minimax-gan .load-checkpoint').setInputFiles({ name: 'good.ckpt', mimeType: 'application/octet-stream', buffer: Buffer.from(good) });
+    await page.waitForFunction((n) => window.minimax.latest.iter === n, before.iter, { timeout: 30_000 });
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a panic inside the engine restarts it from the last checkpoint and says so', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?backend=flex');
+    const s = await trainUntil(page, 300);
+    const refused = await page.evaluate(() => window.minimax.fault('panic').then(() => 'answered', (e) => e.message));
+    assert.match(refused, /panic|stopped|internal/i);
+    await page.waitForFunction(() => /restarted from iteration/.test(window.minimax.shadowRoot.querySelector('.notice').textContent), null, { timeout: 60_000 });
+    const notice = await shadow(page, '.notice');
+    const from = Number(notice.match(/iteration (\d+)/)[1]);
+    assert.equal(from, s.iter, `the pause kept iteration ${s.iter}: ${notice}`);
+    const again = await trainUntil(page, s.iter + 20);
+    assert.ok(again.iter >= s.iter + 20);
+    await page.screenshot({ path: screenshotPath('page-after-panic.png') });
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a diverging run (SGD, learning rate 10) rolls back to its last good state, pauses and names what diverged', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?backend=flex&optimizer=sgd&lr=10');
+    await page.evaluate(() => window.minimax.play());
+    await page.waitForFunction(() => /went back to iteration/.test(window.minimax.shadowRoot.querySelector('.notice').textContent), null, { timeout: 60_000 });
+    const notice = await shadow(page, '.notice');
+    assert.match(notice, /not a finite number/);
+    assert.equal(await page.evaluate(() => window.minimax.playing), false);
+    const s = await page.evaluate(() => window.minimax.snapshot());
+    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake']) assert.ok(Number.isFinite(s[k]), `${k} = ${s[k]}`);
+    assert.equal(s.iter, Number(notice.match(/iteration (\d+)/)[1]));
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a lost GPU: the run goes on on the CPU from its last state and the page says so', async () => {
+  const browser = await launch({ webgpu: true });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?preset=ring&backend=wgpu');
+    const s = await trainUntil(page, 2, 300_000);
+    assert.equal(s.backend, 'wgpu');
+    await page.evaluate(() => window.minimax.fault('device-lost'));
+    await page.waitForFunction(() => window.minimax.backend === 'flex', null, { timeout: 60_000 });
+    assert.match(await shadow(page, '.notice'), /GPU/);
+    const after = await page.evaluate(() => window.minimax.snapshot());
+    assert.equal(after.iter, s.iter, 'the run went on from where it was');
+    const more = await trainUntil(page, s.iter + 50);
+    assert.equal(more.backend, 'flex');
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('play, pause and play again in a hurry: one loop, and pause means paused', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?backend=flex');
+    const r = await page.evaluate(async () => {
+      const el = window.minimax;
+      el.play(); el.pause(); el.play(); el.play(); el.pause(); el.play();
+      await new Promise((res) => setTimeout(res, 800));
+      await el.pause();
+      const stopped = (await el.snapshot()).iter;
+      let later = 0;
+      el.addEventListener('snapshot', () => { later += 1; });
+      await new Promise((res) => setTimeout(res, 800));
+      return { stopped, later, playing: el.playing, iter: (await el.snapshot()).iter };
+    });
+    assert.equal(r.playing, false);
+    assert.equal(r.later, 0, 'snapshots kept coming after the pause');
+    assert.equal(r.iter, r.stopped);
+    assert.ok(r.stopped > 0);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});

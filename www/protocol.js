@@ -1,0 +1,117 @@
+// The one protocol between <minimax-gan> (the page) and its training worker. Both import this
+// module; nothing else posts messages between them.
+//
+// Requests, page → worker: {v, id, type, ...args}. Every request gets exactly one reply,
+// worker → page: {v, id, ok: true, result} or {v, id, ok: false, error: {message}}. Replies
+// settle the request's promise by id, never by arrival order.
+// Events, worker → page, carry no id: {v, event, ...fields} (see EVENTS).
+
+/** Bumped whenever a message changes shape; a mismatch is refused with a message. */
+export const VERSION = 2;
+
+/**
+ * Request types and the fields each takes (documentation and a runtime check of names).
+ * @type {Record<string, string[]>}
+ */
+export const REQUESTS = {
+  // A new session: a preset's config, options laid over it, a backend ("auto" | "flex" |
+  // "wgpu"), and, after a crash, the checkpoint to go on from. Result: {config, schema, backend}.
+  init: ['config', 'options', 'backend', 'checkpoint'],
+  // Options laid over the running config (training starts over). Result: {config}.
+  configure: ['options'],
+  play: [], pause: [],
+  // One named step ("d", "g") or a whole iteration ("iteration"). Result: the snapshot.
+  step: ['what'],
+  // Iterations per cycle: a number, or "max". Result: null.
+  speed: ['level'],
+  // The latest numbers. Result: the snapshot.
+  snapshot: [],
+  // A checkpoint of the session (read asynchronously from the GPU). Result: {bytes}.
+  checkpoint: [],
+  // Replaces the session with a checkpoint's; a bad file is refused and the session goes on.
+  restore: ['bytes'],
+  // Moves the running session to a backend through a checkpoint, or "auto": measure both.
+  // Result: {backend, timings}.
+  backend: ['backend'],
+  // The metric history of the session, kept in the worker (a hidden page loses no points).
+  // Result: {columns, rows}.
+  history: [],
+  // Times iterations with nothing else running. Result: {backend, iters, ms_per_iter, chunk_ms}.
+  bench: ['iters', 'warmupMs', 'chunks'],
+  // Test hooks: "panic" (a Rust panic inside the engine), "nan" (poisons the next snapshot's
+  // check as a diverged run would), "device-lost" (the GPU session fails as a lost device).
+  fault: ['kind'],
+};
+
+/**
+ * Events and their fields.
+ * snapshot {snapshot}: the latest numbers, about ten a second while playing.
+ * state {playing}: the play loop started or stopped.
+ * backend {backend, timings?, reason?}: the backend training now (after a move or a fallback).
+ * notice {notice}: a passing message ("loading-mnist", "webgpu-missing", …), null to clear it.
+ * saved {bytes, iter}: a checkpoint kept every few seconds, for a restart after a crash.
+ * problem {message, kind}: something went wrong and was handled (kind: "diverged",
+ *   "device-lost", "readback-timeout"); the session goes on.
+ * fatal {message}: the engine is dead (a panic); the page restarts the worker.
+ */
+export const EVENTS = ['snapshot', 'state', 'backend', 'notice', 'saved', 'problem', 'fatal'];
+
+/** A request message. */
+export function request(id, type, args = {}) {
+  if (!(type in REQUESTS)) throw new Error(`unknown request '${type}'`);
+  return { v: VERSION, id, type, ...args };
+}
+
+/** A reply to request `id`. */
+export function reply(id, result) {
+  return { v: VERSION, id, ok: true, result: result ?? null };
+}
+
+/** A refusal of request `id`. */
+export function refusal(id, error) {
+  return { v: VERSION, id, ok: false, error: { message: String((error && error.message) || error) } };
+}
+
+/** An event message. */
+export function event(name, fields = {}) {
+  if (!EVENTS.includes(name)) throw new Error(`unknown event '${name}'`);
+  return { v: VERSION, event: name, ...fields };
+}
+
+/**
+ * The page's end: sends requests, settles their promises by id, hands events to `onEvent`.
+ * `fail(message)` rejects every request still open (the worker died).
+ */
+export class Client {
+  /** @param {Worker} worker @param {(msg: object) => void} onEvent */
+  constructor(worker, onEvent) {
+    this.worker = worker;
+    this.next = 1;
+    /** @type {Map<number, {resolve: Function, reject: Function}>} */
+    this.open = new Map();
+    worker.onmessage = (e) => {
+      const msg = e.data;
+      if (!msg || msg.v !== VERSION) return onEvent({ event: 'fatal', message: `protocol mismatch: ${JSON.stringify(msg?.v)} against ${VERSION}` });
+      if (msg.event) return onEvent(msg);
+      const waiter = this.open.get(msg.id);
+      if (!waiter) return;
+      this.open.delete(msg.id);
+      if (msg.ok) waiter.resolve(msg.result);
+      else waiter.reject(new Error(msg.error.message));
+    };
+  }
+
+  /** Sends request `type`; resolves with its result, rejects with its error. */
+  send(type, args = {}, transfer = []) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.open.set(id, { resolve, reject });
+      this.worker.postMessage(request(id, type, args), transfer);
+    });
+  }
+
+  fail(message) {
+    for (const w of this.open.values()) w.reject(new Error(message));
+    this.open.clear();
+  }
+}

@@ -1,0 +1,131 @@
+// The training worker's entry: answers the page's requests (protocol.js), one at a time and in
+// order, while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
+// lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
+// workaround), bench.js, history.js, data.js.
+import init, { schema, forcePanic } from '../../pkg/minimax_web.js';
+import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
+import { Session, makeEngine, checkpointOf } from './session.js';
+import { ensureData } from './data.js';
+import { chooseByMeasurement, moveTo } from './backend.js';
+import { bench } from './bench.js';
+
+const wasmReady = init({ module_or_path: new URL('../../pkg/minimax_web_bg.wasm', import.meta.url) });
+const emit = (name, fields, transfer) => self.postMessage(event(name, fields), transfer || []);
+const session = new Session(emit);
+let dead = false;
+
+// A Rust panic: the engine's memory can no longer be trusted (and with panic=abort every later
+// call traps). The page restarts the worker from the last kept checkpoint.
+self.minimaxPanic = (message) => {
+  dead = true;
+  session.token++;
+  emit('fatal', { message: `internal error: ${message}`, backend: session.engine?.backend() ?? null });
+};
+
+const handlers = {
+  async init({ config, options = {}, backend = 'auto', checkpoint }) {
+    await wasmReady;
+    session.stop();
+    const start = backend === 'wgpu' ? 'wgpu' : 'flex';
+    let engine;
+    let notice = null;
+    try {
+      engine = await makeEngine(config, start, checkpoint ? new Uint8Array(checkpoint) : null, session.notice);
+    } catch (e) {
+      if (start !== 'wgpu') throw e;
+      notice = `webgpu-failed: ${e.message || e}`;
+      engine = await makeEngine(config, 'flex', checkpoint ? new Uint8Array(checkpoint) : null, session.notice);
+    }
+    // Options go over the preset as the form's changes do: shorthands such as `lr` replace
+    // the preset's lr_d and lr_g, and a rejected option leaves the preset running.
+    let rejected = null;
+    if (!checkpoint && Object.keys(options).length) {
+      try {
+        await ensureData({ ...config, ...options }, session.notice);
+        engine.configure(JSON.stringify(options));
+      } catch (e) {
+        rejected = String(e.message || e);
+      }
+    }
+    await session.adopt(engine, { fresh: !checkpoint });
+    if (notice) emit('notice', { notice });
+    emit('backend', { backend: engine.backend(), reason: backend === 'auto' ? 'starting' : 'named' });
+    await session.observe();
+    if (backend === 'auto') chooseByMeasurement(session).catch((e) => session.failed(e));
+    return { config: JSON.parse(engine.config()), schema: JSON.parse(schema()), backend: engine.backend(), rejected };
+  },
+  async configure({ options }) {
+    await ensureData({ ...JSON.parse(session.engine.config()), ...options }, session.notice);
+    session.engine.configure(JSON.stringify(options));
+    await session.adopt(session.engine, { fresh: true });
+    await session.observe();
+    return { config: JSON.parse(session.engine.config()) };
+  },
+  async play() { session.play(); },
+  async pause() {
+    session.stop();
+    await session.keep();
+  },
+  async step({ what }) {
+    if (what === 'iteration') session.engine.train(1);
+    else session.engine.stepNamed(what);
+    return session.observe();
+  },
+  async speed({ level }) {
+    if (level !== 'max' && !(Number.isInteger(level) && level > 0)) throw new Error(`speed must be "max" or a positive whole number, not ${JSON.stringify(level)}`);
+    session.speed = level;
+    session.chunk = 1;
+  },
+  async snapshot() { return session.latest ?? session.observe(); },
+  async checkpoint() {
+    const bytes = await checkpointOf(session.engine);
+    return { bytes, iter: session.engine.iteration() };
+  },
+  async restore({ bytes }) {
+    const data = new Uint8Array(bytes);
+    // Checked whole (header, sizes, every tensor's shape) before anything is replaced.
+    const engine = await makeEngine(null, session.engine.backend(), data, session.notice);
+    session.stop();
+    await session.adopt(engine, { fresh: true });
+    await session.observe();
+    return { config: JSON.parse(engine.config()) };
+  },
+  async backend({ backend }) {
+    if (backend === 'auto') return chooseByMeasurement(session);
+    if (!['flex', 'wgpu'].includes(backend)) throw new Error(`unknown backend '${backend}' (auto, flex or wgpu)`);
+    const wasPlaying = session.playing;
+    session.stop();
+    try {
+      return await moveTo(session, backend);
+    } finally {
+      if (wasPlaying) session.play();
+    }
+  },
+  async history() { return session.history.get(); },
+  async bench(args) { return bench(session, args); },
+  async fault({ kind }) {
+    if (kind === 'panic') return forcePanic();
+    if (kind === 'device-lost') {
+      if (session.engine.backend() !== 'wgpu') throw new Error('the session is not on the GPU');
+      await session.lostDevice('device-lost', 'the GPU device was lost (simulated)');
+      return null;
+    }
+    throw new Error(`unknown fault '${kind}'`);
+  },
+};
+
+let queue = Promise.resolve();
+self.onmessage = (e) => {
+  const msg = e.data;
+  const id = msg?.id ?? 0;
+  if (!msg || msg.v !== VERSION) return self.postMessage(refusal(id, `protocol version ${JSON.stringify(msg?.v)} is not ${VERSION}: reload the page`));
+  if (!(msg.type in REQUESTS)) return self.postMessage(refusal(id, `unknown request '${msg.type}'`));
+  queue = queue.then(async () => {
+    if (dead) throw new Error('the engine stopped after an internal error; it is being restarted');
+    if (!session.engine && msg.type !== 'init') throw new Error('the engine is not started yet');
+    return handlers[msg.type](msg);
+  }).then(
+    (result) => self.postMessage(reply(id, result), result?.bytes ? [result.bytes.buffer] : []),
+    (err) => self.postMessage(refusal(id, err)),
+  );
+};
