@@ -15,8 +15,9 @@ export const OUTPUT = path.join(ROOT, 'target', 'browser-tests');
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
-/** Serves dist/ on a free loopback port. */
-export async function serve() {
+/** Serves `dir` (dist/) on a free loopback port. */
+export async function serve(dir = DIST) {
+  const DIST = dir;
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('dist/ is missing: run `cargo xtask dist` first');
   // The page's Content Security Policy (its meta tag) is sent as a header too, so that the
   // workers run under it as well.
@@ -30,6 +31,8 @@ export async function serve() {
       res.writeHead(200, {
         'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache',
         'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff',
+        // The element embeds from another origin: its modules, wasm and data are fetched with CORS.
+        'Access-Control-Allow-Origin': '*',
       });
       res.end(body);
     });

@@ -115,26 +115,6 @@ test('a diverging run (SGD, learning rate 10) rolls back to its last good state,
   }
 });
 
-test('a lost GPU: the run goes on on the CPU from its last state and the page says so', async () => {
-  const browser = await launch({ webgpu: true });
-  try {
-    const { page, errors, clean } = await openApp(browser.context, server.url, '?preset=ring&backend=wgpu');
-    const s = await trainUntil(page, 2, 300_000);
-    assert.equal(s.backend, 'wgpu');
-    await page.evaluate(() => window.minimax.fault('device-lost'));
-    await page.waitForFunction(() => window.minimax.backend === 'flex', null, { timeout: 60_000 });
-    assert.match(await shadow(page, '.notice'), /GPU/);
-    const after = await page.evaluate(() => window.minimax.snapshot());
-    assert.equal(after.iter, s.iter, 'the run went on from where it was');
-    const more = await trainUntil(page, s.iter + 50);
-    assert.equal(more.backend, 'flex');
-    assert.deepEqual(errors, []);
-    await clean();
-  } finally {
-    await browser.close();
-  }
-});
-
 test('play, pause and play again in a hurry: one loop, and pause means paused', async () => {
   const browser = await launch({ webgpu: false });
   try {

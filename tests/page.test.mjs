@@ -58,7 +58,7 @@ test('auto measures both backends on the model and keeps the faster: the CPU ove
   }
 });
 
-test('a named backend is kept: ?backend=wgpu trains on WebGPU from the first step; its checkpoint is read; the run moves to the CPU and back without losing a step', async () => {
+test('a named backend is kept: ?backend=wgpu trains on WebGPU from the first step; its checkpoint is read; the run moves to the CPU and back without losing a step; a lost GPU hands the run to the CPU', async () => {
   const browser = await launch({ webgpu: true });
   try {
     const { page, errors, clean } = await openApp(browser.context, server.url, '?preset=ring&backend=wgpu');
@@ -87,6 +87,14 @@ test('a named backend is kept: ?backend=wgpu trains on WebGPU from the first ste
     assert.equal(back, 'wgpu');
     const last = await page.evaluate(async () => { await window.minimax.step(); return window.minimax.snapshot(); });
     assert.deepEqual([last.backend, last.iter], ['wgpu', moved.after + 1]);
+    // A lost GPU (simulated): the run goes on on the CPU from its last state, and the page says so.
+    await page.evaluate(() => window.minimax.fault('device-lost'));
+    await page.waitForFunction(() => window.minimax.backend === 'flex', null, { timeout: 60_000 });
+    assert.match(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.notice').textContent), /GPU/);
+    const after = await page.evaluate(() => window.minimax.snapshot());
+    assert.deepEqual([after.backend, after.iter], ['flex', last.iter], 'the run went on from where it was');
+    const more = await trainUntil(page, last.iter + 50);
+    assert.equal(more.backend, 'flex');
     assert.deepEqual(errors, []);
     await clean();
   } finally {

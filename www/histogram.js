@@ -1,5 +1,16 @@
 // The headline chart: histograms of D(x) on real and on generated samples, with a line at 1/2.
 import { REAL, FAKE } from './colors.js';
+
+/** Generated data's fill: diagonal stripes of its colour, so that real (solid) and generated
+ * bars differ in pattern as well as in colour. */
+function hatch(ctx) {
+  const tile = new OffscreenCanvas(6, 6);
+  const t = tile.getContext('2d');
+  t.fillStyle = FAKE; t.globalAlpha = 0.45; t.fillRect(0, 0, 6, 6);
+  t.globalAlpha = 1; t.strokeStyle = FAKE; t.lineWidth = 2;
+  t.beginPath(); t.moveTo(-1, 7); t.lineTo(7, -1); t.moveTo(5, 7); t.lineTo(7, 5); t.moveTo(-1, 1); t.lineTo(1, -1); t.stroke();
+  return ctx.createPattern(tile, 'repeat');
+}
 import { prepareCanvas } from './canvas.js';
 
 export function drawHistogram(canvas, snapshot, labels) {
@@ -32,7 +43,7 @@ export function drawHistogram(canvas, snapshot, labels) {
   for (let i = 0; i < bins; i++) {
     for (const [counts, color, off] of [[real, REAL, 0], [fake, FAKE, 0.5]]) {
       const bh = (frac(counts[i]) / ymax) * h;
-      ctx.fillStyle = color;
+      ctx.fillStyle = color === FAKE ? hatch(ctx) : color;
       ctx.fillRect(m.l + i * bw + off * bw + 0.5, m.t + h - bh, bw / 2 - 1, bh);
     }
   }
@@ -46,6 +57,6 @@ export function drawHistogram(canvas, snapshot, labels) {
   ctx.fillStyle = REAL; ctx.fillRect(m.l + 4, m.t - 16, 10, 10);
   ctx.fillStyle = '#222'; ctx.fillText(`${labels.real}: ${snapshot.d_real.toFixed(3)}`, m.l + 18, m.t - 17);
   const x2 = m.l + w / 2 + 70;
-  ctx.fillStyle = FAKE; ctx.fillRect(x2, m.t - 16, 10, 10);
+  ctx.fillStyle = hatch(ctx); ctx.fillRect(x2, m.t - 16, 10, 10);
   ctx.fillStyle = '#222'; ctx.fillText(`${labels.fake}: ${snapshot.d_fake.toFixed(3)}`, x2 + 14, m.t - 17);
 }

@@ -35,6 +35,7 @@ export const STRINGS = {
     saveCheckpoint: 'Save checkpoint', saveCheckpointHelp: 'Download the whole state of the run (weights, optimizer, counters)',
     loadCheckpoint: 'Load checkpoint', loadCheckpointHelp: 'Go on from a checkpoint file (checked before anything is replaced)',
     exportCsv: 'Metrics (CSV)', exportJson: 'Metrics (JSON)',
+    updateReady: 'A new version of Minimax is ready.', reload: 'Reload',
     planeTitle: 'Data space: real and generated samples over D(x)', planeTitleStar: 'D(x) (left) and the optimal D*(x) = p_data / (p_data + p_g) (right)',
     histTitle: 'Histogram of D(x) on real and on generated samples', histHalf: 'D = 1/2',
     real: 'real', fake: 'generated', lossTitle: 'Losses', gradTitle: 'Gradient norms', jsdTitle: 'Jensen–Shannon divergence (estimate)',

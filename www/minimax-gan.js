@@ -395,10 +395,12 @@ class MinimaxGan extends HTMLElement {
           <button class="stepG" title="${t('stepGHelp')}">${t('stepG')}</button>
           <button class="step" title="${t('stepHelp')}">${t('step')}</button>
           <button class="reset">${t('reset')}</button>
-          <button class="save-checkpoint" title="${t('saveCheckpointHelp')}">${t('saveCheckpoint')}</button>
-          <label class="file-button" title="${t('loadCheckpointHelp')}">${t('loadCheckpoint')}<input type="file" class="load-checkpoint" accept=".ckpt,application/octet-stream"></label>
-          <button class="export-csv">${t('exportCsv')}</button>
-          <button class="export-json">${t('exportJson')}</button>
+          <span class="files">
+            <button class="save-checkpoint" title="${t('saveCheckpointHelp')}">${t('saveCheckpoint')}</button>
+            <label class="file-button" title="${t('loadCheckpointHelp')}">${t('loadCheckpoint')}<input type="file" class="load-checkpoint" accept=".ckpt,application/octet-stream"></label>
+            <button class="export-csv">${t('exportCsv')}</button>
+            <button class="export-json">${t('exportJson')}</button>
+          </span>
         </nav>
         <form class="controls" onsubmit="return false">
           <div class="options"></div>
@@ -489,7 +491,8 @@ class MinimaxGan extends HTMLElement {
       const value = el.type === 'number' ? Number(el.value) : el.type === 'checkbox' ? el.checked : el.value;
       this.configure({ [el.name]: value }).catch(() => this.syncForm());
     });
-    this.$('canvas.plane').addEventListener('click', (e) => {
+    // Pointer events: mouse, touch and pen add points alike.
+    this.$('canvas.plane').addEventListener('pointerdown', (e) => {
       if (this.config.dataset !== 'points' || !this.planeTransform) return;
       const r = e.target.getBoundingClientRect();
       const [x, y] = this.planeTransform.inv(e.clientX - r.left, e.clientY - r.top);

@@ -50,10 +50,18 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, use
     ctx.fillStyle = REAL;
     for (const [x, y] of plane.real) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 2, 0, 7); ctx.fill(); }
     const multi = plane.fake_generator.some((g) => g > 0);
+    // Generated samples are crosses, real ones dots: told apart by shape as well as colour.
+    ctx.lineWidth = 1.4;
     plane.fake.forEach(([x, y], i) => {
-      ctx.fillStyle = multi ? GENERATOR_PALETTE[plane.fake_generator[i] % GENERATOR_PALETTE.length] : FAKE;
-      ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 2, 0, 7); ctx.fill();
+      ctx.strokeStyle = multi ? GENERATOR_PALETTE[plane.fake_generator[i] % GENERATOR_PALETTE.length] : FAKE;
+      const px = tr.px(x);
+      const py = tr.py(y);
+      ctx.beginPath();
+      ctx.moveTo(px - 2.5, py - 2.5); ctx.lineTo(px + 2.5, py + 2.5);
+      ctx.moveTo(px + 2.5, py - 2.5); ctx.lineTo(px - 2.5, py + 2.5);
+      ctx.stroke();
     });
+    ctx.lineWidth = 1;
     if (arrows && p === 0) {
       // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one.
       const norms = plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy));

@@ -10,7 +10,8 @@ const COMPILE_TIMEOUT_MS = 300_000;
 /** Milliseconds per iteration of `engine`, trained for about MEASURE_MS (at least one
  * iteration), each part ending with a small read-back that waits for the GPU. */
 async function msPerIteration(engine) {
-  const drain = () => readSnapshot(engine.prepare(false, 4));
+  // The CPU backend has finished when `train` returns; the GPU's queue is drained by a read.
+  const drain = engine.backend() === 'wgpu' ? () => readSnapshot(engine.prepare(false, 4)) : async () => {};
   await drain();
   let done = 0;
   let k = 1;
@@ -55,8 +56,15 @@ export async function chooseByMeasurement(session) {
     gpu.train(1);                     // compiles the kernels of a step and of a snapshot
     await withTimeout(readSnapshot(gpu.prepare(true, 48)), COMPILE_TIMEOUT_MS, 'compiling the WebGPU kernels');
     const cpu = await makeEngine(null, 'flex', bytes, session.notice);
-    timings = { flex: await msPerIteration(cpu), wgpu: await msPerIteration(gpu) };
-    cpu.free();
+    // Timed with the session's own loop paused, so that neither figure includes its work.
+    const wasPlaying = session.playing;
+    session.stop();
+    try {
+      timings = { flex: await msPerIteration(cpu), wgpu: await msPerIteration(gpu) };
+    } finally {
+      cpu.free();
+      if (wasPlaying) session.play();
+    }
   } catch (e) {
     gpu?.free();
     session.emit('backend', { backend: session.engine.backend(), reason: 'webgpu-failed', message: String(e.message || e) });

@@ -24,7 +24,7 @@ self.minimaxPanic = (message) => {
 
 const handlers = {
   async init({ config, options = {}, backend = 'auto', checkpoint }) {
-    await wasmReady;
+    session.memory = (await wasmReady).memory;
     session.stop();
     const start = backend === 'wgpu' ? 'wgpu' : 'flex';
     let engine;
@@ -69,7 +69,9 @@ const handlers = {
   async step({ what }) {
     if (what === 'iteration') session.engine.train(1);
     else session.engine.stepNamed(what);
-    return session.observe();
+    const snap = await session.observe();
+    await session.keep();     // a single step is worth keeping: a crash must not undo it
+    return snap;
   },
   async speed({ level }) {
     if (level !== 'max' && !(Number.isInteger(level) && level > 0)) throw new Error(`speed must be "max" or a positive whole number, not ${JSON.stringify(level)}`);

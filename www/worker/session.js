@@ -101,9 +101,10 @@ export class Session {
     this.rate.push([now, snap.iter]);
     while (this.rate.length > 2 && now - this.rate[1][0] >= RATE_WINDOW_MS) this.rate.shift();
     const [t, i] = this.rate[0];
-    snap.iters_per_sec = now - t >= 250 && snap.iter > i ? ((snap.iter - i) * 1000) / (now - t) : null;
+    snap.iters_per_sec = this.playing && now - t >= 250 && snap.iter > i ? ((snap.iter - i) * 1000) / (now - t) : null;
     snap.backend = engine.backend();
     snap.snapshot_ms = now - t0;
+    snap.wasm_bytes = this.memory?.buffer.byteLength ?? null; // the engine's whole memory
     this.history.add(snap);
     this.latest = snap;
     this.emit('snapshot', { snapshot: snap });
@@ -147,6 +148,7 @@ export class Session {
   play() {
     if (this.playing) return;
     this.playing = true;
+    this.rate = [];
     const token = ++this.token;
     this.emit('state', { playing: true });
     this.loop(token).catch((e) => this.failed(e));

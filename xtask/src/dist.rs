@@ -48,20 +48,52 @@ pub fn dist() -> Result {
     }
     let pkg = dist.join("pkg");
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    // The whole of pkg/ is kept by the checksum of cargo's wasm: a `serve` or `dist` with
+    // nothing changed copies it (seconds) instead of running wasm-bindgen and wasm-opt again.
+    let names_kept = std::env::var_os("MINIMAX_WASM_NAMES").is_some();
+    let optimise = std::env::var_os("MINIMAX_NO_WASM_OPT").is_none();
+    let built = std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let kept = target_dir.join("pkg-cache").join(format!(
+        "{:08x}-{}{}{}",
+        crc32fast::hash(&built),
+        built.len(),
+        if names_kept { "-names" } else { "" },
+        if optimise { "" } else { "-unoptimised" }
+    ));
+    drop(built);
+    if kept.join("minimax_web_bg.wasm").exists() {
+        eprintln!("pkg/: unchanged wasm, reusing {}", kept.display());
+        copy_dir(&kept, &pkg)?;
+    } else {
+        bindgen(&wasm, &pkg, &target_dir, names_kept, optimise)?;
+        // Written whole or not at all: an interrupted copy must not be reused later.
+        let parent = kept.parent().expect("a folder");
+        if parent.exists() {
+            std::fs::remove_dir_all(parent).map_err(|e| e.to_string())?; // keep only the newest
+        }
+        let tmp = kept.with_extension("tmp");
+        copy_dir(&pkg, &tmp)?;
+        std::fs::rename(&tmp, &kept).map_err(|e| e.to_string())?;
+    }
+    site(&root, &dist)
+}
+
+/// wasm-bindgen's JS glue and the optimised wasm in `pkg`.
+fn bindgen(wasm: &Path, pkg: &Path, target_dir: &Path, names_kept: bool, optimise: bool) -> Result {
+    let root = root();
     eprintln!("wasm-bindgen {}", wasm.display());
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(wasm)
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(false)
-        .generate(&pkg)
+        .generate(pkg)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
 
     let bg = pkg.join("minimax_web_bg.wasm");
     let raw = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
-    // wasm-opt takes minutes; its output is kept by the checksum of its input, so a `serve`
-    // or `test` with nothing changed reuses it.
-    let names_kept = std::env::var_os("MINIMAX_WASM_NAMES").is_some();
+    // wasm-opt takes minutes; its output is kept by the checksum of its input, so a build
+    // that changed nothing the wasm depends on reuses it.
     let input = std::fs::read(&bg).map_err(|e| e.to_string())?;
     let cached = target_dir.join("wasm-opt-cache").join(format!(
         "{:08x}-{}{}.wasm",
@@ -69,7 +101,6 @@ pub fn dist() -> Result {
         input.len(),
         if names_kept { "-names" } else { "" }
     ));
-    let optimise = std::env::var_os("MINIMAX_NO_WASM_OPT").is_none();
     if optimise && cached.exists() {
         eprintln!("wasm-opt: unchanged input, reusing {}", cached.display());
         std::fs::copy(&cached, &bg).map_err(|e| e.to_string())?;
@@ -110,8 +141,22 @@ pub fn dist() -> Result {
         std::fs::rename(&tmp, &cached).map_err(|e| e.to_string())?;
     }
     let optimised = std::fs::metadata(&bg).map_err(|e| e.to_string())?.len();
+    eprintln!(
+        "pkg/: wasm {:.1} MB raw, {:.1} MB after wasm-opt",
+        raw as f64 / 1e6,
+        optimised as f64 / 1e6
+    );
+    Ok(())
+}
 
-    std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| e.to_string())?;
+/// The page, its scripts and styles, uPlot and MNIST's digits beside `pkg/`.
+fn site(root: &Path, dist: &Path) -> Result {
+    for page in ["index.html", "embed.html", "manifest.webmanifest"] {
+        std::fs::copy(root.join(page), dist.join(page)).map_err(|e| format!("{page}: {e}"))?;
+    }
+    let icons = dist.join("icons");
+    std::fs::create_dir_all(&icons).map_err(|e| e.to_string())?;
+    crate::icons::write(&icons)?;
     copy_dir(&root.join("www"), &dist.join("www"))?;
     let vendor = dist.join("www/vendor");
     std::fs::create_dir_all(&vendor).map_err(|e| e.to_string())?;
@@ -141,10 +186,10 @@ pub fn dist() -> Result {
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
     std::fs::copy(crate::data::asset_path(), data.join("mnist-10k.bin.gz"))
         .map_err(|e| format!("the MNIST asset: {e} (run `cargo xtask data`)"))?;
-    eprintln!(
-        "dist/: wasm {:.1} MB raw, {:.1} MB after wasm-opt",
-        raw as f64 / 1e6,
-        optimised as f64 / 1e6
-    );
+    // Last, when every file is in place: the service worker and its precache list.
+    run(Command::new("node")
+        .arg(root.join("xtask/js/service-worker.mjs"))
+        .arg(dist)
+        .current_dir(root))?;
     Ok(())
 }

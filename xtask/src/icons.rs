@@ -1,0 +1,63 @@
+//! The app's icons, drawn here (no binary files in the repository): MNIST-free, the 2-D game
+//! itself — eight teal gaussians of real data on a ring and eight purple generated samples
+//! drifting toward them — on a full-bleed background, so each also serves as a maskable icon.
+
+use std::path::Path;
+
+use crate::Result;
+
+const BACKGROUND: [f32; 3] = [250.0, 250.0, 250.0];
+const REAL: [f32; 3] = [31.0, 158.0, 137.0];
+const FAKE: [f32; 3] = [142.0, 68.0, 173.0];
+
+fn draw(size: u32) -> Vec<u8> {
+    let n = size as usize;
+    let mut px: Vec<[f32; 3]> = vec![BACKGROUND; n * n];
+    let s = size as f32;
+    // (centre x, centre y, radius, colour, opacity), in units of the icon's side.
+    let mut blobs = Vec::new();
+    for k in 0..8 {
+        let a = k as f32 * std::f32::consts::TAU / 8.0;
+        blobs.push((0.5 + 0.27 * a.cos(), 0.5 + 0.27 * a.sin(), 0.055, REAL, 0.9));
+        let b = a + 0.28;
+        blobs.push((
+            0.5 + 0.19 * b.cos(),
+            0.5 + 0.19 * b.sin(),
+            0.035,
+            FAKE,
+            0.85,
+        ));
+    }
+    for (cx, cy, r, colour, opacity) in blobs {
+        for y in 0..n {
+            for x in 0..n {
+                let dx = (x as f32 + 0.5) / s - cx;
+                let dy = (y as f32 + 0.5) / s - cy;
+                let a = opacity * (-(dx * dx + dy * dy) / (2.0 * r * r)).exp();
+                let p = &mut px[y * n + x];
+                for c in 0..3 {
+                    p[c] = p[c] * (1.0 - a) + colour[c] * a;
+                }
+            }
+        }
+    }
+    px.iter()
+        .flat_map(|p| [p[0] as u8, p[1] as u8, p[2] as u8])
+        .collect()
+}
+
+/// Writes `icon-192.png` and `icon-512.png` into `dir`.
+pub fn write(dir: &Path) -> Result {
+    for size in [192u32, 512] {
+        let path = dir.join(format!("icon-{size}.png"));
+        let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), size, size);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_image_data(&draw(size))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
