@@ -60,9 +60,12 @@ test('an iframe embed and an element embed from another origin both load and ans
     assert.equal(by[ids[1]].result.dataset, 'grid');
     assert.equal(by[ids[2]].ok, false);
     assert.match(by[ids[2]].error, /nonsense/);
-    // The frame that trusts another origin answers nothing from this page.
+    // The frame that trusts another origin does nothing that this page asks.
+    const other = page.frames().find((f) => f.url().includes('elsewhere.example'));
+    await other.waitForFunction(() => window.minimax && window.minimax.ready && window.minimax.latest, null, { timeout: 120_000 });
     await page.evaluate(() => window.ask('other', 'step'));
     await page.waitForTimeout(1500);
+    assert.equal(await other.evaluate(() => window.minimax.latest.iter), 0, 'the frame obeyed a foreign origin');
     assert.equal((await page.evaluate(() => window.replies)).filter((r) => r.from === 'other').length, 0);
     // The element, its module, worker, wasm and styles all from the app's origin.
     const s = await page.evaluate(async () => {

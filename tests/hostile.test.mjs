@@ -140,3 +140,34 @@ test('play, pause and play again in a hurry: one loop, and pause means paused', 
     await browser.close();
   }
 });
+
+test('a hidden page pauses training and resumes when shown again, unless keep-running is set', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?backend=flex');
+    const setHidden = (hidden) => page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+    await page.evaluate(() => window.minimax.play());
+    await page.waitForFunction(() => window.minimax.playing === true);
+    await setHidden(true);
+    await page.waitForFunction(() => window.minimax.playing === false, null, { timeout: 10_000 });
+    const hiddenAt = await page.evaluate(() => window.minimax.latest.iter);
+    await page.waitForTimeout(500);
+    assert.equal(await page.evaluate(() => window.minimax.latest.iter), hiddenAt, 'it trained while hidden');
+    await setHidden(false);
+    await page.waitForFunction((n) => window.minimax.playing === true && window.minimax.latest.iter > n, hiddenAt, { timeout: 10_000 });
+    await page.evaluate(() => window.minimax.pause());
+    // keep-running: hiding changes nothing.
+    await page.evaluate(() => window.minimax.setAttribute('keep-running', ''));
+    await page.evaluate(() => window.minimax.play());
+    await setHidden(true);
+    await page.waitForTimeout(500);
+    assert.equal(await page.evaluate(() => window.minimax.playing), true);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});

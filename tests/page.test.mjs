@@ -36,17 +36,18 @@ test('auto measures both backends on the model and keeps the faster: the CPU ove
     assert.notEqual(s.d_loss, first.d_loss);
     assert.ok(s.plane.d_grid.every((d) => d >= 0 && d <= 1));
     // Iterations per second over wall-clock time: what the status line says is what happened.
-    const said = s.iters_per_sec;
     const measured = await page.evaluate(async () => {
       const a = await window.minimax.snapshot();
       const t0 = performance.now();
       await window.minimax.play();
       await new Promise((r) => setTimeout(r, 1500));
+      const b = window.minimax.latest;   // while playing: a paused snapshot has no rate
+      const t1 = performance.now();
       await window.minimax.pause();
-      const b = await window.minimax.snapshot();
-      return { rate: ((b.iter - a.iter) * 1000) / (performance.now() - t0), said: b.iters_per_sec };
+      return { rate: ((b.iter - a.iter) * 1000) / (t1 - t0), said: b.iters_per_sec };
     });
-    assert.ok(said > 0 && measured.said > 0.5 * measured.rate && measured.said < 2 * measured.rate, `said ${measured.said}/s, trained ${measured.rate}/s`);
+    // (Within a factor of 3: on two busy cores the rate moves, but the old bug was 200×.)
+    assert.ok(measured.said > 0 && measured.said > measured.rate / 3 && measured.said < 3 * measured.rate, `said ${measured.said}/s, trained ${measured.rate}/s`);
     // The main thread only draws: no task over 50 ms while training.
     const long = await page.evaluate(([a, b]) => window.__longTasks.filter((t) => t.start >= a && t.start <= b), [trainingStart, trainingEnd]);
     assert.deepEqual(long, [], `long tasks on the main thread: ${JSON.stringify(long)}`);

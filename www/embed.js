@@ -18,6 +18,7 @@ for (const [k, v] of params) {
   else if (k === 'autoplay' || k === 'keep-running') el.setAttribute(k, '');
   else if (k === 'origin') {
     try { allowed = new URL(v).origin; } catch { allowed = null; }
+    if (allowed === 'null') allowed = null;   // file:, data: and other opaque origins: no one
   } else overrides[k] = v;
 }
 if (!el.hasAttribute('chrome')) el.setAttribute('chrome', 'minimal');

@@ -87,7 +87,7 @@ class MinimaxGan extends HTMLElement {
     // The worker starts the preset and lays the options over it; if they are rejected, the
     // session runs the preset and the page says why.
     this.start({ config: { ...preset }, options, backend: this.backendChoice }).then(() => {
-      if (this.hasAttribute('autoplay')) this.play();
+      if (this.hasAttribute('autoplay')) this.play().catch(() => {});
     });
     if (badOptions) this.showError(t('badConfigAttr', badOptions));
   }
@@ -98,6 +98,7 @@ class MinimaxGan extends HTMLElement {
     this.worker = this.client = null;
     this.visibility?.disconnect();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.schema = null;         // connected again, the element renders (and builds its form) anew
   }
 
   /** A fresh worker and session. Resolves once the first snapshot is drawn (or the error shown). */
@@ -124,13 +125,17 @@ class MinimaxGan extends HTMLElement {
    * checkpoint, on the CPU if the GPU was involved. Nothing the user had is lost beyond the
    * seconds since that checkpoint, and the page says so. */
   async crashed(message, backend) {
-    if (this.restarting) return;
+    if (this.restarting) {
+      this.crashedAgain = { message, backend }; // handled once the restart in progress ends
+      return;
+    }
     const now = performance.now();
     this.restarts = this.restarts.filter((t0) => now - t0 < RESTART_WINDOW_MS);
     this.client?.fail(message);
     this.worker?.terminate();
     this.worker = null;
     if (this.restarts.length >= MAX_RESTARTS) {
+      this.client = null;       // every later request is refused at once, not posted to a dead worker
       this.showError(t('crashGiveUp', message));
       this.status(t('stopped'));
       return;
@@ -147,10 +152,13 @@ class MinimaxGan extends HTMLElement {
         checkpoint: kept ? kept.bytes.slice() : undefined,
       });
       this.showProblem(t('crashed', message, kept ? kept.iter : 0));
-      if (wasPlaying) this.play();
+      if (wasPlaying) this.play().catch(() => {});
     } finally {
       this.restarting = false;
     }
+    const again = this.crashedAgain;
+    this.crashedAgain = null;
+    if (again) this.crashed(again.message, again.backend);
   }
 
   /** Pauses while the page is hidden or the element is scrolled out of view (an embed among
@@ -160,8 +168,8 @@ class MinimaxGan extends HTMLElement {
     const update = () => {
       const hidden = document.hidden || !inView;
       if (this.hasAttribute('keep-running')) return;
-      if (hidden && this.playing) { this.resumeOnShow = true; this.pause(); }
-      else if (!hidden && this.resumeOnShow) { this.resumeOnShow = false; this.play(); }
+      if (hidden && this.playing) { this.resumeOnShow = true; this.request('pause').catch(() => {}); }
+      else if (!hidden && this.resumeOnShow) { this.resumeOnShow = false; this.play().catch(() => {}); }
     };
     this.onVisibility = update;
     document.addEventListener('visibilitychange', update);

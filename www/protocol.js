@@ -58,7 +58,7 @@ export const EVENTS = ['snapshot', 'state', 'backend', 'notice', 'saved', 'probl
 
 /** A request message. */
 export function request(id, type, args = {}) {
-  if (!(type in REQUESTS)) throw new Error(`unknown request '${type}'`);
+  if (!Object.hasOwn(REQUESTS, type)) throw new Error(`unknown request '${type}'`);
   return { v: VERSION, id, type, ...args };
 }
 

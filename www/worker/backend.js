@@ -29,9 +29,14 @@ async function msPerIteration(engine) {
  * that backend cannot start. */
 export async function moveTo(session, backend, reason = 'chosen') {
   if (session.engine.backend() === backend) return { backend };
+  const generation = session.generation;
   const bytes = await checkpointOf(session.engine);
   const engine = await makeEngine(null, backend, bytes, session.notice);
   if (backend === 'wgpu') await withTimeout(readSnapshot(engine.prepare(true, 48)), COMPILE_TIMEOUT_MS, 'compiling the WebGPU kernels');
+  if (generation !== session.generation) {
+    engine.free();
+    throw new Error('the run changed while the other backend was being prepared');
+  }
   const behind = session.engine.iteration() - engine.iteration();
   // Training went on while the GPU compiled: take the newest state across.
   if (behind > 0) engine.restore(await checkpointOf(session.engine));
@@ -42,12 +47,12 @@ export async function moveTo(session, backend, reason = 'chosen') {
 
 /** `auto`: the session trains on the CPU meanwhile; a scratch copy on each backend is timed on
  * the same model, and the session moves to WebGPU only if it is faster there. */
-export async function chooseByMeasurement(session) {
+export async function chooseByMeasurement(session, enqueue) {
   if (!self.navigator.gpu) {
     session.emit('backend', { backend: 'flex', reason: 'webgpu-missing' });
     return { backend: 'flex' };
   }
-  const generation = session.generation;
+  const epoch = session.epoch;
   const bytes = await checkpointOf(session.engine);
   let gpu;
   let timings;
@@ -56,14 +61,16 @@ export async function chooseByMeasurement(session) {
     gpu.train(1);                     // compiles the kernels of a step and of a snapshot
     await withTimeout(readSnapshot(gpu.prepare(true, 48)), COMPILE_TIMEOUT_MS, 'compiling the WebGPU kernels');
     const cpu = await makeEngine(null, 'flex', bytes, session.notice);
-    // Timed with the session's own loop paused, so that neither figure includes its work.
+    // Timed with the session's own loop paused, so that neither figure includes its work;
+    // it resumes unless someone paused or played meanwhile.
     const wasPlaying = session.playing;
     session.stop();
+    const token = session.token;
     try {
       timings = { flex: await msPerIteration(cpu), wgpu: await msPerIteration(gpu) };
     } finally {
       cpu.free();
-      if (wasPlaying) session.play();
+      if (wasPlaying && session.token === token) session.play();
     }
   } catch (e) {
     gpu?.free();
@@ -71,9 +78,10 @@ export async function chooseByMeasurement(session) {
     return { backend: session.engine.backend() };
   }
   gpu.free();
-  if (generation !== session.generation) return { backend: session.engine.backend(), timings }; // a new run meanwhile
+  // The move waits its turn behind requests, and is dropped if the user changed the run or
+  // chose a backend meanwhile.
   if (timings.wgpu < timings.flex) {
-    await moveTo(session, 'wgpu', 'measured');
+    await enqueue(() => (epoch === session.epoch ? moveTo(session, 'wgpu', 'measured') : null));
   }
   session.emit('backend', { backend: session.engine.backend(), reason: 'measured', timings });
   return { backend: session.engine.backend(), timings };

@@ -51,10 +51,11 @@ const handlers = {
     if (notice) emit('notice', { notice });
     emit('backend', { backend: engine.backend(), reason: backend === 'auto' ? 'starting' : 'named' });
     await session.observe();
-    if (backend === 'auto') chooseByMeasurement(session).catch((e) => session.failed(e));
+    if (backend === 'auto') chooseByMeasurement(session, enqueue).catch((e) => session.failed(e));
     return { config: JSON.parse(engine.config()), schema: JSON.parse(schema()), backend: engine.backend(), rejected };
   },
   async configure({ options }) {
+    session.epoch++;
     await ensureData({ ...JSON.parse(session.engine.config()), ...options }, session.notice);
     session.engine.configure(JSON.stringify(options));
     await session.adopt(session.engine, { fresh: true });
@@ -64,14 +65,13 @@ const handlers = {
   async play() { session.play(); },
   async pause() {
     session.stop();
-    await session.keep();
+    await session.checkAndKeep();
   },
   async step({ what }) {
     if (what === 'iteration') session.engine.train(1);
     else session.engine.stepNamed(what);
-    const snap = await session.observe();
-    await session.keep();     // a single step is worth keeping: a crash must not undo it
-    return snap;
+    // A single step is worth keeping (a crash must not undo it), once its numbers are sound.
+    return (await session.checkAndKeep()) ?? session.latest;
   },
   async speed({ level }) {
     if (level !== 'max' && !(Number.isInteger(level) && level > 0)) throw new Error(`speed must be "max" or a positive whole number, not ${JSON.stringify(level)}`);
@@ -84,6 +84,7 @@ const handlers = {
     return { bytes, iter: session.engine.iteration() };
   },
   async restore({ bytes }) {
+    session.epoch++;
     const data = new Uint8Array(bytes);
     // Checked whole (header, sizes, every tensor's shape) before anything is replaced.
     const engine = await makeEngine(null, session.engine.backend(), data, session.notice);
@@ -93,7 +94,12 @@ const handlers = {
     return { config: JSON.parse(engine.config()) };
   },
   async backend({ backend }) {
-    if (backend === 'auto') return chooseByMeasurement(session);
+    session.epoch++;
+    if (backend === 'auto') {
+      // Measured beside the queue (the move, if any, queues up after this request).
+      chooseByMeasurement(session, enqueue).catch((e) => session.failed(e));
+      return { backend: session.engine.backend(), measuring: true };
+    }
     if (!['flex', 'wgpu'].includes(backend)) throw new Error(`unknown backend '${backend}' (auto, flex or wgpu)`);
     const wasPlaying = session.playing;
     session.stop();
@@ -116,18 +122,30 @@ const handlers = {
   },
 };
 
+// Requests, and every other change of engine (the end of `auto`), one at a time, in order.
 let queue = Promise.resolve();
+function enqueue(task) {
+  const done = queue.then(task);
+  queue = done.catch(() => {});
+  return done;
+}
 self.onmessage = (e) => {
   const msg = e.data;
   const id = msg?.id ?? 0;
   if (!msg || msg.v !== VERSION) return self.postMessage(refusal(id, `protocol version ${JSON.stringify(msg?.v)} is not ${VERSION}: reload the page`));
-  if (!(msg.type in REQUESTS)) return self.postMessage(refusal(id, `unknown request '${msg.type}'`));
-  queue = queue.then(async () => {
+  if (!Object.hasOwn(REQUESTS, msg.type)) return self.postMessage(refusal(id, `unknown request '${msg.type}'`));
+  enqueue(() => {
     if (dead) throw new Error('the engine stopped after an internal error; it is being restarted');
     if (!session.engine && msg.type !== 'init') throw new Error('the engine is not started yet');
     return handlers[msg.type](msg);
   }).then(
-    (result) => self.postMessage(reply(id, result), result?.bytes ? [result.bytes.buffer] : []),
+    (result) => {
+      try {
+        self.postMessage(reply(id, result), result?.bytes ? [result.bytes.buffer] : []);
+      } catch (e) {
+        self.postMessage(refusal(id, `the reply could not be sent: ${e.message}`));
+      }
+    },
     (err) => self.postMessage(refusal(id, err)),
   );
 };

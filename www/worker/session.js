@@ -50,6 +50,7 @@ export class Session {
     this.kept = null;           // {bytes, iter}: the last good state
     this.keptAt = 0;
     this.rate = [];             // [time, iteration] pairs over the last RATE_WINDOW_MS
+    this.epoch = 0;             // bumped by every change the user asks for (config, file, backend)
   }
 
   notice = (notice) => this.emit('notice', { notice });
@@ -65,15 +66,26 @@ export class Session {
     await this.keep();
   }
 
-  /** Keeps the current state as the last good one and hands a copy to the page. */
+  /** Keeps the current state as the last good one and hands a copy to the page. Call it only
+   * after a good snapshot of this very state (see `checkAndKeep`). */
   async keep() {
     const engine = this.engine;
+    const generation = this.generation;
+    const iter = engine.iteration();
     const bytes = await checkpointOf(engine);
-    if (engine !== this.engine) return;
-    this.kept = { bytes, iter: engine.iteration() };
+    if (generation !== this.generation || iter !== engine.iteration()) return;
+    this.kept = { bytes, iter };
     this.keptAt = performance.now();
     const copy = bytes.slice();
     this.emit('saved', { bytes: copy, iter: this.kept.iter, backend: engine.backend() }, [copy.buffer]);
+  }
+
+  /** Reads the numbers first and keeps the state only if they are sound (a diverged state is
+   * rolled back instead). Returns the snapshot, or null. */
+  async checkAndKeep() {
+    const snap = await this.observe();
+    if (snap) await this.keep();
+    return snap;
   }
 
   // ---- Snapshots ------------------------------------------------------------------------------
@@ -115,12 +127,22 @@ export class Session {
   async rollBack(message) {
     this.stop();
     const kept = this.kept;
+    if (this.rollingBack) {
+      // The kept state itself does not read back finite: stop here rather than loop.
+      this.emit('problem', { kind: 'diverged', message, iter: null });
+      return null;
+    }
     if (kept) {
       this.engine.restore(kept.bytes);
       this.generation++;
       this.history.truncate(kept.iter);
     }
-    await this.observe();   // the state it went back to, before the page is told why
+    this.rollingBack = true;
+    try {
+      await this.observe();   // the state it went back to, before the page is told why
+    } finally {
+      this.rollingBack = false;
+    }
     this.emit('problem', { kind: 'diverged', message, iter: kept ? kept.iter : null });
     return null;
   }
@@ -176,7 +198,7 @@ export class Session {
       const snap = await this.observe();
       if (!snap || token !== this.token) return;
       const snapshotMs = performance.now() - t1;
-      if (performance.now() - this.keptAt >= Math.max(SAVE_MS, 20 * snapshotMs)) await this.keep();
+      if (performance.now() - this.keptAt >= Math.max(SAVE_MS, 20 * snapshotMs)) await this.keep(); // `snap` was sound
       const dt = performance.now() - t0;
       // About ten snapshots a second, but snapshots never take more than a fifth of the time:
       // for the DCGAN a snapshot costs about as much as an iteration.

@@ -1,6 +1,6 @@
-//! The app's icons, drawn here (no binary files in the repository): MNIST-free, the 2-D game
-//! itself — eight teal gaussians of real data on a ring and eight purple generated samples
-//! drifting toward them — on a full-bleed background, so each also serves as a maskable icon.
+//! The app's icons, drawn here (no binary files in the repository): the 2-D game itself —
+//! eight teal modes of real data on a ring and eight purple generated samples drifting toward
+//! them — on a full-bleed background, so each also serves as a maskable icon.
 
 use std::path::Path;
 
@@ -18,7 +18,7 @@ fn draw(size: u32) -> Vec<u8> {
     let mut blobs = Vec::new();
     for k in 0..8 {
         let a = k as f32 * std::f32::consts::TAU / 8.0;
-        blobs.push((0.5 + 0.27 * a.cos(), 0.5 + 0.27 * a.sin(), 0.055, REAL, 0.9));
+        blobs.push((0.5 + 0.27 * a.cos(), 0.5 + 0.27 * a.sin(), 0.06, REAL, 1.0));
         let b = a + 0.28;
         blobs.push((
             0.5 + 0.19 * b.cos(),
@@ -33,7 +33,8 @@ fn draw(size: u32) -> Vec<u8> {
             for x in 0..n {
                 let dx = (x as f32 + 0.5) / s - cx;
                 let dy = (y as f32 + 0.5) / s - cy;
-                let a = opacity * (-(dx * dx + dy * dy) / (2.0 * r * r)).exp();
+                // A disc with a one-pixel soft edge: flat colours keep the PNG small.
+                let a = opacity * ((r - (dx * dx + dy * dy).sqrt()) * s + 0.5).clamp(0.0, 1.0);
                 let p = &mut px[y * n + x];
                 for c in 0..3 {
                     p[c] = p[c] * (1.0 - a) + colour[c] * a;

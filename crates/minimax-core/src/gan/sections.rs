@@ -70,15 +70,35 @@ fn check_optimizer<M: Module>(
     let expected = params(module);
     let reader = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
         .map_err(|e| bad(e.to_string()))?;
+    // Burn groups a state by the id its name starts with and rebuilds it with the rank its
+    // `<id>.__rank` scalar gives: each must be a parameter of this model, of that rank.
+    for (key, value) in reader.scalars() {
+        let Some(prefix) = key.strip_suffix(".__rank") else {
+            continue;
+        };
+        let rank = u64::try_from(*value).map_err(|_| bad(format!("{key} is not a count")))?;
+        let (_, want) = expected
+            .iter()
+            .find(|(p, _)| p.to_string() == prefix)
+            .ok_or_else(|| bad(format!("{key} names a parameter this model does not have")))?;
+        if rank != want.len() as u64 {
+            return Err(bad(format!(
+                "{key} is {rank}, its parameter has rank {}",
+                want.len()
+            )));
+        }
+    }
     for tensor in reader.into_tensors().map_err(|e| bad(e.to_string()))? {
         let (tensor_name, _, shape, id, _) = tensor.into_parts().map_err(|e| bad(e.to_string()))?;
         let id = id.ok_or_else(|| bad(format!("tensor {tensor_name} belongs to no parameter")))?;
-        // Named "<parameter id>.<state>": a state this optimizer does not keep is refused (it
-        // would load, and fail later, when the state is read back for a checkpoint).
-        let leaf = tensor_name
-            .split_once('.')
-            .map(|(_, leaf)| leaf)
-            .unwrap_or("");
+        // Named "<parameter id>.<state>", the id its own: a state this optimizer does not keep
+        // is refused (it would load, and fail later, when the state is read back).
+        let (prefix, leaf) = tensor_name.split_once('.').unwrap_or(("", ""));
+        if prefix != id.to_string() {
+            return Err(bad(format!(
+                "tensor {tensor_name} carries the id {id} of another parameter"
+            )));
+        }
         if !state_leaves(kind).contains(&leaf) {
             return Err(bad(format!("tensor {tensor_name} is no state of {kind:?}")));
         }
