@@ -3,13 +3,17 @@ import { REAL, FAKE } from './colors.js';
 
 /** Generated data's fill: diagonal stripes of its colour, so that real (solid) and generated
  * bars differ in pattern as well as in colour. */
+const patterns = new WeakMap();
 function hatch(ctx) {
+  if (patterns.has(ctx)) return patterns.get(ctx);
   const tile = new OffscreenCanvas(6, 6);
   const t = tile.getContext('2d');
   t.fillStyle = FAKE; t.globalAlpha = 0.45; t.fillRect(0, 0, 6, 6);
   t.globalAlpha = 1; t.strokeStyle = FAKE; t.lineWidth = 2;
   t.beginPath(); t.moveTo(-1, 7); t.lineTo(7, -1); t.moveTo(5, 7); t.lineTo(7, 5); t.moveTo(-1, 1); t.lineTo(1, -1); t.stroke();
-  return ctx.createPattern(tile, 'repeat');
+  const pattern = ctx.createPattern(tile, 'repeat');
+  patterns.set(ctx, pattern);
+  return pattern;
 }
 import { prepareCanvas } from './canvas.js';
 

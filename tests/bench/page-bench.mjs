@@ -30,6 +30,9 @@ try {
     try {
       for (const [name, [query, shape]] of Object.entries(MODELS)) {
         const { page } = await openApp(browser.context, server.url, `${query}&backend=${backend}`);
+        // The service worker's first install downloads and caches every file: let it finish
+        // before timing anything.
+        await page.evaluate(() => navigator.serviceWorker?.ready);
         await page.waitForFunction((s) => (s === 'dcgan' ? window.minimax.config.model === 'dcgan' : (window.minimax.config.data_dim ?? 2) === s), shape, { timeout: 120_000 });
         // With WebGPU the session starts on the CPU and moves to the GPU once its shaders compile.
         await page.waitForFunction((b) => window.minimax.backend === b, backend, { timeout: 300_000 });
