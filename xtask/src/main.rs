@@ -29,11 +29,7 @@ fn main() -> ExitCode {
         Some("test") => setup(ForTests::Yes).and_then(|_| test()),
         Some("bench") => setup(ForTests::Yes).and_then(|_| bench(rest)),
         // The long fuzzing run (CI runs a few thousand cases in `test`).
-        Some("fuzz") => setup(ForTests::No).and_then(|_| {
-            run(cargo()
-                .args(["run", "--release", "-p", "minimax-cli", "--", "fuzz"])
-                .args(rest))
-        }),
+        Some("fuzz") => setup(ForTests::No).and_then(|_| minimax(&["fuzz"], rest)),
         _ => {
             eprintln!("usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz>");
             return ExitCode::from(2);
@@ -162,7 +158,17 @@ fn bench(args: &[String]) -> Result {
             .args(&args[1..])
             .current_dir(root()));
     }
-    run(cargo()
-        .args(["run", "--release", "-p", "minimax-cli", "--", "bench"])
+    minimax(&["bench"], args)
+}
+
+/// Runs the `minimax` binary built as the tests build it: the whole workspace, release. (`cargo
+/// run -p minimax-cli` would unify burn's features differently and rebuild burn, for minutes.)
+fn minimax(command: &[&str], args: &[String]) -> Result {
+    run(cargo().args(["build", "--release", "--workspace"]))?;
+    let target_dir = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root().join("target"));
+    run(Command::new(target_dir.join("release").join("minimax"))
+        .args(command)
         .args(args))
 }
