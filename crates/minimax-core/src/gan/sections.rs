@@ -407,3 +407,85 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod crafted {
+    use super::*;
+    use crate::Assets;
+
+    /// `bytes` (an optimizer record) rewritten: each tensor's name through `rename`, each
+    /// scalar's value through `rescalar`.
+    fn rewrite(
+        bytes: &[u8],
+        rename: impl Fn(&str) -> String,
+        rescalar: impl Fn(&str, burn_pack::Scalar) -> burn_pack::Scalar,
+    ) -> Vec<u8> {
+        let r = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec())).unwrap();
+        let metadata = r.metadata().clone();
+        let scalars = r.scalars().clone();
+        let tensors = r
+            .into_tensors()
+            .unwrap()
+            .into_iter()
+            .map(|t| {
+                let (name, dtype, shape, id, data) = t.into_parts().unwrap();
+                burn_pack::Tensor::new(rename(&name), dtype, shape, id, data)
+            })
+            .collect();
+        let mut w = burn_pack::Writer::new(tensors);
+        for (k, v) in &metadata {
+            w = w.with_metadata(k, v);
+        }
+        for (k, v) in scalars {
+            w = w.with_scalar(&k, rescalar(&k, v));
+        }
+        w.into_bytes().unwrap().to_vec()
+    }
+
+    /// Optimizer records that burn would load and then fail on at the next step are refused
+    /// on load: a state filed under another parameter's id, a rank that is not its parameter's.
+    #[test]
+    fn crafted_optimizer_records_are_refused_at_load() {
+        for optimizer in ["adam", "sgd"] {
+            let config = Config::from_value(&serde_json::json!({"optimizer": optimizer})).unwrap();
+            let mut gan = Gan::new(config, &crate::testing::flex(), &Assets::default()).unwrap();
+            gan.train(2);
+            let d = gan.d_optim.into_bytes().unwrap().to_vec();
+            let ids: Vec<String> = params(&gan.discriminator)
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect();
+            let check = |b: &[u8]| {
+                check_optimizer(&gan.discriminator, gan.config.optim.optimizer_d, "d", b)
+            };
+            assert!(check(&d).is_ok(), "{optimizer}: the genuine record");
+            let (a, b) = (ids[0].clone(), ids[1].clone());
+            // The states of two parameters exchange names; each keeps its own id and shape.
+            let swap = |n: &str| match n.split_once('.') {
+                Some((id, rest)) if id == a => format!("{b}.{rest}"),
+                Some((id, rest)) if id == b => format!("{a}.{rest}"),
+                _ => n.to_string(),
+            };
+            let swapped = rewrite(&d, swap, |_, v| v);
+            if optimizer == "adam" {
+                assert!(
+                    check(&swapped).is_err(),
+                    "a state under another parameter's id"
+                );
+            }
+            let rank = rewrite(
+                &d,
+                |n| n.to_string(),
+                |k, v| {
+                    if k.ends_with(".__rank") {
+                        burn_pack::Scalar::from(3u64)
+                    } else {
+                        v
+                    }
+                },
+            );
+            let err = check(&rank).unwrap_err().to_string();
+            assert!(err.contains("rank"), "{optimizer}: {err}");
+        }
+    }
+}
