@@ -59,20 +59,8 @@ fn cases() -> Vec<Case> {
 /// Digits for the image case: random pixels, as the cost does not depend on what they show
 /// (the benchmark then needs no asset).
 fn digits() -> Assets {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let pixels = (0..1000 * 784)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
-    let labels = (0..1000).map(|i| (i % 10) as u8).collect();
     Assets {
-        mnist: Some(std::sync::Arc::new(
-            Mnist::new(labels, pixels).expect("a valid set"),
-        )),
+        mnist: Some(std::sync::Arc::new(Mnist::noise(1000, 1))),
     }
 }
 

@@ -51,9 +51,7 @@ impl std::fmt::Display for Report {
 }
 
 fn tiny_mnist() -> Arc<Mnist> {
-    let mut rng = RunRng::new(99);
-    let pixels = (0..8 * 784).map(|_| rng.index(256) as u8).collect();
-    Arc::new(Mnist::new((0..8).map(|i| i as u8).collect(), pixels).expect("a valid set"))
+    Arc::new(Mnist::noise(8, 99))
 }
 
 /// Real checkpoints of small runs, a step into training (so optimizer state exists).

@@ -51,6 +51,17 @@ impl Mnist {
         Ok(Self { labels, pixels })
     }
 
+    /// `count` images of uniform random pixels (labels 0, 1, …, 9, 0, …), drawn from `seed`: a
+    /// stand-in with MNIST's shape for tests, the fuzzer and benchmarks that need no asset.
+    pub fn noise(count: usize, seed: u64) -> Self {
+        let mut rng = crate::rng::RunRng::new(seed);
+        let pixels = (0..count * SIDE * SIDE)
+            .map(|_| rng.index(256) as u8)
+            .collect();
+        let labels = (0..count).map(|i| (i % 10) as u8).collect();
+        Self::new(labels, pixels).expect("a valid set")
+    }
+
     /// Decodes the asset.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, MnistError> {
         if bytes.len() < HEADER + 4 || &bytes[..8] != MAGIC {

@@ -72,11 +72,10 @@ fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
         );
         return;
     };
-    let pixels = (0..16 * 784).map(|i| ((i * 37) % 256) as u8).collect();
-    let mnist =
-        minimax_core::mnist::Mnist::new((0..16).map(|i| (i % 10) as u8).collect(), pixels).unwrap();
     let assets = Assets {
-        mnist: Some(std::sync::Arc::new(mnist)),
+        mnist: Some(std::sync::Arc::new(minimax_core::mnist::Mnist::noise(
+            16, 37,
+        ))),
     };
     let config = Config::from_value(&json!({
         "dataset": "mnist", "model": "dcgan", "latent_dim": 16, "g_channels": 16, "d_channels": 8,

@@ -338,12 +338,8 @@ mod tests {
     /// with transposed convolutions) change D's update.
     #[test]
     fn every_loss_and_remedy_runs_with_the_dcgan() {
-        let mut rng = RunRng::new(4);
-        let pixels = (0..32 * 784).map(|_| rng.index(256) as u8).collect();
-        let digits =
-            crate::mnist::Mnist::new((0..32).map(|i| (i % 10) as u8).collect(), pixels).unwrap();
         let assets = Assets {
-            mnist: Some(std::sync::Arc::new(digits)),
+            mnist: Some(std::sync::Arc::new(crate::mnist::Mnist::noise(32, 4))),
         };
         let run = |options: serde_json::Value| {
             let mut flat = serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 8,

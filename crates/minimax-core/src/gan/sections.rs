@@ -291,7 +291,6 @@ impl Experiment for Gan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::RunRng;
     use crate::{Assets, checkpoint};
 
     /// A section's contents in an order of its own: the header as it is; a burn-pack record as
@@ -340,12 +339,8 @@ mod tests {
     /// and batch norm; and a checkpoint written so loads back into the same state.
     #[test]
     fn sections_read_in_two_phases_are_burns_own_records() {
-        let mut rng = RunRng::new(9);
-        let pixels = (0..32 * 784).map(|_| rng.index(256) as u8).collect();
-        let digits =
-            crate::mnist::Mnist::new((0..32).map(|i| (i % 10) as u8).collect(), pixels).unwrap();
         let assets = Assets {
-            mnist: Some(std::sync::Arc::new(digits)),
+            mnist: Some(std::sync::Arc::new(crate::mnist::Mnist::noise(32, 9))),
         };
         let dcgan = serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 8,
             "g_channels": 8, "d_channels": 4, "batch_size": 8});
