@@ -1,5 +1,5 @@
-// embed.html, for an <iframe> in a course page. URL parameters: preset, lang, chrome, backend,
-// autoplay, keep-running, config options as on the standalone page, and `origin`: the one
+// embed.html, for an <iframe> in a course page. URL parameters as on the standalone page
+// (url.js), and `origin`: the one
 // origin (e.g. https://course.example.org) whose page may drive the embed with postMessage.
 //
 // Messages from that origin: {minimax: 1, id, action, args} with action play, pause, step,
@@ -7,22 +7,16 @@
 // {minimax: 1, id, ok, result | error}, sent to that origin only. The embed also announces
 // {minimax: 1, event: 'ready'} and, about once a second while training, {minimax: 1, event:
 // 'progress', iter, d_real, d_fake}. Messages from any other origin are ignored.
-import './minimax-gan.js';
+import { elementFromUrl } from './url.js';
 
 const params = new URLSearchParams(location.search);
-const el = document.createElement('minimax-gan');
-const overrides = {};
+const el = elementFromUrl(params, ['origin']);
 let allowed = null;
-for (const [k, v] of params) {
-  if (['preset', 'backend', 'chrome', 'lang'].includes(k)) el.setAttribute(k, v);
-  else if (k === 'autoplay' || k === 'keep-running') el.setAttribute(k, '');
-  else if (k === 'origin') {
-    try { allowed = new URL(v).origin; } catch { allowed = null; }
-    if (allowed === 'null') allowed = null;   // file:, data: and other opaque origins: no one
-  } else overrides[k] = v;
+if (params.has('origin')) {
+  try { allowed = new URL(params.get('origin')).origin; } catch { allowed = null; }
+  if (allowed === 'null') allowed = null;   // file:, data: and other opaque origins: no one
 }
 if (!el.hasAttribute('chrome')) el.setAttribute('chrome', 'minimal');
-if (Object.keys(overrides).length) el.setAttribute('config', JSON.stringify(overrides));
 document.body.append(el);
 window.minimax = el;
 

@@ -1,24 +1,13 @@
-// The standalone page (index.html): URL parameters pick attributes of <minimax-gan>: preset,
-// backend, chrome, lang, autoplay, keep-running; any other name is a config option (e.g.
-// ?dataset=grid&lr_g=0.0002) laid over the preset. Values stay text: the engine parses each by
-// its type in the config schema and names a bad one. Nothing from the URL reaches HTML: the
-// element takes attributes, and every attribute it shows is checked against a closed set.
+// The standalone page (index.html): <minimax-gan> from the URL's parameters (url.js).
 //
 // The page also registers the service worker (sw.js, written by Workbox at build time), which
 // makes it installable and usable offline; a new version waits until the user reloads.
-import './minimax-gan.js';
+import { elementFromUrl } from './url.js';
 import { t, setLanguage } from './i18n.js';
 
-const ATTRIBUTES = ['preset', 'backend', 'chrome', 'lang'];
 const params = new URLSearchParams(location.search);
-const el = document.createElement('minimax-gan');
-const overrides = {};
-for (const [k, v] of params) {
-  if (ATTRIBUTES.includes(k)) el.setAttribute(k, v);
-  else if (k === 'autoplay' || k === 'keep-running') el.setAttribute(k, '');
-  else overrides[k] = v;
-}
-if (Object.keys(overrides).length) el.setAttribute('config', JSON.stringify(overrides));
+// no-sw: the page without its service worker (a parameter of this page, not an option).
+const el = elementFromUrl(params, ['no-sw']);
 document.body.append(el);
 window.minimax = el;
 setLanguage(params.get('lang') || 'en');

@@ -57,13 +57,18 @@ export class Session {
 
   /** Puts `engine` in charge. `fresh`: a new run (its history starts over). */
   async adopt(engine, { fresh }) {
+    this.replace(engine, { fresh });
+    await this.keep();
+  }
+
+  /** Puts `engine` in charge without keeping its state (it is the kept one already). */
+  replace(engine, { fresh }) {
     this.engine = engine;
     this.generation++;
     this.depth.reset();
     this.rate = [];
     if (fresh) this.history.clear();
     else this.history.truncate(engine.iteration());
-    await this.keep();
   }
 
   /** Keeps the current state as the last good one and hands a copy to the page. Call it only
@@ -134,8 +139,7 @@ export class Session {
     }
     if (kept) {
       this.engine.restore(kept.bytes);
-      this.generation++;
-      this.history.truncate(kept.iter);
+      this.replace(this.engine, { fresh: false });
     }
     this.rollingBack = true;
     try {
@@ -153,11 +157,7 @@ export class Session {
     this.stop();
     const kept = this.kept;
     const engine = await makeEngine(JSON.parse(this.engine.config()), 'flex', kept?.bytes, this.notice);
-    this.engine = engine;
-    this.generation++;
-    this.depth.reset();
-    this.rate = [];
-    if (kept) this.history.truncate(kept.iter);
+    this.replace(engine, { fresh: false });
     this.emit('backend', { backend: 'flex', reason: kind });
     await this.observe();
     this.emit('problem', { kind, message, iter: kept ? kept.iter : 0 });

@@ -154,6 +154,12 @@ fn site(root: &Path, dist: &Path) -> Result {
     for page in ["index.html", "embed.html", "manifest.webmanifest"] {
         std::fs::copy(root.join(page), dist.join(page)).map_err(|e| format!("{page}: {e}"))?;
     }
+    // Both pages run under one Content Security Policy, the one servers send as a header.
+    if crate::serve::page_csp(&root.join("embed.html"))?
+        != crate::serve::page_csp(&root.join("index.html"))?
+    {
+        return Err("embed.html's Content-Security-Policy differs from index.html's".into());
+    }
     let icons = dist.join("icons");
     std::fs::create_dir_all(&icons).map_err(|e| e.to_string())?;
     crate::icons::write(&icons)?;

@@ -109,9 +109,9 @@ fn answer(request: Request, dir: &Path, csp: &str) -> std::io::Result<()> {
     }
 }
 
-/// The Content Security Policy of `index.html`'s meta tag.
-fn page_csp(dir: &Path) -> Result<String> {
-    let html = std::fs::read_to_string(dir.join("index.html")).map_err(|e| e.to_string())?;
+/// The Content Security Policy of a page's meta tag (`index.html`'s is the one source).
+pub fn page_csp(page: &Path) -> Result<String> {
+    let html = std::fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
     let key = "http-equiv=\"Content-Security-Policy\" content=\"";
     let start = html
         .find(key)
@@ -150,7 +150,7 @@ pub fn serve(args: &[String]) -> Result {
         .join("dist")
         .canonicalize()
         .map_err(|e| format!("dist/: {e}"))?;
-    let csp = Arc::new(page_csp(&dir)?);
+    let csp = Arc::new(page_csp(&dir.join("index.html"))?);
     let server = Arc::new(
         Server::http(("127.0.0.1", port))
             .map_err(|e| format!("cannot listen on port {port}: {e}"))?,
