@@ -9,6 +9,8 @@ function heat(d) {
   return [255 + (c[0] - 255) * w, 255 + (c[1] - 255) * w, 255 + (c[2] - 255) * w];
 }
 
+let scratch = null;
+
 function drawHeat(ctx, grid, res, x0, y0, w, h) {
   const img = new ImageData(res, res);
   for (let iy = 0; iy < res; iy++) {
@@ -18,7 +20,9 @@ function drawHeat(ctx, grid, res, x0, y0, w, h) {
       img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = 255;
     }
   }
-  const tmp = new OffscreenCanvas(res, res);
+  // One scratch canvas per resolution, kept: a new one each frame is a new GPU texture.
+  if (scratch?.width !== res) scratch = new OffscreenCanvas(res, res);
+  const tmp = scratch;
   tmp.getContext('2d').putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(tmp, x0, y0, w, h);
