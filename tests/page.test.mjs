@@ -134,6 +134,41 @@ test('on a gaussian, mean D(x) on real and on fake approach 1/2', async () => {
     const mean = xs.reduce((a, b) => a + b) / xs.length;
     assert.ok(Math.abs(mean - 1) < 0.2, `G's samples have mean ${mean}`);
     await page.screenshot({ path: screenshotPath('page-flex-gaussian.png') });
+    // Each chart saves as a PNG from its button: title, canvas and legend on white, with the
+    // colours of its series in it.
+    const fs = await import('node:fs');
+    for (const [chart, colours] of Object.entries({
+      plane: ['#1f9e89', '#8e44ad'], histogram: ['#1f9e89', '#8e44ad'], loss: ['#1f9e89', '#8e44ad'],
+      gradients: ['#1f9e89', '#8e44ad'], jsd: ['#333333', '#999999'],
+    })) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.evaluate((c) => window.minimax.shadowRoot.querySelector(`button.png[data-chart="${c}"]`).click(), chart),
+      ]);
+      assert.match(download.suggestedFilename(), new RegExp(`^minimax-${chart}-\\d+\\.png$`));
+      const png = fs.readFileSync(await download.path());
+      assert.equal(png.subarray(1, 4).toString(), 'PNG', chart);
+      fs.writeFileSync(screenshotPath(`chart-${chart}.png`), png);
+      const found = await page.evaluate(async ({ chart, colours }) => {
+        const bitmap = await createImageBitmap(await window.minimax.chartPng(chart));
+        const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const ctx = c.getContext('2d');
+        ctx.drawImage(bitmap, 0, 0);
+        const { data } = ctx.getImageData(0, 0, c.width, c.height);
+        const rgb = colours.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+        const counts = rgb.map(() => 0);
+        let white = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i] === 255 && data[i + 1] === 255 && data[i + 2] === 255) white++;
+          rgb.forEach(([r, g, b], k) => { if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12) counts[k]++; });
+        }
+        return { width: c.width, height: c.height, counts, white: white / (data.length / 4), corner: [...data.slice(0, 4)] };
+      }, { chart, colours });
+      assert.deepEqual(found.corner, [255, 255, 255, 255], `${chart}: a white background`);
+      assert.ok(found.width > 200 && found.height > 100, `${chart}: ${found.width}×${found.height}`);
+      assert.equal(png.readUInt32BE(16), found.width);
+      for (const [k, n] of found.counts.entries()) assert.ok(n >= 20, `${chart}: ${n} pixels of ${colours[k]}`);
+    }
   } finally {
     await browser.close();
   }

@@ -1,6 +1,7 @@
 // Curves over iterations, drawn with uPlot (axes, legends, resizing).
 import uPlot from './vendor/uPlot.esm.js';
 import { REAL, FAKE } from './colors.js';
+import { chartPng } from './export.js';
 
 const MAX_POINTS = 1500;
 
@@ -19,6 +20,7 @@ export class Curves {
       legend: { live: false },
       series: [{ label: 'iter' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1 : 1.5, dash: s.dash, points: { show: false } }))],
     };
+    this.title = title;
     this.plot = new uPlot(opts, this.data, host);
     new ResizeObserver(() => this.fit()).observe(host);
   }
@@ -27,6 +29,11 @@ export class Curves {
   fit() {
     const extra = this.plot.root.offsetHeight - this.plot.height;
     this.plot.setSize({ width: Math.max(200, this.host.clientWidth), height: Math.max(80, this.host.clientHeight - extra - 4) });
+  }
+
+  /** The chart as a PNG: its canvas with the title and legend that uPlot keeps in HTML. */
+  png() {
+    return chartPng(this.plot.ctx.canvas, this.title, this.series.map(({ label, color, dash }) => ({ label, color, dash })));
   }
 
   clear() {

@@ -12,10 +12,11 @@
 import { t, has, setLanguage } from './i18n.js';
 import { Client } from './protocol.js';
 import { PRESETS } from './presets.js';
-import { drawPlane } from './plane.js';
+import { drawPlane, planeExtent } from './plane.js';
 import { drawHistogram } from './histogram.js';
 import { Curves, COLORS } from './charts.js';
 import { decode, drawGrid, samplesPng } from './images.js';
+import { chartPng } from './export.js';
 
 const BASE = new URL('.', import.meta.url);
 /** Options the form leaves out: points are drawn on the plane. */
@@ -348,6 +349,23 @@ class MinimaxGan extends HTMLElement {
     download(await samplesPng(decode(images.fake), images.side), `minimax-samples-${this.latest.iter}.png`);
   }
 
+  /** A chart as a PNG blob: `plane`, `histogram`, `loss`, `gradients` or `jsd`. */
+  chartPng(name) {
+    if (name === 'plane') {
+      const canvas = this.$('canvas.plane');
+      const { size, width } = planeExtent(canvas.clientWidth, canvas.clientHeight, this.options.showDStar ? 2 : 1);
+      return chartPng(canvas, this.$('.plane-panel h2').textContent, [], { width, height: size });
+    }
+    if (name === 'histogram') return chartPng(this.$('canvas.hist'), this.$('.hist-panel h2').textContent);
+    const curves = { loss: this.curves.loss, gradients: this.curves.grad, jsd: this.curves.jsd }[name];
+    if (!curves) return Promise.reject(new Error(`no chart named ${name}`));
+    return curves.png();
+  }
+
+  async saveChart(name) {
+    download(await this.chartPng(name), `minimax-${name}-${this.latest?.iter ?? 0}.png`);
+  }
+
   showNotice(notice) {
     if (!notice) {
       // The end of a notice that lasts only while something loads.
@@ -385,6 +403,7 @@ class MinimaxGan extends HTMLElement {
     // A closed set: the attribute (which a URL parameter may set) never reaches the HTML.
     const chrome = ['full', 'minimal', 'none'].includes(this.getAttribute('chrome')) ? this.getAttribute('chrome') : 'full';
     const opt = (name, v) => `<option value="${v}">${t(`${name}.${v}`)}</option>`;
+    const png = (chart) => `<button type="button" class="png" data-chart="${chart}" title="${t('savePng')}" aria-label="${t('savePngOf', t(`chart.${chart}`))}">PNG</button>`;
     this.shadowRoot.innerHTML = `
       <link rel="stylesheet" href="${new URL('minimax-gan.css', BASE)}">
       <link rel="stylesheet" href="${new URL('vendor/uPlot.min.css', BASE)}">
@@ -418,7 +437,7 @@ class MinimaxGan extends HTMLElement {
           <label class="check"><input type="checkbox" name="showDStar"> ${t('showDStar')}</label>
           <label class="check"><input type="checkbox" name="arrows" checked> ${t('arrows')}</label>
         </form>
-        <section class="panel plane-panel"><h2>${t('planeTitle')}</h2><canvas class="plane" role="img" aria-label="${t('planeTitle')}"></canvas></section>
+        <section class="panel plane-panel">${png('plane')}<h2>${t('planeTitle')}</h2><canvas class="plane" role="img" aria-label="${t('planeTitle')}"></canvas></section>
         <section class="panel images-panel" hidden>
           <h2>${t('imagesTitle')}</h2>
           <div class="grids">
@@ -428,7 +447,7 @@ class MinimaxGan extends HTMLElement {
           <figure class="walk-figure"><canvas class="walk" role="img" aria-label="${t('walk')}"></canvas><figcaption>${t('walk')}</figcaption></figure>
           <button type="button" class="save-samples">${t('saveSamples')}</button>
         </section>
-        <section class="panel hist-panel"><h2>${t('histTitle')}</h2><canvas class="hist" role="img" aria-label="${t('histTitle')}"></canvas></section>
+        <section class="panel hist-panel">${png('histogram')}<h2>${t('histTitle')}</h2><canvas class="hist" role="img" aria-label="${t('histTitle')}"></canvas></section>
         <section class="curves">
         <div class="panel overview" aria-label="${t('overview')}">
           <h2>${t('overview')}</h2>
@@ -445,9 +464,9 @@ class MinimaxGan extends HTMLElement {
             <span class="node">${t('decision')} <b class="ov-dreal"></b></span>
           </div>
         </div>
-        <div class="panel curve"><div class="loss-chart"></div></div>
-        <div class="panel curve"><div class="grad-chart"></div></div>
-        <div class="panel curve jsd-panel"><div class="jsd-chart"></div></div>
+        <div class="panel curve">${png('loss')}<div class="loss-chart"></div></div>
+        <div class="panel curve">${png('gradients')}<div class="grad-chart"></div></div>
+        <div class="panel curve jsd-panel">${png('jsd')}<div class="jsd-chart"></div></div>
         </section>
         <footer>${t('credits')}</footer>
       </div>`;
@@ -485,6 +504,7 @@ class MinimaxGan extends HTMLElement {
     on('.export-json', 'click', quiet(() => this.exportHistory('json')));
     on('.clear-points', 'click', () => { this.points = []; this.draw(this.latest); });
     on('.save-samples', 'click', () => this.saveSamples());
+    for (const b of this.shadowRoot.querySelectorAll('button.png')) b.addEventListener('click', () => this.saveChart(b.dataset.chart).catch((e) => this.showError(e.message)));
     const form = this.$('form.controls');
     form.addEventListener('change', (e) => {
       const el = e.target;

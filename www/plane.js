@@ -38,12 +38,20 @@ export function panelTransform(view, x0, y0, w, h) {
   };
 }
 
+const GAP = 8;
+
+/** The side of each square panel and the width all of them take, in CSS pixels. */
+export function planeExtent(cssW, cssH, panels) {
+  const size = Math.max(0, Math.min((cssW - GAP * (panels - 1)) / panels, cssH));
+  return { size, width: panels * size + GAP * (panels - 1) };
+}
+
 export function drawPlane(canvas, plane, { showDStar = false, arrows = true, userPoints = [] } = {}) {
   const { ctx, width: cssW, height: cssH } = prepareCanvas(canvas);
   if (!plane) return null;
   const panels = showDStar ? 2 : 1;
-  const gap = 8;
-  const size = Math.min((cssW - gap * (panels - 1)) / panels, cssH);
+  const gap = GAP;
+  const { size } = planeExtent(cssW, cssH, panels);
   const transforms = [];
   for (let p = 0; p < panels; p++) {
     const x0 = p * (size + gap), y0 = 0;
