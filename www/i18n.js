@@ -35,6 +35,8 @@ export const STRINGS = {
     saveCheckpoint: 'Save checkpoint', saveCheckpointHelp: 'Download the whole state of the run (weights, optimizer, counters)',
     loadCheckpoint: 'Load checkpoint', loadCheckpointHelp: 'Go on from a checkpoint file (checked before anything is replaced)',
     exportCsv: 'Metrics (CSV)', exportJson: 'Metrics (JSON)',
+    pretrainedButton: 'Start trained', pretrainedHelp: 'Go on from a checkpoint of this preset trained ahead (replaces the run)',
+    loadingPretrained: 'Loading the trained checkpoint…', noPretrained: 'The preset {0} has no trained checkpoint',
     savePng: 'Save this chart as a PNG', savePngOf: 'Save the {0} as a PNG',
     'chart.plane': 'data-space chart', 'chart.histogram': 'histogram of D(x)', 'chart.loss': 'loss chart',
     'chart.gradients': 'gradient-norm chart', 'chart.jsd': 'Jensen–Shannon chart',

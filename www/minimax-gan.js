@@ -11,7 +11,7 @@
 // values, which options apply when): no option is written out here.
 import { t, has, setLanguage } from './i18n.js';
 import { Client } from './protocol.js';
-import { PRESETS } from './presets.js';
+import { PRESETS, PRETRAINED } from './presets.js';
 import { drawPlane, planeExtent } from './plane.js';
 import { drawHistogram } from './histogram.js';
 import { Curves, COLORS } from './charts.js';
@@ -68,7 +68,8 @@ class MinimaxGan extends HTMLElement {
   connectedCallback() {
     if (this.client) return;
     setLanguage(this.getAttribute('lang') || 'en');
-    const preset = PRESETS[this.getAttribute('preset') || 'ring'] || PRESETS.ring;
+    this.presetName = Object.hasOwn(PRESETS, this.getAttribute('preset')) ? this.getAttribute('preset') : 'ring';
+    const preset = PRESETS[this.presetName];
     let options = {};
     let badOptions = null;
     if (this.hasAttribute('config')) {
@@ -87,7 +88,12 @@ class MinimaxGan extends HTMLElement {
     this.watchVisibility();
     // The worker starts the preset and lays the options over it; if they are rejected, the
     // session runs the preset and the page says why.
-    this.start({ config: { ...preset }, options, backend: this.backendChoice }).then(() => {
+    this.start({ config: { ...preset }, options, backend: this.backendChoice }).then(async () => {
+      if (this.hasAttribute('pretrained') && this.pretrainedUrl()) {
+        // The trained checkpoint replaces the preset's run; options given with it go on top.
+        await this.loadPretrained().catch(() => {});
+        if (Object.keys(options).length) await this.configure(options).catch(() => {});
+      }
       if (this.hasAttribute('autoplay')) this.play().catch(() => {});
     });
     if (badOptions) this.showError(t('badConfigAttr', badOptions));
@@ -327,6 +333,30 @@ class MinimaxGan extends HTMLElement {
     drawGrid(this.$('canvas.walk'), decode(images.walk), side, 10);
   }
 
+  /** Where the preset's pretrained checkpoint is, or null when it has none. */
+  pretrainedUrl() {
+    return Object.hasOwn(PRETRAINED, this.presetName) ? new URL(`../pretrained/${this.presetName}.ckpt`, BASE) : null;
+  }
+
+  /** Replaces the session with the preset's pretrained checkpoint (fetched, then checked as an
+   * uploaded one is). Resolves with the config in use. */
+  async loadPretrained() {
+    const url = this.pretrainedUrl();
+    if (!url) throw new Error(t('noPretrained', this.presetName));
+    this.notice(t('loadingPretrained'));
+    this.noticeKey = 'loading-pretrained';
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+      return await this.restore(await response.arrayBuffer());
+    } catch (e) {
+      this.showError(e.message);
+      throw e;
+    } finally {
+      if (this.noticeKey === 'loading-pretrained') this.notice('');
+    }
+  }
+
   /** Downloads a checkpoint of the session (also of a WebGPU one: read asynchronously). */
   async downloadCheckpoint() {
     const { bytes, iter } = await this.checkpoint();
@@ -414,8 +444,10 @@ class MinimaxGan extends HTMLElement {
           <span class="stats" aria-live="off"></span>
           <span class="status" aria-live="polite"></span>
         </header>
-        <p class="notice" role="status" hidden></p>
-        <p class="error" role="alert" hidden></p>
+        <div class="messages">
+          <p class="notice" role="status" hidden></p>
+          <p class="error" role="alert" hidden></p>
+        </div>
         <nav class="buttons" aria-label="${t('title')}">
           <button class="play" aria-pressed="false">${t('play')}</button>
           <button class="stepD" title="${t('stepDHelp')}">${t('stepD')}</button>
@@ -423,6 +455,7 @@ class MinimaxGan extends HTMLElement {
           <button class="step" title="${t('stepHelp')}">${t('step')}</button>
           <button class="reset">${t('reset')}</button>
           <span class="files">
+            <button class="pretrained" title="${t('pretrainedHelp')}" hidden>${t('pretrainedButton')}</button>
             <button class="save-checkpoint" title="${t('saveCheckpointHelp')}">${t('saveCheckpoint')}</button>
             <label class="file-button" title="${t('loadCheckpointHelp')}">${t('loadCheckpoint')}<input type="file" class="load-checkpoint" accept=".ckpt,application/octet-stream"></label>
             <button class="export-csv">${t('exportCsv')}</button>
@@ -495,6 +528,8 @@ class MinimaxGan extends HTMLElement {
     on('.step', 'click', quiet(() => this.step()));
     on('.reset', 'click', quiet(() => this.reset()));
     on('.save-checkpoint', 'click', quiet(() => this.downloadCheckpoint()));
+    on('.pretrained', 'click', quiet(() => this.loadPretrained()));
+    this.$('.pretrained').hidden = !this.pretrainedUrl();
     on('.load-checkpoint', 'change', (e) => {
       const file = e.target.files[0];
       e.target.value = '';

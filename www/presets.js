@@ -10,3 +10,10 @@ export const PRESETS = {
   'mnist-dcgan': { dataset: 'mnist', model: 'dcgan', latent_dim: 64, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
   'mnist-mlp': { dataset: 'mnist', model: 'mlp', latent_dim: 64, g_hidden: 256, d_hidden: 256, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
 };
+
+// Presets with a checkpoint trained ahead (`cargo xtask pretrain` runs the CLI on the preset for
+// `iters` iterations and writes pretrained/<preset>.ckpt), so a lecture can start from a GAN that
+// has learned: the page's "Start trained" button and the `pretrained` attribute load it.
+export const PRETRAINED = {
+  'mnist-dcgan': { iters: 3000 },
+};

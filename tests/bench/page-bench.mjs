@@ -78,6 +78,11 @@ try {
       console.log(`${path.relative(DIST, f)}: ${(body.length / 1e6).toFixed(2)} MB gzip, fetched only by image presets (target ≤ 2 MB)`);
       continue;
     }
+    if (f.endsWith('.ckpt')) {
+      // A trained checkpoint: fetched only when a lecture starts from it.
+      console.log(`${path.relative(DIST, f)}: ${(body.length / 1e6).toFixed(2)} MB, ${(zlib.gzipSync(body).length / 1e6).toFixed(2)} MB gzip, fetched only by "Start trained"`);
+      continue;
+    }
     const g = zlib.gzipSync(body, { level: 9 }).length;
     raw += body.length; gz += g;
     sizes.push([path.relative(DIST, f), body.length, g]);

@@ -1,7 +1,7 @@
 // `cargo xtask dist` runs this after dist/ is complete: Workbox writes dist/sw.js, whose precache
 // list (every file the page needs, each with a hash of its contents as its revision) makes the
-// installed page reload and train offline. MNIST's digits are cached when first fetched, not
-// precached: only image presets need them. A changed file changes the list, so browsers find a
+// installed page reload and train offline. MNIST's digits and the trained checkpoints are
+// cached when first fetched, not precached: only image presets need them. A changed file changes the list, so browsers find a
 // new service worker; it waits until the page says "reload" (see www/main.js).
 import { generateSW } from 'workbox-build';
 
@@ -27,6 +27,11 @@ const { count, size, warnings } = await generateSW({
     urlPattern: ({ url }) => url.pathname.endsWith('/data/mnist-10k.bin.gz'),
     handler: 'CacheFirst',
     options: { cacheName: 'minimax-data' },
+  }, {
+    // Trained checkpoints change when the engine does: the network's copy while online.
+    urlPattern: ({ url }) => /\/pretrained\/[\w-]+\.ckpt$/.test(url.pathname),
+    handler: 'NetworkFirst',
+    options: { cacheName: 'minimax-pretrained' },
   }],
 });
 for (const w of warnings) console.error(`workbox: ${w}`);

@@ -192,6 +192,18 @@ fn site(root: &Path, dist: &Path) -> Result {
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
     std::fs::copy(crate::data::asset_path(), data.join("mnist-10k.bin.gz"))
         .map_err(|e| format!("the MNIST asset: {e} (run `cargo xtask data`)"))?;
+    // The trained checkpoints, fetched only when a lecture starts from one.
+    let pretrained = dist.join("pretrained");
+    std::fs::create_dir_all(&pretrained).map_err(|e| e.to_string())?;
+    for p in crate::pretrain::list()? {
+        let from = crate::pretrain::path(&p.name);
+        std::fs::copy(&from, pretrained.join(format!("{}.ckpt", p.name))).map_err(|e| {
+            format!(
+                "{}: {e} (www/presets.js lists it in PRETRAINED: run `cargo xtask pretrain`)",
+                from.display()
+            )
+        })?;
+    }
     // Last, when every file is in place: the service worker and its precache list.
     run(Command::new("node")
         .arg(root.join("xtask/js/service-worker.mjs"))

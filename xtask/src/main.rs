@@ -7,10 +7,14 @@
 //! * `serve` — `dist`, then serve it on http://127.0.0.1:8000 (`--port N`, `--no-build`).
 //! * `test`  — `setup`, then every test: native (cargo) and browser (headless Chromium).
 //! * `bench` — the native benchmark; `bench --page` the page's, in headless Chromium.
+//! * `fuzz`  — the long fuzzing run of checkpoints and configs.
+//! * `pretrain` — train the checkpoints the page ships in `pretrained/` (`--check`: again, and
+//!   compare).
 
 mod data;
 mod dist;
 mod icons;
+mod pretrain;
 mod serve;
 
 use std::path::{Path, PathBuf};
@@ -30,8 +34,9 @@ fn main() -> ExitCode {
         Some("bench") => setup(ForTests::Yes).and_then(|_| bench(rest)),
         // The long fuzzing run (CI runs a few thousand cases in `test`).
         Some("fuzz") => setup(ForTests::No).and_then(|_| minimax(&["fuzz"], rest)),
+        Some("pretrain") => setup(ForTests::No).and_then(|_| pretrain::pretrain(rest)),
         _ => {
-            eprintln!("usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz>");
+            eprintln!("usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz|pretrain>");
             return ExitCode::from(2);
         }
     };
@@ -161,14 +166,16 @@ fn bench(args: &[String]) -> Result {
     minimax(&["bench"], args)
 }
 
-/// Runs the `minimax` binary built as the tests build it: the whole workspace, release. (`cargo
-/// run -p minimax-cli` would unify burn's features differently and rebuild burn, for minutes.)
-fn minimax(command: &[&str], args: &[String]) -> Result {
+/// Builds the `minimax` binary as the tests build it: the whole workspace, release (`cargo run
+/// -p minimax-cli` would unify burn's features differently and rebuild burn, for minutes).
+pub fn build_minimax() -> Result<PathBuf> {
     run(cargo().args(["build", "--release", "--workspace"]))?;
     let target_dir = std::env::var("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
+        .map(PathBuf::from)
         .unwrap_or_else(|_| root().join("target"));
-    run(Command::new(target_dir.join("release").join("minimax"))
-        .args(command)
-        .args(args))
+    Ok(target_dir.join("release").join("minimax"))
+}
+
+fn minimax(command: &[&str], args: &[String]) -> Result {
+    run(Command::new(build_minimax()?).args(command).args(args))
 }

@@ -343,3 +343,52 @@ fn flags_complete_a_config_file_before_it_is_checked() {
     );
     std::fs::remove_file(path).ok();
 }
+
+/// The trained checkpoints the page ships (`cargo xtask pretrain`) load with this engine, go on
+/// from their iteration, and hold a GAN in play: neither player has won (D is near neither 0
+/// nor 1 on real or generated digits).
+#[test]
+fn the_shipped_pretrained_checkpoints_load_and_train_on() {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../pretrained"));
+    let asset = mnist_asset().expect("assets/mnist-10k.bin.gz: run `cargo xtask data`");
+    let mut found = 0;
+    for entry in std::fs::read_dir(dir).expect("pretrained/ is in the repository") {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("ckpt") {
+            continue;
+        }
+        found += 1;
+        let out = minimax(&[
+            "train",
+            "--iters",
+            "2",
+            "--report-every",
+            "1",
+            "--json",
+            "--load",
+            path.to_str().unwrap(),
+            "--mnist",
+            asset.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines = json_lines(&out);
+        let first = &lines[0];
+        let iter = first["iter"].as_u64().unwrap();
+        assert!(
+            iter >= 1000,
+            "{}: trained for {iter} iterations",
+            path.display()
+        );
+        assert_eq!(lines.last().unwrap()["iter"].as_u64(), Some(iter + 2));
+        for key in ["d_real", "d_fake"] {
+            let d = lines.last().unwrap()[key].as_f64().unwrap();
+            assert!((0.1..0.9).contains(&d), "{}: {key} = {d}", path.display());
+        }
+    }
+    assert!(found > 0, "no checkpoint in pretrained/");
+}

@@ -145,10 +145,32 @@ fn write(
         }
         Kind::Optimizer(optimizer, names) => {
             let _guard = Mode::set(Mode::Replay(names.into_iter().zip(data).collect()));
-            optimizer.into_bytes().map_err(|e| failed(&name, e))?
+            let bytes = optimizer.into_bytes().map_err(|e| failed(&name, e))?;
+            in_name_order(bytes).map_err(|e| failed(&name, e))?
         }
     };
     Ok((name, bytes.to_vec()))
+}
+
+/// The same record with its tensors' data laid out in the order of their names. burn writes an
+/// optimizer's states in the order of a hash map, which differs from map to map, so the same
+/// state would be written as different bytes each time.
+pub(crate) fn in_name_order(
+    bytes: burn::tensor::Bytes,
+) -> Result<burn::tensor::Bytes, burn_pack::Error> {
+    let reader = burn_pack::Reader::from_bytes(bytes)?;
+    let metadata = reader.metadata().clone();
+    let scalars = reader.scalars().clone();
+    let mut tensors = reader.into_tensors()?;
+    tensors.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut writer = burn_pack::Writer::new(tensors);
+    for (key, value) in &metadata {
+        writer = writer.with_metadata(key, value);
+    }
+    for (key, value) in scalars {
+        writer = writer.with_scalar(&key, value);
+    }
+    writer.into_bytes()
 }
 
 // ---- Optimizers -----------------------------------------------------------------------------

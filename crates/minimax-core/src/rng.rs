@@ -109,3 +109,40 @@ mod tests {
         }
     }
 }
+
+/// Names a run's parameters by the run: the `n`-th float parameter (in the order the modules
+/// list them) gets an id made from the seed and `n`. burn draws ids at random; the optimizers'
+/// state is filed under them, so with random ids two runs of one config wrote checkpoints that
+/// differed in those bytes alone. Named this way, the same run writes the same file.
+pub struct ParamNumbering {
+    seed: u64,
+    next: u64,
+}
+
+impl ParamNumbering {
+    pub fn new(seed: u64) -> Self {
+        Self { seed, next: 0 }
+    }
+
+    /// The module with its parameters renamed, continuing the count.
+    pub fn number<M: burn::module::Module>(&mut self, module: M) -> M {
+        module.map(self)
+    }
+}
+
+impl burn::module::ModuleMapper for ParamNumbering {
+    fn map_float<const D: usize>(
+        &mut self,
+        mut param: burn::module::Param<burn::tensor::Tensor<D>>,
+    ) -> burn::module::Param<burn::tensor::Tensor<D>> {
+        // SplitMix64 of (seed, n): distinct for distinct n, spread over all 64 bits.
+        let mut z = self
+            .seed
+            .wrapping_add(0x9E37_79B9_7F4A_7C15u64.wrapping_mul(self.next + 1));
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        param.id = burn::module::ParamId::from(z ^ (z >> 31));
+        self.next += 1;
+        param
+    }
+}

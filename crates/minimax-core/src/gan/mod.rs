@@ -60,9 +60,10 @@ impl Gan {
         let device = device.clone().autodiff();
         let dataset = Dataset::new(&config, assets.mnist.clone())?;
         let mut rng = RunRng::new(config.seed);
-        let discriminator = Discriminator::new(&config, &mut rng, &device);
+        let mut ids = crate::rng::ParamNumbering::new(config.seed);
+        let discriminator = ids.number(Discriminator::new(&config, &mut rng, &device));
         let generators = (0..config.objective.generators)
-            .map(|_| Generator::new(&config, &mut rng, &device))
+            .map(|_| ids.number(Generator::new(&config, &mut rng, &device)))
             .collect();
         let mut eval_rng = RunRng::new(config.seed ^ EVAL_SALT);
         let n = eval_size(config.data_dim());

@@ -1,0 +1,135 @@
+//! `cargo xtask pretrain [--check]`: the trained checkpoints the page ships (`pretrained/`), so
+//! that a lecture can start from a GAN that has already learned. Each is made by the CLI from its
+//! preset in `www/presets.js` (the page's own list, read with node), with the preset's seed and
+//! the iterations named in `PRETRAINED`. `--check` trains them again into `target/` and says
+//! whether the files are the same, byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{Result, root, run};
+
+/// A preset with a trained checkpoint: its name, iterations and flat config as JSON text.
+pub struct Pretrained {
+    pub name: String,
+    pub iters: u64,
+    pub config: String,
+}
+
+/// The page's list, read from `www/presets.js` by node (the page is its single source).
+pub fn list() -> Result<Vec<Pretrained>> {
+    let script = "const { PRESETS, PRETRAINED } = await import('./www/presets.js'); \
+        for (const [name, { iters }] of Object.entries(PRETRAINED)) \
+        console.log([name, iters, JSON.stringify(PRESETS[name])].join('\\t'));";
+    let out = Command::new("node")
+        .args(["--input-type=module", "-e", script])
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "reading www/presets.js: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| {
+            let mut parts = line.splitn(3, '\t');
+            let (Some(name), Some(iters), Some(config)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(format!("www/presets.js: cannot read `{line}`"));
+            };
+            let iters = iters
+                .parse()
+                .map_err(|_| format!("www/presets.js: {name}: iters `{iters}`"))?;
+            if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(format!("www/presets.js: a preset named `{name}`"));
+            }
+            Ok(Pretrained {
+                name: name.into(),
+                iters,
+                config: config.into(),
+            })
+        })
+        .collect()
+}
+
+/// Where the shipped checkpoint of a preset lives.
+pub fn path(name: &str) -> PathBuf {
+    root().join("pretrained").join(format!("{name}.ckpt"))
+}
+
+pub fn pretrain(args: &[String]) -> Result {
+    let check = args.iter().any(|a| a == "--check");
+    let minimax = crate::build_minimax()?;
+    let out_dir = if check {
+        root().join("target/pretrained-check")
+    } else {
+        root().join("pretrained")
+    };
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    let mut differ = Vec::new();
+    for p in list()? {
+        let config = out_dir.join(format!("{}.json", p.name));
+        std::fs::write(&config, &p.config).map_err(|e| e.to_string())?;
+        let ckpt = out_dir.join(format!("{}.ckpt", p.name));
+        run(Command::new(&minimax)
+            .arg("train")
+            .arg("--config")
+            .arg(&config)
+            .args(["--iters", &p.iters.to_string(), "--report-every", "500"])
+            .arg("--mnist")
+            .arg(crate::data::asset_path())
+            .arg("--save")
+            .arg(&ckpt)
+            .arg("--samples")
+            .arg(out_dir.join(format!("{}.png", p.name))))?;
+        std::fs::remove_file(&config).map_err(|e| e.to_string())?;
+        if check {
+            let same = read(&ckpt)? == read(&path(&p.name))?;
+            eprintln!(
+                "{}: {}",
+                p.name,
+                if same {
+                    "the same bytes as pretrained/"
+                } else {
+                    "DIFFERS from pretrained/"
+                }
+            );
+            if !same {
+                differ.push(p.name);
+            }
+        }
+    }
+    if differ.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} made again differ from the shipped files (run `cargo xtask pretrain` and commit)",
+            differ.join(", ")
+        ))
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_preset_the_page_lists_as_pretrained_has_its_file() {
+        let list = super::list().unwrap();
+        assert!(!list.is_empty());
+        for p in list {
+            assert!(
+                super::path(&p.name).exists(),
+                "pretrained/{}.ckpt: run `cargo xtask pretrain`",
+                p.name
+            );
+            assert!(p.iters > 0 && p.config.starts_with('{'), "{}", p.config);
+        }
+    }
+}
