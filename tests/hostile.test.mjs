@@ -33,7 +33,7 @@ test('markup in URL parameters never becomes HTML', async () => {
   }
 });
 
-test('odd values: points that are not a list, an oversized model; each is refused by name and the session goes on', async () => {
+test('odd values: points that are not a list, an oversized model, another experiment; each is refused by name and the session goes on', async () => {
   const browser = await launch({ webgpu: false });
   try {
     const { page, errors, clean } = await openApp(browser.context, server.url, '?dataset=points&points=5&backend=flex');
@@ -42,6 +42,9 @@ test('odd values: points that are not a list, an oversized model; each is refuse
     const big = await page.evaluate(() => window.minimax.configure({ generators: 16, g_hidden: 4096, g_layers: 8 }).then(() => 'accepted', (e) => e.message));
     assert.match(big, /MiB/);
     assert.match(big, /g_hidden/);
+    // The classifier experiment is the CLI's: the page says so and keeps its GAN.
+    const other = await page.evaluate(() => window.minimax.configure({ experiment: 'classifier', dataset: 'mnist' }).then(() => 'accepted', (e) => e.message));
+    assert.match(other, /classifier.*CLI/);
     const s = await trainUntil(page, 10);
     assert.ok(s.iter >= 10);
     assert.deepEqual(errors, []);

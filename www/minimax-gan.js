@@ -19,8 +19,9 @@ import { decode, drawGrid, samplesPng } from './images.js';
 import { chartPng } from './export.js';
 
 const BASE = new URL('.', import.meta.url);
-/** Options the form leaves out: points are drawn on the plane. */
-const NOT_IN_FORM = ['points'];
+/** Options the form leaves out: points are drawn on the plane; the page trains GANs (the
+ * classifier experiment is the CLI's). */
+const NOT_IN_FORM = ['points', 'experiment'];
 
 /** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
 /** Saves `blob` as a file named `name`. */

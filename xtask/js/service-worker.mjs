@@ -29,7 +29,7 @@ const { count, size, warnings } = await generateSW({
     options: { cacheName: 'minimax-data' },
   }, {
     // Trained checkpoints change when the engine does: the network's copy while online.
-    urlPattern: ({ url }) => /\/pretrained\/[\w-]+\.ckpt$/.test(url.pathname),
+    urlPattern: ({ url }) => /\/pretrained\/[\w-]+\.(ckpt|eval)$/.test(url.pathname),
     handler: 'NetworkFirst',
     options: { cacheName: 'minimax-pretrained' },
   }],

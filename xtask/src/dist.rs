@@ -195,6 +195,11 @@ fn site(root: &Path, dist: &Path) -> Result {
     // The trained checkpoints, fetched only when a lecture starts from one.
     let pretrained = dist.join("pretrained");
     std::fs::create_dir_all(&pretrained).map_err(|e| e.to_string())?;
+    let evaluator = crate::root()
+        .join("pretrained")
+        .join(crate::pretrain::EVALUATOR);
+    std::fs::copy(&evaluator, pretrained.join(crate::pretrain::EVALUATOR))
+        .map_err(|e| format!("{}: {e} (run `cargo xtask pretrain`)", evaluator.display()))?;
     for p in crate::pretrain::list()? {
         let from = crate::pretrain::path(&p.name);
         std::fs::copy(&from, pretrained.join(format!("{}.ckpt", p.name))).map_err(|e| {

@@ -1,8 +1,9 @@
-//! `cargo xtask pretrain [--check]`: the trained checkpoints the page ships (`pretrained/`), so
-//! that a lecture can start from a GAN that has already learned. Each is made by the CLI from its
+//! `cargo xtask pretrain [--check]`: what the page ships trained (`pretrained/`): the digit
+//! classifier that scores GANs' samples (the evaluator file), and checkpoints from which a
+//! lecture can start with a GAN that has already learned. Each GAN is made by the CLI from its
 //! preset in `www/presets.js` (the page's own list, read with node), with the preset's seed and
-//! the iterations named in `PRETRAINED`. `--check` trains them again into `target/` and says
-//! whether the files are the same, byte for byte.
+//! the iterations named in `PRETRAINED`. `--check` trains everything again into `target/` and
+//! says whether the files are the same, byte for byte.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,6 +62,28 @@ pub fn path(name: &str) -> PathBuf {
     root().join("pretrained").join(format!("{name}.ckpt"))
 }
 
+/// The evaluator file: the digit classifier (trained by the CLI with these options) and the
+/// real digits' feature statistics, which IS and FID are computed with.
+pub const EVALUATOR: &str = "digits.eval";
+const CLASSIFIER: &[&str] = &[
+    "--experiment",
+    "classifier",
+    "--dataset",
+    "mnist",
+    "--batch-size",
+    "128",
+    "--lr-d",
+    "0.0005",
+    "--beta1",
+    "0.9",
+    "--seed",
+    "1",
+    "--iters",
+    "3000",
+    "--report-every",
+    "500",
+];
+
 pub fn pretrain(args: &[String]) -> Result {
     let check = args.iter().any(|a| a == "--check");
     let minimax = crate::build_minimax()?;
@@ -71,6 +94,28 @@ pub fn pretrain(args: &[String]) -> Result {
     };
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let mut differ = Vec::new();
+    let evaluator = out_dir.join(EVALUATOR);
+    run(Command::new(&minimax)
+        .arg("train")
+        .args(CLASSIFIER)
+        .arg("--mnist")
+        .arg(crate::data::asset_path())
+        .arg("--evaluator")
+        .arg(&evaluator))?;
+    if check {
+        let same = read(&evaluator)? == read(&root().join("pretrained").join(EVALUATOR))?;
+        eprintln!(
+            "{EVALUATOR}: {}",
+            if same {
+                "the same bytes as pretrained/"
+            } else {
+                "DIFFERS from pretrained/"
+            }
+        );
+        if !same {
+            differ.push(EVALUATOR.to_string());
+        }
+    }
     for p in list()? {
         let config = out_dir.join(format!("{}.json", p.name));
         std::fs::write(&config, &p.config).map_err(|e| e.to_string())?;

@@ -7,6 +7,10 @@ use std::sync::Arc;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use indicatif::{ProgressBar, ProgressStyle};
+use minimax_core::burn::module::Module;
+use minimax_core::classifier::Classifier;
+use minimax_core::config::ExperimentKind;
+use minimax_core::evaluation::Evaluator;
 use minimax_core::mnist::Mnist;
 use minimax_core::schema::{ALIASES, FIELDS, Kind, allowed};
 use minimax_core::snapshot::Images;
@@ -103,6 +107,19 @@ pub fn command() -> Command {
     .arg(Arg::new("samples").long("samples").value_name("FILE.png").help(
         "Image data: write the final 8×8 grid of samples (28×28 pixels each, no border) as a PNG",
     ))
+    .arg(Arg::new("eval").long("eval").value_name("FILE").help(
+        "Image data: score G's samples at each report with this evaluator file (`is`, `fid`, `eval_n`, `classes` in the report; made by --evaluator)",
+    ))
+    .arg(
+        Arg::new("eval-samples")
+            .long("eval-samples")
+            .value_parser(clap::value_parser!(u64).range(2..=100_000))
+            .default_value("1000")
+            .help("Samples each score is computed from (scores depend on it: compare at one n)"),
+    )
+    .arg(Arg::new("evaluator").long("evaluator").value_name("FILE").help(
+        "experiment classifier: at the end, write the evaluator file (the trained net and the real digits' feature statistics)",
+    ))
 }
 
 /// The config fields given as flags, as flat JSON strings (the schema parses them).
@@ -186,6 +203,15 @@ fn load_assets(m: &ArgMatches, config: &Config) -> Result<Assets, String> {
 
 /// One line of the non-JSON report, in the DCGAN example's words.
 fn summary(s: &Snapshot) -> String {
+    if let Some(accuracy) = s.scalars.get("accuracy") {
+        return format!(
+            "step {:>6}  loss {:.4}  held-out accuracy {:.2}% of {}",
+            s.iter,
+            s.get("loss"),
+            accuracy * 100.0,
+            s.get("held_out")
+        );
+    }
     let mut line = format!(
         "iter {:>6}  Loss_D {:.4}  Loss_G {:.4}  D(x) {:.3}  D(G(z)) {:.3}  |∇G| {:.3}  |∇D| {:.3}",
         s.iter,
@@ -207,7 +233,47 @@ fn summary(s: &Snapshot) -> String {
     if let Some(jsd) = s.scalars.get("jsd") {
         line += &format!("  JSD {jsd:.3}");
     }
+    if let Some(is) = s.scalars.get("is") {
+        let present = s
+            .histograms
+            .get("classes")
+            .map_or(0, |c| c.iter().filter(|&&k| k > 0).count());
+        line += &format!(
+            "  IS {is:.2}  FID {:.1}  digits {present}/10 (n = {})",
+            s.get("fid"),
+            s.get("eval_n")
+        );
+    }
     line
+}
+
+/// Reads an evaluator file (`--eval`).
+fn read_evaluator(path: &str) -> Result<Evaluator, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Evaluator::from_bytes(&bytes, &minimax_core::burn::tensor::Device::flex())
+        .map_err(|e| format!("{path}: {e}"))
+}
+
+/// The classifier's scores of the experiment's samples, added to its snapshot.
+fn add_scores(
+    snapshot: &mut Snapshot,
+    trainer: &dyn Experiment,
+    evaluator: &Evaluator,
+    n: usize,
+) -> Result<(), String> {
+    let samples = trainer
+        .samples(n)
+        .ok_or("--eval: this experiment makes no samples")?;
+    let pixels = samples
+        .into_data()
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .map_err(|e| format!("{e:?}"))?;
+    let scores = evaluator.score(&pixels);
+    let (scalars, classes) = Evaluator::into_snapshot_parts(&scores);
+    snapshot.scalars.extend(scalars);
+    snapshot.histograms.insert("classes".into(), classes);
+    Ok(())
 }
 
 /// The 8×8 grid of samples as a grayscale PNG, one image pixel per digit pixel, no border.
@@ -265,8 +331,23 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
         }
     };
     let samples = m.get_one::<String>("samples").map(PathBuf::from);
-    if samples.is_some() && !trainer.config().data.kind.is_image() {
-        return Err("--samples writes image samples; this dataset is not images".into());
+    let is_gan = trainer.config().experiment == ExperimentKind::Gan;
+    if samples.is_some() && !(is_gan && trainer.config().data.kind.is_image()) {
+        return Err("--samples writes a GAN's image samples; this run makes none".into());
+    }
+    let evaluator = match m.get_one::<String>("eval") {
+        Some(_) if !(is_gan && trainer.config().data.kind.is_image()) => {
+            return Err("--eval scores a GAN's digits; this run makes none".into());
+        }
+        Some(path) => Some(read_evaluator(path)?),
+        None => None,
+    };
+    let eval_n = *m.get_one::<u64>("eval-samples").expect("has a default") as usize;
+    if m.get_one::<String>("evaluator").is_some() && is_gan {
+        return Err(
+            "--evaluator writes a trained classifier; this run is a GAN (--experiment classifier)"
+                .into(),
+        );
     }
     let every = m
         .get_one::<u64>("report-every")
@@ -288,7 +369,10 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
     });
     let mut stdout = std::io::stdout().lock();
     let mut report = |trainer: &dyn Experiment| -> Result<Snapshot, String> {
-        let snapshot = trainer.snapshot(options).map_err(|e| e.to_string())?;
+        let mut snapshot = trainer.snapshot(options).map_err(|e| e.to_string())?;
+        if let Some(evaluator) = &evaluator {
+            add_scores(&mut snapshot, trainer, evaluator, eval_n)?;
+        }
         if json {
             writeln!(
                 stdout,
@@ -297,11 +381,14 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
             )
             .map_err(|e| e.to_string())?;
         } else if let Some(bar) = &bar {
-            bar.set_message(format!(
-                "D(x) {:.3}  D(G(z)) {:.3}",
-                snapshot.get("d_real"),
-                snapshot.get("d_fake")
-            ));
+            bar.set_message(match snapshot.scalars.get("accuracy") {
+                Some(a) => format!("accuracy {:.2}%", a * 100.0),
+                None => format!(
+                    "D(x) {:.3}  D(G(z)) {:.3}",
+                    snapshot.get("d_real"),
+                    snapshot.get("d_fake")
+                ),
+            });
             bar.println(summary(&snapshot));
         } else {
             writeln!(stdout, "{}", summary(&snapshot)).map_err(|e| e.to_string())?;
@@ -328,6 +415,31 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
             .as_ref()
             .ok_or("the last snapshot has no images")?;
         write_samples(images, path)?;
+    }
+    if let Some(path) = m.get_one::<String>("evaluator") {
+        let classifier = trainer
+            .as_any()
+            .downcast_ref::<Classifier>()
+            .ok_or("--evaluator: this run is no classifier")?;
+        let assets = load_assets(m, trainer.config())?;
+        let digits = assets
+            .mnist
+            .as_ref()
+            .ok_or("--evaluator needs the MNIST asset")?;
+        let device = minimax_core::burn::tensor::Device::flex();
+        let net = classifier.net().to_device(&device);
+        let evaluator = Evaluator::new(net, digits, &device);
+        let bytes = evaluator.to_bytes().map_err(|e| e.to_string())?;
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
+        let r = &evaluator.reference;
+        eprintln!(
+            "wrote {path}: held-out accuracy {:.2}% of {}; real digits (n = {}): IS {:.2}, FID {:.2}",
+            r.accuracy * 100.0,
+            r.held_out,
+            r.real_scores.n,
+            r.real_scores.is,
+            r.real_scores.fid
+        );
     }
     if let Some(path) = m.get_one::<String>("save") {
         let bytes = checkpoint::save(trainer.as_ref()).map_err(|e| e.to_string())?;

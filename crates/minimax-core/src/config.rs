@@ -8,6 +8,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 
+/// What a run trains: a GAN, or the digit classifier that judges GANs' samples (the evaluation
+/// of the lecture's last part). Each is an [`Experiment`](crate::Experiment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExperimentKind {
+    Gan,
+    /// A small convnet learning the digits' labels (images only).
+    Classifier,
+}
+
 /// Which data distribution `p_data` the generator has to learn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -156,6 +166,7 @@ pub struct OptimConfig {
 /// flags, the page's URL and configs written before the sections existed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    pub experiment: ExperimentKind,
     pub data: DataConfig,
     pub model: ModelConfig,
     pub objective: ObjectiveConfig,
@@ -168,6 +179,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            experiment: ExperimentKind::Gan,
             data: DataConfig {
                 kind: DatasetKind::Ring,
                 dim: 2,
@@ -265,6 +277,12 @@ impl Config {
             {
                 return invalid(format!("point {p:?} is not a finite number pair"));
             }
+        }
+        if self.experiment == ExperimentKind::Classifier && !self.data.kind.is_image() {
+            return invalid(format!(
+                "experiment = classifier learns the digits' labels: it needs dataset = mnist, not {}",
+                crate::schema::name_of(&self.data.kind)
+            ));
         }
         if self.model.kind == ModelKind::Dcgan && !self.data.kind.is_image() {
             return invalid(format!(

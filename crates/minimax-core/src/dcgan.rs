@@ -28,7 +28,7 @@ const S: usize = IMAGE_SIDE / 4;
 const BN_EPSILON: f64 = 1e-5;
 
 /// U(−1/√fan_in, 1/√fan_in) values of this shape.
-fn uniform_param<const D: usize>(
+pub(crate) fn uniform_param<const D: usize>(
     shape: [usize; D],
     fan_in: usize,
     rng: &mut RunRng,
@@ -45,7 +45,7 @@ fn constant_param(n: usize, value: f32, device: &Device) -> Param<Tensor<1>> {
 }
 
 /// Stride 2, padding 1, kernel 4: halves (conv) or doubles (transposed conv) the side.
-fn conv_options() -> ConvOptions<2> {
+pub(crate) fn conv_options() -> ConvOptions<2> {
     ConvOptions::new([2, 2], [1, 1], [1, 1], 1)
 }
 fn transpose_options() -> ConvTransposeOptions<2> {

@@ -1,13 +1,14 @@
-//! Experiments behind one trait. The GAN (with MLP or DCGAN players) is the first; a VAE or a
-//! classifier is another implementation of [`Experiment`] with its own steps, snapshot
-//! sections and checkpoint sections, added without touching the GAN.
+//! Experiments behind one trait: the GAN (with MLP or DCGAN players) and the digit classifier
+//! that judges its samples, each with its own steps, snapshot sections and checkpoint
+//! sections; the config's `experiment` picks one.
 
 use std::sync::Arc;
 
 use burn::tensor::Device;
 
 use crate::checkpoint::{Header, Section, SectionBounds};
-use crate::config::Config;
+use crate::classifier::Classifier;
+use crate::config::{Config, ExperimentKind};
 use crate::error::{CheckpointError, ConfigError};
 use crate::gan::Gan;
 use crate::mnist::Mnist;
@@ -53,6 +54,15 @@ pub trait Experiment {
         self.prepare_snapshot(options).read()
     }
 
+    /// `n` samples of the model from codes fixed by the seed (the same ones at every call), for
+    /// evaluation, `[n, data_dim]`; `None` for an experiment that makes no samples.
+    fn samples(&self, _n: usize) -> Option<burn::tensor::Tensor<2>> {
+        None
+    }
+
+    /// The experiment itself, for what only one kind offers (the classifier's net).
+    fn as_any(&self) -> &dyn std::any::Any;
+
     /// The run's state besides the config: step counters and RNG state.
     fn header(&self) -> Header;
 
@@ -75,11 +85,17 @@ pub fn build(
     device: &Device,
     assets: &Assets,
 ) -> Result<Box<dyn Experiment>, ConfigError> {
-    Ok(Box::new(Gan::new(config, device, assets)?))
+    Ok(match config.experiment {
+        ExperimentKind::Gan => Box::new(Gan::new(config, device, assets)?),
+        ExperimentKind::Classifier => Box::new(Classifier::new(config, device, assets)?),
+    })
 }
 
 /// The sections a checkpoint of this config must have, with the byte sizes each may take,
 /// known from the config alone (checked before anything is allocated).
 pub fn section_bounds(config: &Config) -> Vec<SectionBounds> {
-    Gan::section_bounds(config)
+    match config.experiment {
+        ExperimentKind::Gan => Gan::section_bounds(config),
+        ExperimentKind::Classifier => Classifier::section_bounds(config),
+    }
 }

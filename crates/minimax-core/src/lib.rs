@@ -8,10 +8,12 @@
 pub mod backend;
 pub mod budget;
 pub mod checkpoint;
+pub mod classifier;
 pub mod config;
 pub mod dataset;
 pub mod dcgan;
 pub mod error;
+pub mod evaluation;
 pub mod experiment;
 #[cfg(not(target_family = "wasm"))]
 pub mod fuzz;
@@ -21,6 +23,7 @@ pub mod metrics;
 pub mod mnist;
 pub mod model;
 pub mod readback;
+pub(crate) mod records;
 pub mod rng;
 pub mod schema;
 pub mod snapshot;

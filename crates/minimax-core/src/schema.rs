@@ -66,15 +66,21 @@ impl Field {
         self.get(&Config::default())
     }
 
-    /// Whether this field applies to `config` (its `when` holds).
+    /// Whether this field applies to `config`: its `when` holds, and the field that `when`
+    /// names applies itself (`g_hidden` needs `model = mlp`, and `model` needs a GAN).
     pub fn applies(&self, config: &Config) -> bool {
-        match self.when {
-            None => true,
-            Some(w) => {
-                let tag = field(w.field).expect("a when names a field").get(config);
-                w.values.iter().any(|v| tag.as_str() == Some(v))
-            }
+        self.unmet(config).is_none()
+    }
+
+    /// The first condition on the way up that does not hold, if any.
+    pub fn unmet(&self, config: &Config) -> Option<When> {
+        let w = self.when?;
+        let tag_field = field(w.field).expect("a when names a field");
+        if let Some(up) = tag_field.unmet(config) {
+            return Some(up);
         }
+        let tag = tag_field.get(config);
+        (!w.values.iter().any(|v| tag.as_str() == Some(v))).then_some(w)
     }
 }
 
@@ -115,6 +121,8 @@ const POSITIVE: Kind = Kind::Float {
 const fn when(field: &'static str, values: &'static [&'static str]) -> Option<When> {
     Some(When { field, values })
 }
+/// The fields of the game: a classifier has none of them.
+const GAN: Option<When> = when("experiment", &["gan"]);
 const MLP: Option<When> = when("model", &["mlp"]);
 const DCGAN: Option<When> = when("model", &["dcgan"]);
 const OPTIMIZERS: Kind = Kind::Enum(&["adam", "sgd", "rmsprop"]);
@@ -124,6 +132,14 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// Every option, in the order of the README's table and the page's form.
 pub static FIELDS: &[Field] = &[
+    field!(
+        "experiment",
+        ["experiment"],
+        Kind::Enum(&["gan", "classifier"]),
+        None,
+        "what is trained: gan (G against D), or classifier (a convnet learning the digits' labels, the judge of GANs' samples: images only)",
+        experiment
+    ),
     field!(
         "dataset",
         ["data", "kind"],
@@ -154,7 +170,7 @@ pub static FIELDS: &[Field] = &[
         "model",
         ["model", "kind"],
         Kind::Enum(&["mlp", "dcgan"]),
-        None,
+        GAN,
         "the players: mlp (any data) or dcgan (convolutions, images only)",
         model.kind
     ),
@@ -162,7 +178,7 @@ pub static FIELDS: &[Field] = &[
         "latent_dim",
         ["model", "latent_dim"],
         int(1, 1024),
-        None,
+        GAN,
         "size of the latent code z",
         model.latent_dim
     ),
@@ -170,7 +186,7 @@ pub static FIELDS: &[Field] = &[
         "latent",
         ["model", "latent"],
         Kind::Enum(&["gaussian", "uniform"]),
-        None,
+        GAN,
         "distribution of z: N(0, I) or U(−1, 1)",
         model.latent
     ),
@@ -242,7 +258,7 @@ pub static FIELDS: &[Field] = &[
         "loss",
         ["objective", "loss"],
         Kind::Enum(&["minimax", "non-saturating", "lsgan", "hinge", "wgan-gp"]),
-        None,
+        GAN,
         "the value function: minimax (saturating), non-saturating, lsgan, hinge, wgan-gp",
         objective.loss
     ),
@@ -250,7 +266,7 @@ pub static FIELDS: &[Field] = &[
         "d_steps",
         ["objective", "d_steps"],
         int(1, 100),
-        None,
+        GAN,
         "k: discriminator steps per generator step",
         objective.d_steps
     ),
@@ -258,7 +274,7 @@ pub static FIELDS: &[Field] = &[
         "unrolled",
         ["objective", "unrolled"],
         int(0, 50),
-        None,
+        GAN,
         "remedy: G's loss is taken against D unrolled K steps ahead",
         objective.unrolled
     ),
@@ -266,7 +282,7 @@ pub static FIELDS: &[Field] = &[
         "gp",
         ["objective", "gp"],
         closed(0.0, 1000.0),
-        None,
+        GAN,
         "remedy: gradient penalty λ on D (WGAN-GP's with wgan-gp, λ = 10 if 0; else R1 on real data)",
         objective.gp
     ),
@@ -274,7 +290,7 @@ pub static FIELDS: &[Field] = &[
         "generators",
         ["objective", "generators"],
         int(1, 16),
-        None,
+        GAN,
         "remedy: N generators share one D",
         objective.generators
     ),
@@ -283,7 +299,7 @@ pub static FIELDS: &[Field] = &[
         ["optim", "batch_size"],
         int(1, 8192),
         None,
-        "samples per batch, real and fake each",
+        "samples per batch (a GAN's: real and fake each)",
         optim.batch_size
     ),
     field!(
@@ -291,14 +307,14 @@ pub static FIELDS: &[Field] = &[
         ["optim", "optimizer_d"],
         OPTIMIZERS,
         None,
-        "D's optimizer",
+        "D's optimizer (a classifier's, in a classifier run)",
         optim.optimizer_d
     ),
     field!(
         "optimizer_g",
         ["optim", "optimizer_g"],
         OPTIMIZERS,
-        None,
+        GAN,
         "G's optimizer",
         optim.optimizer_g
     ),
@@ -307,14 +323,14 @@ pub static FIELDS: &[Field] = &[
         ["optim", "lr_d"],
         POSITIVE,
         None,
-        "D's learning rate",
+        "D's learning rate (a classifier's, in a classifier run)",
         optim.lr_d
     ),
     field!(
         "lr_g",
         ["optim", "lr_g"],
         POSITIVE,
-        None,
+        GAN,
         "G's learning rate",
         optim.lr_g
     ),
@@ -343,7 +359,7 @@ pub static FIELDS: &[Field] = &[
         "hist_bins",
         ["hist_bins"],
         int(2, 200),
-        None,
+        GAN,
         "bins of the D(x) histograms over [0, 1]",
         hist_bins
     ),
@@ -594,7 +610,9 @@ impl Config {
             if f.applies(&config) {
                 continue;
             }
-            let w = f.when.expect("only conditional fields can fail to apply");
+            let w = f
+                .unmet(&config)
+                .expect("only conditional fields can fail to apply");
             if explicit(f.name) && v != f.default_value() {
                 let tag = field(w.field).expect("a when names a field").get(&config);
                 return Err(ConfigError::Invalid(format!(
@@ -671,7 +689,7 @@ fn flatten(obj: &Map<String, Value>) -> Result<Map<String, Value>, ConfigError> 
         } else {
             let f = by_path(&[k]).ok_or_else(|| {
                 ConfigError::Parse(format!(
-                    "unknown field '{k}' (sections: {}; top-level fields: seed, hist_bins)",
+                    "unknown field '{k}' (sections: {}; top-level fields: experiment, seed, hist_bins)",
                     SECTIONS.join(", ")
                 ))
             })?;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use burn::tensor::Device;
 use minimax_core::backend::{Backend, init_device_async};
+use minimax_core::config::ExperimentKind;
 use minimax_core::mnist::Mnist;
 use minimax_core::snapshot::PendingSnapshot;
 use minimax_core::{Assets, Config, Experiment, SnapshotOptions, checkpoint, experiment};
@@ -89,6 +90,17 @@ pub fn checkpoint_config(bytes: &[u8]) -> Result<String, JsError> {
     Ok(serde_json::Value::Object(header.config.to_flat()).to_string())
 }
 
+/// The page draws a GAN's game; the classifier (the judge of the evaluation) is trained by the
+/// CLI. A config or checkpoint of another experiment is refused with a message saying so.
+fn only_gan(config: &Config) -> Result<(), JsError> {
+    match config.experiment {
+        ExperimentKind::Gan => Ok(()),
+        ExperimentKind::Classifier => Err(js_error(
+            "experiment = classifier is trained by the CLI (`minimax train --experiment classifier`); this page trains GANs",
+        )),
+    }
+}
+
 /// A training session on one backend.
 #[wasm_bindgen]
 pub struct Engine {
@@ -104,6 +116,7 @@ impl Engine {
     pub async fn create(config: String, backend: String) -> Result<Engine, JsError> {
         let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
         let config = Config::from_json(&config).map_err(js_error)?;
+        only_gan(&config)?;
         let device = device(backend).await?;
         let experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
         Ok(Engine {
@@ -125,6 +138,7 @@ impl Engine {
             .config()
             .with_overrides(map)
             .map_err(js_error)?;
+        only_gan(&config)?;
         let device = self.experiment.device().clone();
         self.experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
         Ok(())
@@ -185,6 +199,7 @@ impl Engine {
 
     /// Replaces the session with a checkpoint's. On error the session is unchanged.
     pub fn restore(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        only_gan(&checkpoint::header(bytes).map_err(js_error)?.config)?;
         let device = self.experiment.device().clone();
         self.experiment = checkpoint::load(bytes, &device, &assets()).map_err(js_error)?;
         Ok(())

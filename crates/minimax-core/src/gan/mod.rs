@@ -26,6 +26,8 @@ mod snapshot;
 /// Salt for the RNG of the fixed evaluation set, so that snapshots never draw from the
 /// training RNG (taking a snapshot must not change the run).
 const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
+/// Salt for the codes of [`Gan::samples_from_seed`] (evaluation by the classifier).
+const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
 
 /// The state of a GAN run: both players, their optimizers, the RNG and the step counters.
 pub struct Gan {
@@ -45,7 +47,7 @@ pub struct Gan {
     pub(crate) fixed_real: Vec<f32>,
 }
 
-fn optimizer(kind: OptimizerKind, beta1: f64) -> ModuleOptimizer {
+pub(crate) fn optimizer(kind: OptimizerKind, beta1: f64) -> ModuleOptimizer {
     match kind {
         OptimizerKind::Adam => Tap(AdamConfig::new().with_beta_1(beta1 as f32).build()).into(),
         OptimizerKind::Sgd => Tap(SgdConfig::new().build()).into(),
@@ -197,6 +199,23 @@ impl Gan {
             &self.device,
         );
         generate(&self.generators, z).detach()
+    }
+
+    /// `n` samples of G for latent codes drawn from `seed` (salted, so never the training
+    /// draws): the same codes at every call, whatever the run has drawn, `[n, data_dim]`.
+    pub fn samples_from_seed(&self, n: usize, seed: u64) -> Tensor<2> {
+        let mut rng = RunRng::new(seed ^ SAMPLES_SALT);
+        let z = sample_latent(&self.config, n, &mut rng);
+        let z = Tensor::from_data(
+            TensorData::new(z, [n, self.config.model.latent_dim]),
+            &self.device,
+        );
+        let frozen: Vec<Generator> = self
+            .generators
+            .iter()
+            .map(|g| g.clone().no_grad())
+            .collect();
+        generate(&frozen, z).detach()
     }
 
     /// The number of trainable parameters of (all generators, the discriminator).

@@ -1,0 +1,201 @@
+//! Evaluation by the digit classifier: the shipped evaluator (`cargo xtask pretrain`) is a
+//! good judge, and its scores order real digits, a trained DCGAN, a collapsed generator and
+//! noise as they must be ordered.
+
+use std::sync::Arc;
+
+use burn::tensor::Device;
+use minimax_core::classifier::{CLASSES, Classifier, argmax, held_out};
+use minimax_core::evaluation::{Evaluator, Scores};
+use minimax_core::mnist::Mnist;
+use minimax_core::rng::RunRng;
+use minimax_core::{Assets, Config, Experiment, Gan, checkpoint};
+use serde_json::json;
+
+fn asset() -> Mnist {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/mnist-10k.bin.gz");
+    let gz = std::fs::read(path).unwrap_or_else(|e| {
+        panic!("{path}: {e} (run `cargo xtask data`, which `cargo xtask test` does)")
+    });
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut raw).unwrap();
+    Mnist::from_bytes(&raw).unwrap()
+}
+
+fn shipped(name: &str) -> Vec<u8> {
+    let path = format!("{}/../../pretrained/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask pretrain`)"))
+}
+
+fn evaluator() -> Evaluator {
+    Evaluator::from_bytes(&shipped("digits.eval"), &Device::flex()).unwrap()
+}
+
+/// `n` digits of the asset spread over it (it is ordered by digit), from `offset`.
+fn real(digits: &Mnist, n: usize, offset: usize) -> Vec<f32> {
+    let mut out = Vec::new();
+    for k in 0..n {
+        digits.push_scaled((k * digits.len() / n + offset) % digits.len(), &mut out);
+    }
+    out
+}
+
+fn present(s: &Scores) -> usize {
+    s.classes.iter().filter(|&&c| c > 0).count()
+}
+
+/// The shipped classifier is right on ≥ 98 % of the held-out digits (every tenth of the asset,
+/// never trained on), counted here again from its own outputs, as its file says.
+#[test]
+fn the_shipped_classifier_knows_digits_it_never_saw() {
+    let digits = asset();
+    let e = evaluator();
+    let held: Vec<usize> = (0..digits.len()).filter(|&i| held_out(i)).collect();
+    let mut x = Vec::new();
+    held.iter().for_each(|&i| digits.push_scaled(i, &mut x));
+    let (_, p) = e.forward(&x);
+    let right = held
+        .iter()
+        .zip(p.chunks(CLASSES))
+        .filter(|(i, row)| argmax(row) == digits.labels()[**i] as usize)
+        .count();
+    let accuracy = right as f64 / held.len() as f64;
+    assert_eq!(held.len(), 1000);
+    assert!(accuracy >= 0.98, "held-out accuracy {accuracy}");
+    assert!((accuracy - e.reference.accuracy).abs() < 1e-12);
+}
+
+/// Real digits score IS ≥ 9 with all ten digits; two disjoint real sets are close in Fréchet
+/// distance; uniform noise scores IS near 1 and is far; one digit repeated (a collapsed
+/// generator) scores IS near 1 with one class present. On two draws each.
+#[test]
+fn scores_order_real_digits_noise_and_a_collapsed_generator() {
+    let digits = asset();
+    let e = evaluator();
+    for seed in [1u64, 2] {
+        let a = e.score(&real(&digits, 1000, seed as usize));
+        let b = e.score(&real(&digits, 1000, 5 + seed as usize));
+        assert!(a.is >= 9.0, "real IS {}", a.is);
+        assert_eq!(present(&a), 10);
+        let mut rng = RunRng::new(seed);
+        let noise: Vec<f32> = (0..1000 * 784).map(|_| rng.uniform(-1.0, 1.0)).collect();
+        let noise = e.score(&noise);
+        assert!(noise.is < 1.5, "noise IS {}", noise.is);
+        let one = digits.len() / 3 + seed as usize;
+        let mut collapsed = Vec::new();
+        for _ in 0..1000 {
+            digits.push_scaled(one, &mut collapsed);
+        }
+        let collapsed = e.score(&collapsed);
+        assert!(collapsed.is < 1.05, "collapsed IS {}", collapsed.is);
+        assert_eq!(present(&collapsed), 1);
+        // Fréchet distances: real digits (against the real statistics; not 0 at n = 1000, see
+        // below) ≪ one digit repeated ≪ noise.
+        assert!(a.fid < 15.0 && b.fid < 15.0, "real FID {} {}", a.fid, b.fid);
+        assert!(
+            collapsed.fid > 5.0 * a.fid,
+            "collapsed FID {}",
+            collapsed.fid
+        );
+        assert!(noise.fid > 100.0 * a.fid, "noise FID {}", noise.fid);
+    }
+}
+
+/// The Fréchet distance of real digits to the real statistics is a bias of the sample size:
+/// it shrinks as n grows (the README's and the page's caveat), toward 0.
+#[test]
+fn the_frechet_distance_of_real_digits_shrinks_with_the_number_of_samples() {
+    let digits = asset();
+    let e = evaluator();
+    let fid: Vec<f64> = [300, 1000, 5000]
+        .iter()
+        .map(|&n| e.score(&real(&digits, n, 3)).fid)
+        .collect();
+    assert!(fid[0] > fid[1] && fid[1] > fid[2], "{fid:?}");
+    assert!(fid[2] < 3.0, "{fid:?}");
+    eprintln!("real digits' FID at n = 300, 1000, 5000: {fid:?}");
+}
+
+/// The shipped DCGAN (3 000 iterations of the page's preset) makes digits the classifier
+/// recognises: an IS far above noise's, every digit present, and a Fréchet distance between
+/// the real digits' and noise's; for codes of two seeds.
+#[test]
+fn the_trained_dcgan_scores_between_noise_and_real_digits_with_every_digit() {
+    let digits = Arc::new(asset());
+    let e = evaluator();
+    let assets = Assets {
+        mnist: Some(digits.clone()),
+    };
+    let bytes = shipped("mnist-dcgan.ckpt");
+    let noise = {
+        let mut rng = RunRng::new(9);
+        let noise: Vec<f32> = (0..1000 * 784).map(|_| rng.uniform(-1.0, 1.0)).collect();
+        e.score(&noise)
+    };
+    let real = e.score(&real(&digits, 1000, 0));
+    let loaded = checkpoint::load(&bytes, &Device::flex(), &assets).unwrap();
+    let gan = loaded.as_any().downcast_ref::<Gan>().unwrap();
+    assert_eq!(gan.iteration(), 3000);
+    for seed in [11u64, 12] {
+        let samples = gan.samples_from_seed(1000, seed);
+        let pixels = samples
+            .into_data()
+            .convert::<f32>()
+            .try_to_vec::<f32>()
+            .unwrap();
+        let s = e.score(&pixels);
+        assert!(
+            s.is > 3.0 * noise.is && s.is > 4.0,
+            "seed {seed}: DCGAN IS {} (noise {})",
+            s.is,
+            noise.is
+        );
+        assert_eq!(present(&s), 10, "seed {seed}: {:?}", s.classes);
+        assert!(
+            s.fid > real.fid && s.fid < noise.fid,
+            "seed {seed}: FID {} (real {}, noise {})",
+            s.fid,
+            real.fid,
+            noise.fid
+        );
+        eprintln!(
+            "seed {seed}: DCGAN IS {:.2} FID {:.1} classes {:?}; real IS {:.2} FID {:.2}; noise IS {:.2} FID {:.1}",
+            s.is, s.fid, s.classes, real.is, real.fid, noise.is, noise.fid
+        );
+    }
+}
+
+/// The classifier learns: 300 steps from scratch reach 90 % on the held-out digits, on two seeds.
+#[test]
+fn the_classifier_learns_the_digits() {
+    let digits = Arc::new(asset());
+    let assets = Assets {
+        mnist: Some(digits),
+    };
+    for seed in [1u64, 2] {
+        let config = Config::from_value(&json!({"experiment": "classifier", "dataset": "mnist",
+            "batch_size": 64, "lr_d": 0.001, "beta1": 0.9, "seed": seed}))
+        .unwrap();
+        let mut c = Classifier::new(config, &Device::flex(), &assets).unwrap();
+        let before = c.snapshot(Default::default()).unwrap();
+        c.train(300);
+        let after = c.snapshot(Default::default()).unwrap();
+        assert!(before.get("accuracy") < 0.3);
+        assert!(
+            after.get("accuracy") > 0.9,
+            "seed {seed}: {}",
+            after.get("accuracy")
+        );
+        assert!(after.get("loss") < before.get("loss"));
+        assert_eq!(after.histograms["classes"].iter().sum::<u32>(), 1000);
+        // Its checkpoint continues it exactly.
+        let bytes = checkpoint::save(&c).unwrap();
+        let mut back = checkpoint::load(&bytes, &Device::flex(), &assets).unwrap();
+        c.train(5);
+        back.train(5);
+        assert_eq!(
+            c.snapshot(Default::default()).unwrap(),
+            back.snapshot(Default::default()).unwrap()
+        );
+    }
+}
