@@ -314,7 +314,7 @@ test('MNIST: the DCGAN preset trains in the page on the CPU backend; the sample 
   }
 });
 
-test('a lecture starts from the trained DCGAN (?pretrained): the page opens at its iteration and trains on; "Start trained" goes back to it', async () => {
+test('a lecture starts from the trained DCGAN (?pretrained): the page opens at its iteration and trains on; the classifier scores its digits while it trains; "Start trained" goes back to it', async () => {
   const browser = await launch({ webgpu: false });
   try {
     const { page, errors, clean } = await openApp(browser.context, server.url, '?preset=mnist-dcgan&backend=flex&pretrained');
@@ -323,6 +323,27 @@ test('a lecture starts from the trained DCGAN (?pretrained): the page opens at i
     const s = await trainUntil(page, start.iter + 3, 120_000);
     assert.equal(s.backend, 'flex');
     for (const k of ['d_real', 'd_fake']) assert.ok(s[k] > 0.1 && s[k] < 0.9, `${k} = ${s[k]}: a game still in play`);
+    // The classifier's verdict, asked for while training goes on: the trained DCGAN's digits
+    // score far above noise (IS ≈ 1) and below the real digits, with every digit seen; the
+    // training loop kept going while the classifier worked.
+    const verdict = await page.evaluate(async () => {
+      const el = window.minimax;
+      await el.play();
+      const before = el.latest.iter;
+      const e = await el.evaluate();
+      const during = el.latest.iter;
+      await el.pause();
+      return { e, before, during, text: el.shadowRoot.querySelector('.eval-scores').textContent };
+    });
+    const { e } = verdict;
+    assert.equal(e.n, 1000);
+    assert.ok(e.is > 4 && e.is < e.real.is, `IS ${e.is} (real ${e.real.is})`);
+    assert.ok(e.fid > e.real.fid, `FID ${e.fid} (real ${e.real.fid})`);
+    assert.equal(e.classes.filter((c) => c > 0).length, 10, JSON.stringify(e.classes));
+    assert.ok(e.accuracy >= 0.98);
+    assert.ok(verdict.during > verdict.before, `training went on during the evaluation (${verdict.before} → ${verdict.during}, ${e.ms.toFixed(0)} ms)`);
+    assert.match(verdict.text, /IS \d/);
+    console.log(`evaluation in the page (flex): ${e.ms.toFixed(0)} ms for ${e.n} samples; IS ${e.is.toFixed(2)}, FID ${e.fid.toFixed(1)}`);
     await page.screenshot({ path: screenshotPath('page-pretrained-mnist-dcgan.png') });
     await page.evaluate(() => window.minimax.shadowRoot.querySelector('button.pretrained').click());
     await page.waitForFunction((iter) => window.minimax.latest.iter === iter, start.iter, { timeout: 60_000 });

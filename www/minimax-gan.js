@@ -17,6 +17,7 @@ import { drawHistogram } from './histogram.js';
 import { Curves, COLORS } from './charts.js';
 import { decode, drawGrid, samplesPng } from './images.js';
 import { chartPng } from './export.js';
+import { drawVerdict } from './verdict.js';
 
 const BASE = new URL('.', import.meta.url);
 /** Options the form leaves out: points are drawn on the plane; the page trains GANs (the
@@ -265,6 +266,7 @@ class MinimaxGan extends HTMLElement {
       case 'saved': this.kept = msg; break;
       case 'problem': this.showProblem(this.problemText(msg)); break;
       case 'fatal': this.crashed(msg.message, msg.backend); break;
+      case 'evaluation': this.onEvaluation(msg.evaluation); break;
       case 'state':
         this.playing = msg.playing;
         this.$('.play').textContent = this.playing ? t('pause') : t('play');
@@ -303,6 +305,7 @@ class MinimaxGan extends HTMLElement {
     this.$('.plane-panel').hidden = !s.plane;
     this.$('.images-panel').hidden = !s.images;
     this.$('.jsd-panel').hidden = s.jsd == null;
+    this.$('.eval-panel').hidden = !s.images;
     if (s.plane) this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, userPoints: this.config.dataset === 'points' ? this.points : [] });
     if (s.images) this.drawImages(s.images);
     drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
@@ -333,6 +336,20 @@ class MinimaxGan extends HTMLElement {
     drawGrid(this.$('canvas.real-grid'), decode(images.real), side, 8);
     drawGrid(this.$('canvas.walk'), decode(images.walk), side, 10);
   }
+
+  /** Digits: the classifier's scores of G's samples, with the real digits' beside them. */
+  onEvaluation(e) {
+    if (!e) return;
+    this.evaluations = (this.evaluations ?? []).filter((x) => x.iter < e.iter).concat([e]).slice(-60);
+    this.latestEvaluation = e;
+    const present = e.classes.filter((c) => c > 0).length;
+    this.$('.eval-scores').textContent = t('evalScores', e.iter, e.is.toFixed(2), e.real.is.toFixed(2), e.fid.toFixed(1), e.real.fid.toFixed(1), present, e.n);
+    drawVerdict(this.$('canvas.verdict'), this.evaluations);
+    this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));
+  }
+
+  /** The classifier's scores of the generator's digits now (a GAN on MNIST only). */
+  evaluate() { return this.request('evaluate'); }
 
   /** Where the preset's pretrained checkpoint is, or null when it has none. */
   pretrainedUrl() {
@@ -501,6 +518,12 @@ class MinimaxGan extends HTMLElement {
         <div class="panel curve">${png('loss')}<div class="loss-chart"></div></div>
         <div class="panel curve">${png('gradients')}<div class="grad-chart"></div></div>
         <div class="panel curve jsd-panel">${png('jsd')}<div class="jsd-chart"></div></div>
+        <div class="panel curve eval-panel" hidden>
+          <h2>${t('evalTitle')}</h2>
+          <p class="eval-scores" aria-live="polite">${t('evalNone')}</p>
+          <canvas class="verdict" role="img" aria-label="${t('verdictLabel')}"></canvas>
+          <button type="button" class="evaluate" title="${t('evaluateHelp')}">${t('evaluate')}</button>
+        </div>
         </section>
         <footer>${t('credits')}</footer>
       </div>`;
@@ -540,6 +563,7 @@ class MinimaxGan extends HTMLElement {
     on('.export-json', 'click', quiet(() => this.exportHistory('json')));
     on('.clear-points', 'click', () => { this.points = []; this.draw(this.latest); });
     on('.save-samples', 'click', () => this.saveSamples());
+    on('.evaluate', 'click', quiet(() => this.evaluate()));
     for (const b of this.shadowRoot.querySelectorAll('button.png')) b.addEventListener('click', () => this.saveChart(b.dataset.chart).catch((e) => this.showError(e.message)));
     const form = this.$('form.controls');
     form.addEventListener('change', (e) => {

@@ -41,6 +41,9 @@ export const REQUESTS = {
   // Test hooks: "panic" (a Rust panic inside the engine), "nan" (poisons the next snapshot's
   // check as a diverged run would), "device-lost" (the GPU session fails as a lost device).
   fault: ['kind'],
+  // Digits: the classifier's scores of 1 000 samples of G (also sent as the event
+  // `evaluation`). Result: {iter, n, is, fid, classes, ms, real, accuracy}.
+  evaluate: [],
 };
 
 /**
@@ -53,8 +56,9 @@ export const REQUESTS = {
  * problem {message, kind}: something went wrong and was handled (kind: "diverged",
  *   "device-lost", "readback-timeout"); the session goes on.
  * fatal {message}: the engine is dead (a panic); the page restarts the worker.
+ * evaluation {evaluation}: the classifier's scores of G's digits (now and then while playing).
  */
-export const EVENTS = ['snapshot', 'state', 'backend', 'notice', 'saved', 'problem', 'fatal'];
+export const EVENTS = ['snapshot', 'state', 'backend', 'notice', 'saved', 'problem', 'fatal', 'evaluation'];
 
 /** A request message. */
 export function request(id, type, args = {}) {

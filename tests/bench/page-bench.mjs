@@ -24,6 +24,7 @@ function walk(dir) {
 
 const server = await serve();
 const rows = [];
+const evaluations = [];
 try {
   for (const backend of BACKENDS) {
     const browser = await launch({ webgpu: true });
@@ -41,6 +42,13 @@ try {
         const r = await page.evaluate(([n, w]) => window.minimax.benchmark(n, { warmupMs: w, chunks: Math.min(10, n) }), [iters, warmupMs]);
         const range = `${Math.min(...r.chunk_ms).toFixed(2)}–${Math.max(...r.chunk_ms).toFixed(2)}`;
         rows.push([r.backend, name, r.ms_per_iter.toFixed(3), (1000 / r.ms_per_iter).toFixed(1), range]);
+        if (shape === 'dcgan') {
+          // One evaluation by the digit classifier while paused (nothing else to take turns
+          // with): 1 000 samples generated on the backend, read back, scored on the CPU.
+          await page.evaluate(() => window.minimax.evaluate()); // loads the classifier first
+          const e = await page.evaluate(() => window.minimax.evaluate());
+          evaluations.push(`evaluation (${r.backend}): ${e.n} DCGAN samples generated, read back and scored by the classifier in ${e.ms.toFixed(0)} ms`);
+        }
         await page.close();
       }
     } finally {
@@ -66,6 +74,7 @@ try {
   // The range is the fastest and the slowest tenth of the timed run, in ms per iteration.
   console.log('backend  model                                        ms/iter   iter/s  range of tenths');
   for (const [b, n, ms, ips, range] of rows) console.log(`${b.padEnd(8)} ${n.padEnd(44)} ${ms.padStart(8)} ${ips.padStart(8)}  ${range}`);
+  for (const line of evaluations) console.log(line);
   console.log('');
   for (const [label, backend, ms] of firstDraw) console.log(`navigation → first drawn sample, ${label} (${backend}): ${ms.toFixed(0)} ms`);
   console.log('');
@@ -78,9 +87,11 @@ try {
       console.log(`${path.relative(DIST, f)}: ${(body.length / 1e6).toFixed(2)} MB gzip, fetched only by image presets (target ≤ 2 MB)`);
       continue;
     }
-    if (f.endsWith('.ckpt')) {
-      // A trained checkpoint: fetched only when a lecture starts from it.
-      console.log(`${path.relative(DIST, f)}: ${(body.length / 1e6).toFixed(2)} MB, ${(zlib.gzipSync(body).length / 1e6).toFixed(2)} MB gzip, fetched only by "Start trained"`);
+    if (f.endsWith('.ckpt') || f.endsWith('.eval')) {
+      // A trained checkpoint, fetched only when a lecture starts from it; the digit classifier,
+      // fetched only when a GAN on digits is first evaluated.
+      const when = f.endsWith('.ckpt') ? '"Start trained"' : 'the first evaluation of digits';
+      console.log(`${path.relative(DIST, f)}: ${(body.length / 1e6).toFixed(2)} MB, ${(zlib.gzipSync(body).length / 1e6).toFixed(2)} MB gzip, fetched only by ${when}`);
       continue;
     }
     const g = zlib.gzipSync(body, { level: 9 }).length;

@@ -8,10 +8,13 @@ import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
 import { chooseByMeasurement, moveTo } from './backend.js';
 import { bench } from './bench.js';
+import { Evaluation } from './evaluation.js';
 
 const wasmReady = init({ module_or_path: new URL('../../pkg/minimax_web_bg.wasm', import.meta.url) });
 const emit = (name, fields, transfer) => self.postMessage(event(name, fields), transfer || []);
 const session = new Session(emit);
+const evaluation = new Evaluation(session, emit);
+session.onObserved = () => { if (session.playing) evaluation.maybe(); };
 let dead = false;
 
 // A Rust panic: the engine's memory can no longer be trusted (and with panic=abort every later
@@ -110,6 +113,9 @@ const handlers = {
     }
   },
   async history() { return session.history.get(); },
+  // Answered beside the queue (see onmessage): the play loop and later requests go on while
+  // the classifier works, between its chunks.
+  async evaluate() { return evaluation.run(); },
   async bench(args) { return bench(session, args); },
   async fault({ kind }) {
     if (kind === 'panic') return forcePanic();
@@ -134,11 +140,12 @@ self.onmessage = (e) => {
   const id = msg?.id ?? 0;
   if (!msg || msg.v !== VERSION) return self.postMessage(refusal(id, `protocol version ${JSON.stringify(msg?.v)} is not ${VERSION}: reload the page`));
   if (!Object.hasOwn(REQUESTS, msg.type)) return self.postMessage(refusal(id, `unknown request '${msg.type}'`));
-  enqueue(() => {
+  const run = () => {
     if (dead) throw new Error('the engine stopped after an internal error; it is being restarted');
     if (!session.engine && msg.type !== 'init') throw new Error('the engine is not started yet');
     return handlers[msg.type](msg);
-  }).then(
+  };
+  (msg.type === 'evaluate' ? Promise.resolve().then(run) : enqueue(run)).then(
     (result) => {
       try {
         self.postMessage(reply(id, result), result?.bytes ? [result.bytes.buffer] : []);

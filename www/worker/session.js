@@ -123,6 +123,7 @@ export class Session {
     snap.snapshot_ms = now - t0;
     snap.wasm_bytes = this.memory?.buffer.byteLength ?? null; // the engine's whole memory
     this.history.add(snap);
+    this.onObserved?.();
     this.latest = snap;
     this.emit('snapshot', { snapshot: snap });
     return snap;

@@ -209,6 +209,11 @@ fn site(root: &Path, dist: &Path) -> Result {
             )
         })?;
     }
+    // The page's JavaScript minified (the download stays under 3 MB gzip).
+    run(Command::new("node")
+        .arg(root.join("xtask/js/minify.mjs"))
+        .arg(dist)
+        .current_dir(root))?;
     // Last, when every file is in place: the service worker and its precache list.
     run(Command::new("node")
         .arg(root.join("xtask/js/service-worker.mjs"))

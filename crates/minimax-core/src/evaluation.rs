@@ -29,7 +29,6 @@ use crate::classifier::{CLASSES, DigitNet, FEATURES, held_out};
 use crate::config::IMAGE_SIDE;
 use crate::error::CheckpointError;
 use crate::mnist::Mnist;
-use crate::readback::PendingRecord;
 use crate::records::load_module;
 use crate::rng::RunRng;
 
@@ -333,7 +332,8 @@ impl Evaluator {
     #[cfg(not(target_family = "wasm"))]
     pub fn to_bytes(&self) -> Result<Vec<u8>, CheckpointError> {
         let json = serde_json::to_vec(&self.reference).expect("the reference serialises");
-        let (_, record) = PendingRecord::module("classifier".into(), &self.net).read_sync()?;
+        let (_, record) =
+            crate::readback::PendingRecord::module("classifier".into(), &self.net).read_sync()?;
         let statistics: Vec<u8> = self
             .mean
             .iter()

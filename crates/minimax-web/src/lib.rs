@@ -8,6 +8,7 @@ use std::sync::Arc;
 use burn::tensor::Device;
 use minimax_core::backend::{Backend, init_device_async};
 use minimax_core::config::ExperimentKind;
+use minimax_core::evaluation::Evaluator;
 use minimax_core::mnist::Mnist;
 use minimax_core::snapshot::PendingSnapshot;
 use minimax_core::{Assets, Config, Experiment, SnapshotOptions, checkpoint, experiment};
@@ -20,6 +21,8 @@ thread_local! {
     static WGPU_DEVICE: RefCell<Option<Device>> = const { RefCell::new(None) };
     /// Data handed in by the worker (the core never fetches): MNIST's digits, once loaded.
     static ASSETS: RefCell<Assets> = RefCell::new(Assets::default());
+    /// The digit classifier and the real digits' statistics, once loaded (image runs).
+    static EVALUATOR: RefCell<Option<Arc<Evaluator>>> = const { RefCell::new(None) };
 }
 
 /// Routes Rust panics to the worker's `minimaxPanic(message)` so the page can show them,
@@ -80,6 +83,63 @@ pub fn load_mnist(bytes: &[u8]) -> Result<u32, JsError> {
 #[wasm_bindgen(js_name = hasMnist)]
 pub fn has_mnist() -> bool {
     ASSETS.with(|a| a.borrow().mnist.is_some())
+}
+
+/// Hands the engine the evaluator file (`pretrained/digits.eval`: the digit classifier and the
+/// real digits' feature statistics). Returns what it says of itself and of the real digits
+/// (JSON: accuracy, held_out, count, real_scores). Fails with a message on a bad file; the
+/// evaluator loaded before, if any, stays.
+#[wasm_bindgen(js_name = loadEvaluator)]
+pub fn load_evaluator(bytes: &[u8]) -> Result<String, JsError> {
+    let evaluator = Evaluator::from_bytes(bytes, &Device::flex()).map_err(js_error)?;
+    let reference = serde_json::to_string(&evaluator.reference).expect("serialises");
+    EVALUATOR.with(|e| *e.borrow_mut() = Some(Arc::new(evaluator)));
+    Ok(reference)
+}
+
+#[wasm_bindgen(js_name = hasEvaluator)]
+pub fn has_evaluator() -> bool {
+    EVALUATOR.with(|e| e.borrow().is_some())
+}
+
+fn evaluator() -> Result<Arc<Evaluator>, JsError> {
+    EVALUATOR
+        .with(|e| e.borrow().clone())
+        .ok_or_else(|| js_error("no evaluator is loaded"))
+}
+
+/// The classifier's outputs for a chunk of images (`n × 784` pixels in [−1, 1]), on the CPU:
+/// the features (`n × 128`) followed by the class probabilities (`n × 10`). A worker scores
+/// the samples chunk by chunk, taking training steps in between.
+#[wasm_bindgen]
+pub fn classify(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+    let (mut features, probabilities) = evaluator()?.forward(pixels);
+    features.extend(probabilities);
+    Ok(features)
+}
+
+/// The scores (JSON: n, is, fid, classes) from the classifier's outputs of all the samples.
+#[wasm_bindgen(js_name = scoreOutputs)]
+pub fn score_outputs(features: &[f32], probabilities: &[f32]) -> Result<String, JsError> {
+    let scores = evaluator()?.score_outputs(features, probabilities);
+    Ok(serde_json::to_string(&scores).expect("serialises"))
+}
+
+/// Samples whose pixels are still on the device.
+#[wasm_bindgen]
+pub struct PendingSamples(burn::tensor::Tensor<2>);
+
+/// Reads samples back (async: a WebGPU session's tensors can only be read with an await).
+#[wasm_bindgen(js_name = readSamples)]
+pub async fn read_samples(pending: PendingSamples) -> Result<Vec<f32>, JsError> {
+    let data = pending
+        .0
+        .into_data_async()
+        .await
+        .map_err(|e| js_error(format!("{e:?}")))?;
+    data.convert::<f32>()
+        .try_into_vec::<f32>()
+        .map_err(|e| js_error(format!("{e:?}")))
 }
 
 /// The config a checkpoint carries, as flat JSON text, read from its header only (so the
@@ -186,6 +246,16 @@ impl Engine {
             plane,
             resolution: resolution as usize,
         }))
+    }
+
+    /// Queues `n` samples of the model for evaluation (the same codes each time); read them
+    /// with [`read_samples`].
+    #[wasm_bindgen(js_name = prepareSamples)]
+    pub fn prepare_samples(&self, n: u32) -> Result<PendingSamples, JsError> {
+        self.experiment
+            .samples(n as usize)
+            .map(PendingSamples)
+            .ok_or_else(|| js_error("this experiment makes no samples"))
     }
 
     /// Gathers a checkpoint's tensors; read it with [`read_checkpoint`] (async: a WebGPU
