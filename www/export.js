@@ -2,20 +2,36 @@
 // below (uPlot draws those in HTML, outside the canvas), at the canvas's own resolution.
 
 /** `canvas` (drawn at devicePixelRatio) framed with `title` and `legend` ([{label, color, dash}]);
- * `crop` ({width, height} in CSS pixels) keeps only the top-left part that was drawn on. */
-export function chartPng(canvas, title, legend = [], crop = null) {
+ * `crop` ({width, height} in CSS pixels) keeps only the top-left part that was drawn on;
+ * `subtitle`, a line of small text under the title, wrapped to the width. */
+export function chartPng(canvas, title, legend = [], crop = null, subtitle = '') {
   const scale = canvas.width / Math.max(1, canvas.clientWidth) || 1;
   if (crop) {
     const part = new OffscreenCanvas(Math.max(1, Math.round(crop.width * scale)), Math.max(1, Math.round(crop.height * scale)));
     part.getContext('2d').drawImage(canvas, 0, 0);
-    return framed(part, scale, title, legend);
+    return framed(part, scale, title, legend, subtitle);
   }
-  return framed(canvas, scale, title, legend);
+  return framed(canvas, scale, title, legend, subtitle);
 }
 
-function framed(canvas, scale, title, legend) {
+/** `text` broken into lines no wider than `width` by `ctx`'s font. */
+function wrap(ctx, text, width) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(next).width > width) { lines.push(line); line = word; } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function framed(canvas, scale, title, legend, subtitle) {
   const pad = Math.round(8 * scale);
-  const titleH = Math.round(22 * scale);
+  const measureSub = new OffscreenCanvas(1, 1).getContext('2d');
+  measureSub.font = `${Math.round(11 * scale)}px system-ui, sans-serif`;
+  const subLines = subtitle ? wrap(measureSub, subtitle, canvas.width) : [];
+  const titleH = Math.round(22 * scale) + Math.round(15 * scale) * subLines.length;
   const rowH = Math.round(20 * scale);
   const font = `${Math.round(12 * scale)}px system-ui, sans-serif`;
   // The legend's entries, laid out left to right and wrapped to the canvas's width.
@@ -38,6 +54,9 @@ function framed(canvas, scale, title, legend) {
   ctx.textBaseline = 'top';
   ctx.font = `600 ${Math.round(13 * scale)}px system-ui, sans-serif`;
   ctx.fillText(title, pad, pad, out.width - 2 * pad);
+  ctx.font = measureSub.font;
+  ctx.fillStyle = '#333';
+  subLines.forEach((l, i) => ctx.fillText(l, pad, pad + Math.round(20 * scale) + i * Math.round(15 * scale)));
   ctx.drawImage(canvas, pad, pad + titleH);
   ctx.font = font;
   ctx.textBaseline = 'middle';

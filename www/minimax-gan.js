@@ -90,12 +90,16 @@ class MinimaxGan extends HTMLElement {
     this.watchVisibility();
     // The worker starts the preset and lays the options over it; if they are rejected, the
     // session runs the preset and the page says why.
-    this.start({ config: { ...preset }, options, backend: this.backendChoice }).then(async () => {
-      if (this.hasAttribute('pretrained') && this.pretrainedUrl()) {
-        // The trained checkpoint replaces the preset's run; options given with it go on top.
-        await this.loadPretrained().catch(() => {});
-        if (Object.keys(options).length) await this.configure(options).catch(() => {});
-      }
+    const init = { config: { ...preset }, options, backend: this.backendChoice };
+    // Starting trained: the session starts from the checkpoint itself (so `auto` measures the
+    // trained model), with the checkpoint's own config; other options are not applied.
+    const starting = this.hasAttribute('pretrained') && this.pretrainedUrl()
+      ? this.fetchPretrained().then((bytes) => {
+        if (Object.keys(options).length) this.showError(t('pretrainedOptions', Object.keys(options).join(', ')));
+        return this.start({ ...init, options: {}, checkpoint: bytes });
+      }, () => this.start(init))
+      : this.start(init);
+    starting.then(() => {
       if (this.hasAttribute('autoplay')) this.play().catch(() => {});
     });
     if (badOptions) this.showError(t('badConfigAttr', badOptions));
@@ -356,9 +360,8 @@ class MinimaxGan extends HTMLElement {
     return Object.hasOwn(PRETRAINED, this.presetName) ? new URL(`../pretrained/${this.presetName}.ckpt`, BASE) : null;
   }
 
-  /** Replaces the session with the preset's pretrained checkpoint (fetched, then checked as an
-   * uploaded one is). Resolves with the config in use. */
-  async loadPretrained() {
+  /** The preset's pretrained checkpoint, fetched (a failure is shown and rejects). */
+  async fetchPretrained() {
     const url = this.pretrainedUrl();
     if (!url) throw new Error(t('noPretrained', this.presetName));
     this.notice(t('loadingPretrained'));
@@ -366,13 +369,19 @@ class MinimaxGan extends HTMLElement {
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
-      return await this.restore(await response.arrayBuffer());
+      return new Uint8Array(await response.arrayBuffer());
     } catch (e) {
       this.showError(e.message);
       throw e;
     } finally {
       if (this.noticeKey === 'loading-pretrained') this.notice('');
     }
+  }
+
+  /** Replaces the session with the preset's pretrained checkpoint (checked as an uploaded one
+   * is). Resolves with the config in use. */
+  async loadPretrained() {
+    return this.restore(await this.fetchPretrained());
   }
 
   /** Downloads a checkpoint of the session (also of a WebGPU one: read asynchronously). */
@@ -397,7 +406,7 @@ class MinimaxGan extends HTMLElement {
     download(await samplesPng(decode(images.fake), images.side), `minimax-samples-${this.latest.iter}.png`);
   }
 
-  /** A chart as a PNG blob: `plane`, `histogram`, `loss`, `gradients` or `jsd`. */
+  /** A chart as a PNG blob: `plane`, `histogram`, `loss`, `gradients`, `jsd` or `verdict`. */
   chartPng(name) {
     if (name === 'plane') {
       const canvas = this.$('canvas.plane');
@@ -405,6 +414,7 @@ class MinimaxGan extends HTMLElement {
       return chartPng(canvas, this.$('.plane-panel h2').textContent, [], { width, height: size });
     }
     if (name === 'histogram') return chartPng(this.$('canvas.hist'), this.$('.hist-panel h2').textContent);
+    if (name === 'verdict') return chartPng(this.$('canvas.verdict'), this.$('.eval-panel h2').textContent, [], null, this.$('.eval-scores').textContent);
     const curves = { loss: this.curves.loss, gradients: this.curves.grad, jsd: this.curves.jsd }[name];
     if (!curves) return Promise.reject(new Error(`no chart named ${name}`));
     return curves.png();
@@ -425,7 +435,14 @@ class MinimaxGan extends HTMLElement {
     this.notice(t(`notice.${key}`, rest.join(': ')));
   }
 
-  clearCurves() { Object.values(this.curves).forEach((c) => c.clear()); }
+  /** A new run: its curves and its verdicts start empty. */
+  clearCurves() {
+    Object.values(this.curves).forEach((c) => c.clear());
+    this.evaluations = [];
+    this.latestEvaluation = null;
+    this.$('.eval-scores').textContent = t('evalNone');
+    drawVerdict(this.$('canvas.verdict'), []);
+  }
 
   // ---- DOM -------------------------------------------------------------------------------------
   $(sel) { return this.shadowRoot.querySelector(sel); }
@@ -518,7 +535,7 @@ class MinimaxGan extends HTMLElement {
         <div class="panel curve">${png('loss')}<div class="loss-chart"></div></div>
         <div class="panel curve">${png('gradients')}<div class="grad-chart"></div></div>
         <div class="panel curve jsd-panel">${png('jsd')}<div class="jsd-chart"></div></div>
-        <div class="panel curve eval-panel" hidden>
+        <div class="panel curve eval-panel" hidden>${png('verdict')}
           <h2>${t('evalTitle')}</h2>
           <p class="eval-scores" aria-live="polite">${t('evalNone')}</p>
           <canvas class="verdict" role="img" aria-label="${t('verdictLabel')}"></canvas>

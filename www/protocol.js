@@ -54,7 +54,7 @@ export const REQUESTS = {
  * notice {notice}: a passing message ("loading-mnist", "webgpu-missing", …), null to clear it.
  * saved {bytes, iter}: a checkpoint kept every few seconds, for a restart after a crash.
  * problem {message, kind}: something went wrong and was handled (kind: "diverged",
- *   "device-lost", "readback-timeout"); the session goes on.
+ *   "device-lost", "readback-timeout", "evaluation"); the session goes on.
  * fatal {message}: the engine is dead (a panic); the page restarts the worker.
  * evaluation {evaluation}: the classifier's scores of G's digits (now and then while playing).
  */

@@ -1,13 +1,15 @@
 // The classifier's verdict on the generator's digits: Inception Score, Fréchet distance and the
 // digits it sees, from 1 000 samples of the fixed evaluation codes. The evaluator file
 // (pretrained/digits.eval: the classifier and the real digits' statistics) is fetched when an
-// image run is first evaluated. The samples are read back once; the classifier then takes them
-// 250 at a time, and the play loop trains between the chunks, so an evaluation never stalls
-// training for long.
+// image run is first evaluated. The samples are generated, read back and classified 250 at a
+// time, and the play loop trains between the chunks, so an evaluation never stalls training
+// for long. An evaluation whose run is replaced meanwhile (reset, restore) is dropped.
 import { loadEvaluator, hasEvaluator, classify, scoreOutputs, readSamples } from '../../pkg/minimax_web.js';
 
 const EVALUATOR_URL = new URL('../../pretrained/digits.eval', import.meta.url);
 export const SAMPLES = 1000;
+/** Samples generated and classified at a time (the engine's SAMPLE_CHUNK: batch norm in G
+ * normalises by each chunk, so the CLI and the page must agree). */
 const CHUNK = 250;
 const PIXELS = 784;
 const FEATURES = 128;
@@ -40,52 +42,80 @@ export class Evaluation {
   constructor(session, emit) {
     this.session = session;
     this.emit = emit;
-    this.running = null;
-    this.lastAt = -Infinity;
+    this.running = null;           // {generation, promise}
+    this.lastAt = performance.now(); // the first automatic evaluation comes after EVERY_MS
     this.lastIter = -1;
+    this.applied = { generation: -1, value: false };
+    this.unavailable = null;       // why the classifier could not be loaded (said once)
   }
 
-  /** Whether the session makes digits to judge. */
+  /** Whether the session makes digits to judge (a GAN on MNIST), per engine. */
   applies() {
-    const config = JSON.parse(this.session.engine.config());
-    return config.dataset === 'mnist' && (config.experiment ?? 'gan') === 'gan'; // flat names
+    const { generation, engine } = this.session;
+    if (this.applied.generation !== generation) {
+      const config = JSON.parse(engine.config()); // flat names
+      this.applied = { generation, value: config.dataset === 'mnist' && (config.experiment ?? 'gan') === 'gan' };
+    }
+    return this.applied.value;
   }
 
   /** While playing: evaluates now and then (not awaited by the loop). */
   maybe() {
-    if (this.running || performance.now() - this.lastAt < EVERY_MS) return;
+    if (this.running || this.unavailable || performance.now() - this.lastAt < EVERY_MS) return;
     const engine = this.session.engine;
-    if (!engine || engine.iteration() === this.lastIter || !this.applies()) return;
-    this.run().catch((e) => this.emit('problem', { kind: 'evaluation', message: String(e.message || e) }));
+    if (!engine || !this.applies() || engine.iteration() === this.lastIter) return;
+    this.run().catch((e) => {
+      if (e instanceof Superseded) return;
+      this.emit('problem', { kind: 'evaluation', message: String(e.message || e) });
+    });
   }
 
   /** Scores the current generator. Result (also sent as the event `evaluation`): {iter, n,
-   * is, fid, classes, ms, real: {n, is, fid, classes}, accuracy}. */
+   * is, fid, classes, ms, real: {n, is, fid, classes}, accuracy}. Rejects if the run is
+   * replaced meanwhile (a reset, a restore): its scores would belong to no run on screen. */
   run() {
-    if (this.running) return this.running;
+    const generation = this.session.generation;
+    if (this.running?.generation === generation) return this.running.promise;
     this.lastAt = performance.now();
-    this.running = (async () => {
-      const engine = this.session.engine;
+    const promise = (async () => {
+      if (this.running) await this.running.promise.catch(() => {}); // one at a time
       if (!this.applies()) throw new Error('only a GAN on digits can be evaluated by the digit classifier');
-      const ref = await ensureEvaluator();
+      let ref;
+      try {
+        ref = await ensureEvaluator();
+      } catch (e) {
+        this.unavailable = String(e.message || e);
+        throw e;
+      }
       const t0 = performance.now();
+      const engine = this.session.engine;
       const iter = engine.iteration();
-      const pixels = await readSamples(engine.prepareSamples(SAMPLES));
       const features = [];
       const probabilities = [];
-      for (let i = 0; i < SAMPLES; i += CHUNK) {
-        const n = Math.min(CHUNK, SAMPLES - i);
-        const out = classify(pixels.subarray(i * PIXELS, (i + n) * PIXELS));
-        features.push(out.subarray(0, n * FEATURES));
-        probabilities.push(out.subarray(n * FEATURES));
+      for (let start = 0; start < SAMPLES; start += CHUNK) {
+        if (this.session.generation !== generation) throw new Superseded();
+        const end = Math.min(SAMPLES, start + CHUNK);
+        const pixels = await readSamples(engine.prepareSamples(SAMPLES, start, end));
+        if (this.session.generation !== generation) throw new Superseded();
+        const out = classify(pixels);
+        features.push(out.subarray(0, (end - start) * FEATURES));
+        probabilities.push(out.subarray((end - start) * FEATURES));
         await new Promise((r) => setTimeout(r, 0)); // the play loop takes a turn
       }
       const scores = JSON.parse(scoreOutputs(concat(features), concat(probabilities)));
+      if (this.session.generation !== generation) throw new Superseded();
       const result = { iter, ...scores, ms: performance.now() - t0, real: ref.real_scores, accuracy: ref.accuracy };
       this.lastIter = iter;
       this.emit('evaluation', { evaluation: result });
       return result;
-    })().finally(() => { this.running = null; });
-    return this.running;
+    })();
+    this.running = { generation, promise };
+    promise.finally(() => { if (this.running?.promise === promise) this.running = null; }).catch(() => {});
+    return promise;
   }
+}
+
+/** The run changed while it was being evaluated. */
+class Superseded extends Error {
+  constructor() { super('the run changed during the evaluation (a reset or a restore): evaluate again'); }
 }

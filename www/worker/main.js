@@ -1,7 +1,7 @@
 // The training worker's entry: answers the page's requests (protocol.js), one at a time and in
-// order, while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
+// order (except `evaluate`, which runs beside them), while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
 // lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
-// workaround), bench.js, history.js, data.js.
+// workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
 import init, { schema, forcePanic } from '../../pkg/minimax_web.js';
 import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';

@@ -233,11 +233,18 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
 fn time_evaluation(backend: Backend, gan: &Gan, evaluator: &Evaluator) -> Result<String, String> {
     let n = minimax_core::evaluation::DEFAULT_SAMPLES;
     let read = || -> Result<Vec<f32>, String> {
-        gan.samples_from_seed(n, 1)
-            .into_data()
-            .convert::<f32>()
-            .try_into_vec::<f32>()
-            .map_err(|e| format!("{e:?}"))
+        let mut pixels = Vec::new();
+        for start in (0..n).step_by(minimax_core::evaluation::SAMPLE_CHUNK) {
+            let rows = start..(start + minimax_core::evaluation::SAMPLE_CHUNK).min(n);
+            pixels.extend(
+                gan.samples_from_seed(n, 1, rows)
+                    .into_data()
+                    .convert::<f32>()
+                    .try_into_vec::<f32>()
+                    .map_err(|e| format!("{e:?}"))?,
+            );
+        }
+        Ok(pixels)
     };
     read()?; // warm-up
     let start = Instant::now();

@@ -113,9 +113,9 @@ pub fn command() -> Command {
     .arg(
         Arg::new("eval-samples")
             .long("eval-samples")
-            .value_parser(clap::value_parser!(u64).range(2..=100_000))
+            .value_parser(clap::value_parser!(u64).range(129..=100_000))
             .default_value("1000")
-            .help("Samples each score is computed from (scores depend on it: compare at one n)"),
+            .help("Samples each score is computed from (more than the 128 features; scores depend on n: compare at one n, the real digits' are at 1000)"),
     )
     .arg(Arg::new("evaluator").long("evaluator").value_name("FILE").help(
         "experiment classifier: at the end, write the evaluator file (the trained net and the real digits' feature statistics)",
@@ -261,15 +261,9 @@ fn add_scores(
     evaluator: &Evaluator,
     n: usize,
 ) -> Result<(), String> {
-    let samples = trainer
-        .samples(n)
-        .ok_or("--eval: this experiment makes no samples")?;
-    let pixels = samples
-        .into_data()
-        .convert::<f32>()
-        .try_into_vec::<f32>()
-        .map_err(|e| format!("{e:?}"))?;
-    let scores = evaluator.score(&pixels);
+    let scores = evaluator
+        .score_experiment(trainer, n)
+        .ok_or("--eval: this experiment makes no samples")??;
     let (scalars, classes) = Evaluator::into_snapshot_parts(&scores);
     snapshot.scalars.extend(scalars);
     snapshot.histograms.insert("classes".into(), classes);

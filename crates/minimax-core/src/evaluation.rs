@@ -32,8 +32,11 @@ use crate::mnist::Mnist;
 use crate::records::load_module;
 use crate::rng::RunRng;
 
-/// Samples scored at a time (memory stays small on any device).
-const CHUNK: usize = 500;
+/// Samples generated and classified at a time: memory stays small, and a page can train between
+/// chunks. (A generator with batch norm normalises by each chunk's statistics, so the chunk
+/// size is part of what a score means: the CLI and the page both use this one.)
+pub const SAMPLE_CHUNK: usize = 250;
+const CHUNK: usize = SAMPLE_CHUNK;
 /// Samples a score is computed from, unless asked otherwise: enough for a Fréchet distance
 /// on 128 features (its covariance needs n > 128) with a modest bias.
 pub const DEFAULT_SAMPLES: usize = 1000;
@@ -197,11 +200,21 @@ fn matmul(a: &[f64], b: &[f64], d: usize) -> Vec<f64> {
 /// ‖μ₁ − μ₂‖² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁^½ Σ₂ Σ₁^½)^½ (the last term through the eigenvalues
 /// of the symmetric matrix Σ₁^½ Σ₂ Σ₁^½, which has those of Σ₁Σ₂).
 pub fn frechet_distance(mu1: &[f64], cov1: &[f64], mu2: &[f64], cov2: &[f64]) -> f64 {
+    frechet_distance_with_root(mu1, cov1, &sqrt_psd(cov1, mu1.len()), mu2, cov2)
+}
+
+/// The same, with Σ₁^½ given (the real digits' is computed once, when the evaluator loads).
+pub fn frechet_distance_with_root(
+    mu1: &[f64],
+    cov1: &[f64],
+    root1: &[f64],
+    mu2: &[f64],
+    cov2: &[f64],
+) -> f64 {
     let d = mu1.len();
     let mean_term: f64 = mu1.iter().zip(mu2).map(|(a, b)| (a - b) * (a - b)).sum();
     let trace = |m: &[f64]| (0..d).map(|i| m[i * d + i]).sum::<f64>();
-    let root1 = sqrt_psd(cov1, d);
-    let mut middle = matmul(&matmul(&root1, cov2, d), &root1, d);
+    let mut middle = matmul(&matmul(root1, cov2, d), root1, d);
     // Symmetric in exact arithmetic; made so in floating point.
     for i in 0..d {
         for j in i + 1..d {
@@ -223,9 +236,9 @@ pub struct Reference {
     pub held_out: usize,
     /// Real digits the feature statistics were computed from (all of the asset).
     pub count: usize,
-    /// The real digits' own scores with `n` samples (the held-out digits and as many more as
-    /// needed, in the asset's order of every tenth): the ceiling of IS and floor of the
-    /// Fréchet distance at that n.
+    /// The real digits' own scores, from the held-out digits (n = 1 000, never trained on; they
+    /// are among the 10 000 of the statistics): the ceiling of IS and the floor of the Fréchet
+    /// distance at that n.
     pub real_scores: Scores,
 }
 
@@ -236,6 +249,8 @@ pub struct Evaluator {
     pub reference: Reference,
     mean: Vec<f64>,
     cov: Vec<f64>,
+    /// cov^½, computed once.
+    root: Vec<f64>,
 }
 
 impl Evaluator {
@@ -262,9 +277,11 @@ impl Evaluator {
             },
             mean: vec![],
             cov: vec![],
+            root: vec![],
         };
         let (features, probabilities) = this.forward(&all);
         (this.mean, this.cov) = moments(&features, FEATURES);
+        this.root = sqrt_psd(&this.cov, FEATURES);
         let held: Vec<usize> = (0..digits.len()).filter(|&i| held_out(i)).collect();
         let right = held
             .iter()
@@ -275,13 +292,11 @@ impl Evaluator {
             .count();
         this.reference.accuracy = right as f64 / held.len().max(1) as f64;
         this.reference.held_out = held.len();
-        // The real digits' scores at the default n: digits spread over the asset (which is
-        // ordered by digit), so that all ten are there in their proportions.
-        let n = DEFAULT_SAMPLES.min(digits.len());
-        let step = digits.len() as f64 / n as f64;
-        let mut real = Vec::with_capacity(n * IMAGE_SIDE * IMAGE_SIDE);
-        for k in 0..n {
-            digits.push_scaled((k as f64 * step) as usize, &mut real);
+        // The real digits' own scores: the held-out digits (every tenth: 1 000 of the asset's
+        // 10 000, all ten digits in their proportions), which the classifier never trained on.
+        let mut real = Vec::with_capacity(held.len() * IMAGE_SIDE * IMAGE_SIDE);
+        for &i in &held {
+            digits.push_scaled(i, &mut real);
         }
         this.reference.real_scores = this.score(&real);
         this
@@ -304,6 +319,26 @@ impl Evaluator {
         (features, probabilities)
     }
 
+    /// The scores of `n` samples of an experiment, generated [`SAMPLE_CHUNK`] at a time (native:
+    /// reads them back synchronously). `None` if it makes no samples.
+    #[cfg(not(target_family = "wasm"))]
+    pub fn score_experiment(
+        &self,
+        experiment: &dyn crate::Experiment,
+        n: usize,
+    ) -> Option<Result<Scores, String>> {
+        let mut pixels = Vec::with_capacity(n * IMAGE_SIDE * IMAGE_SIDE);
+        for start in (0..n).step_by(SAMPLE_CHUNK) {
+            let rows = start..(start + SAMPLE_CHUNK).min(n);
+            let chunk = experiment.samples(n, rows)?;
+            match chunk.into_data().convert::<f32>().try_into_vec::<f32>() {
+                Ok(v) => pixels.extend(v),
+                Err(e) => return Some(Err(format!("{e:?}"))),
+            }
+        }
+        Some(Ok(self.score(&pixels)))
+    }
+
     /// The scores of images (pixels in [−1, 1], `n × 784`).
     pub fn score(&self, images: &[f32]) -> Scores {
         let (features, probabilities) = self.forward(images);
@@ -321,7 +356,7 @@ impl Evaluator {
         Scores {
             n,
             is: inception_score(probabilities, CLASSES),
-            fid: frechet_distance(&mean, &cov, &self.mean, &self.cov),
+            fid: frechet_distance_with_root(&self.mean, &self.cov, &self.root, &mean, &cov),
             classes,
         }
     }
@@ -385,12 +420,14 @@ impl Evaluator {
                 message: "a value that is not a finite number".into(),
             });
         }
+        let cov = values[FEATURES..].to_vec();
         Ok(Self {
             net,
             device: device.clone(),
             reference,
             mean: values[..FEATURES].to_vec(),
-            cov: values[FEATURES..].to_vec(),
+            root: sqrt_psd(&cov, FEATURES),
+            cov,
         })
     }
 

@@ -54,9 +54,11 @@ pub trait Experiment {
         self.prepare_snapshot(options).read()
     }
 
-    /// `n` samples of the model from codes fixed by the seed (the same ones at every call), for
-    /// evaluation, `[n, data_dim]`; `None` for an experiment that makes no samples.
-    fn samples(&self, _n: usize) -> Option<burn::tensor::Tensor<2>> {
+    /// Rows `rows` of `n` samples of the model from codes fixed by the seed (the same ones at
+    /// every call), for evaluation, `[rows.len(), data_dim]`; `None` for an experiment that
+    /// makes no samples. Evaluations take them in chunks of
+    /// [`SAMPLE_CHUNK`](crate::evaluation::SAMPLE_CHUNK).
+    fn samples(&self, _n: usize, _rows: std::ops::Range<usize>) -> Option<burn::tensor::Tensor<2>> {
         None
     }
 

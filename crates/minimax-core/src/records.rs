@@ -35,9 +35,6 @@ pub(crate) fn shapes<M: Module>(m: &M) -> Vec<Vec<usize>> {
     params(m).into_iter().map(|(_, s)| s).collect()
 }
 
-/// Burn loads an optimizer record on trust (a tensor without a parameter id panics, a moment
-/// of another shape fails at the next step). So the record is read first: every tensor must
-/// belong to one of `module`'s parameters and have its shape.
 /// The state tensors each optimizer keeps per parameter, as named in its record (Adam without
 /// AMSGrad, RMSprop neither centred nor with momentum, SGD without momentum: Minimax's).
 pub(crate) fn state_leaves(kind: OptimizerKind) -> &'static [&'static str] {
@@ -48,6 +45,9 @@ pub(crate) fn state_leaves(kind: OptimizerKind) -> &'static [&'static str] {
     }
 }
 
+/// Burn loads an optimizer record on trust (a tensor without a parameter id panics, a moment
+/// of another shape fails at the next step). So the record is read first: every tensor must
+/// belong to one of `module`'s parameters and have its shape.
 pub(crate) fn check_optimizer<M: Module>(
     module: &M,
     kind: OptimizerKind,

@@ -248,12 +248,12 @@ impl Engine {
         }))
     }
 
-    /// Queues `n` samples of the model for evaluation (the same codes each time); read them
-    /// with [`read_samples`].
+    /// Queues rows `start..end` of `n` samples of the model for evaluation (the same codes each
+    /// time; generated a chunk at a time, as the CLI does); read them with [`read_samples`].
     #[wasm_bindgen(js_name = prepareSamples)]
-    pub fn prepare_samples(&self, n: u32) -> Result<PendingSamples, JsError> {
+    pub fn prepare_samples(&self, n: u32, start: u32, end: u32) -> Result<PendingSamples, JsError> {
         self.experiment
-            .samples(n as usize)
+            .samples(n as usize, start as usize..end as usize)
             .map(PendingSamples)
             .ok_or_else(|| js_error("this experiment makes no samples"))
     }

@@ -201,13 +201,25 @@ impl Gan {
         generate(&self.generators, z).detach()
     }
 
-    /// `n` samples of G for latent codes drawn from `seed` (salted, so never the training
-    /// draws): the same codes at every call, whatever the run has drawn, `[n, data_dim]`.
-    pub fn samples_from_seed(&self, n: usize, seed: u64) -> Tensor<2> {
+    /// Rows `rows` of `n` samples of G for latent codes drawn from `seed` (salted, so never the
+    /// training draws): the same codes at every call, whatever the run has drawn,
+    /// `[rows.len(), data_dim]`. (With batch norm, G normalises by the statistics of the rows
+    /// asked for together.)
+    pub fn samples_from_seed(
+        &self,
+        n: usize,
+        seed: u64,
+        rows: std::ops::Range<usize>,
+    ) -> Tensor<2> {
         let mut rng = RunRng::new(seed ^ SAMPLES_SALT);
+        let latent = self.config.model.latent_dim;
         let z = sample_latent(&self.config, n, &mut rng);
+        let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
         let z = Tensor::from_data(
-            TensorData::new(z, [n, self.config.model.latent_dim]),
+            TensorData::new(
+                z[start * latent..end * latent].to_vec(),
+                [end - start, latent],
+            ),
             &self.device,
         );
         let frozen: Vec<Generator> = self

@@ -78,8 +78,8 @@ impl Experiment for Gan {
     }
 
     /// G's samples (the mixture of all generators) for codes drawn from the run's seed.
-    fn samples(&self, n: usize) -> Option<burn::tensor::Tensor<2>> {
-        Some(self.samples_from_seed(n, self.config.seed))
+    fn samples(&self, n: usize, rows: std::ops::Range<usize>) -> Option<burn::tensor::Tensor<2>> {
+        Some(self.samples_from_seed(n, self.config.seed, rows))
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
