@@ -2,6 +2,8 @@
 //! good judge, and its scores order real digits, a trained DCGAN, a collapsed generator and
 //! noise as they must be ordered.
 
+mod common;
+use common::asset;
 use std::sync::Arc;
 
 use burn::tensor::Device;
@@ -12,15 +14,6 @@ use minimax_core::rng::RunRng;
 use minimax_core::{Assets, Config, Experiment, Gan, checkpoint};
 use serde_json::json;
 
-fn asset() -> Mnist {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/mnist-10k.bin.gz");
-    let gz = std::fs::read(path).unwrap_or_else(|e| {
-        panic!("{path}: {e} (run `cargo xtask data`, which `cargo xtask test` does)")
-    });
-    let mut raw = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut raw).unwrap();
-    Mnist::from_bytes(&raw).unwrap()
-}
 
 fn shipped(name: &str) -> Vec<u8> {
     let path = format!("{}/../../pretrained/{name}", env!("CARGO_MANIFEST_DIR"));

