@@ -33,8 +33,10 @@ fn draw(size: u32) -> Vec<u8> {
             for x in 0..n {
                 let dx = (x as f32 + 0.5) / s - cx;
                 let dy = (y as f32 + 0.5) / s - cy;
-                // A disc with a one-pixel soft edge: flat colours keep the PNG small.
-                let a = opacity * ((r - (dx * dx + dy * dy).sqrt()) * s + 0.5).clamp(0.0, 1.0);
+                // A disc with a one-pixel soft edge in four steps: a handful of flat colours,
+                // so the PNG is a small indexed one.
+                let edge = ((r - (dx * dx + dy * dy).sqrt()) * s + 0.5).clamp(0.0, 1.0);
+                let a = opacity * (edge * 3.0).round() / 3.0;
                 let p = &mut px[y * n + x];
                 for c in 0..3 {
                     p[c] = p[c] * (1.0 - a) + colour[c] * a;
@@ -47,18 +49,32 @@ fn draw(size: u32) -> Vec<u8> {
         .collect()
 }
 
-/// Writes `icon-192.png` and `icon-512.png` into `dir`.
+/// Writes `icon-192.png` and `icon-512.png` into `dir`, as palette PNGs (a few colours).
 pub fn write(dir: &Path) -> Result {
     for size in [192u32, 512] {
+        let rgb = draw(size);
+        let mut palette: Vec<[u8; 3]> = Vec::new();
+        let mut index = Vec::with_capacity(rgb.len() / 3);
+        for p in rgb.chunks(3) {
+            let c = [p[0], p[1], p[2]];
+            let i = palette.iter().position(|&q| q == c).unwrap_or_else(|| {
+                palette.push(c);
+                palette.len() - 1
+            });
+            index.push(i as u8);
+        }
+        if palette.len() > 256 {
+            return Err(format!("icon-{size}: {} colours (at most 256)", palette.len()));
+        }
         let path = dir.join(format!("icon-{size}.png"));
         let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), size, size);
-        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_color(png::ColorType::Indexed);
         encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_palette(palette.concat());
+        encoder.set_compression(png::Compression::High);
         let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer
-            .write_image_data(&draw(size))
-            .map_err(|e| e.to_string())?;
+        writer.write_image_data(&index).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
