@@ -64,7 +64,10 @@ pub fn write(dir: &Path) -> Result {
             index.push(i as u8);
         }
         if palette.len() > 256 {
-            return Err(format!("icon-{size}: {} colours (at most 256)", palette.len()));
+            return Err(format!(
+                "icon-{size}: {} colours (at most 256)",
+                palette.len()
+            ));
         }
         let path = dir.join(format!("icon-{size}.png"));
         let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use burn::tensor::Device;
 
 use crate::checkpoint::{Header, Section, SectionBounds};
-use crate::classifier::Classifier;
 use crate::config::{Config, ExperimentKind};
 use crate::error::{CheckpointError, ConfigError};
 use crate::gan::Gan;
@@ -89,7 +88,16 @@ pub fn build(
 ) -> Result<Box<dyn Experiment>, ConfigError> {
     Ok(match config.experiment {
         ExperimentKind::Gan => Box::new(Gan::new(config, device, assets)?),
-        ExperimentKind::Classifier => Box::new(Classifier::new(config, device, assets)?),
+        #[cfg(feature = "classifier-training")]
+        ExperimentKind::Classifier => {
+            Box::new(crate::classifier::Classifier::new(config, device, assets)?)
+        }
+        #[cfg(not(feature = "classifier-training"))]
+        ExperimentKind::Classifier => {
+            return Err(ConfigError::Invalid(
+                "this build does not train the classifier (the CLI does: `minimax train --experiment classifier`)".into(),
+            ));
+        }
     })
 }
 
@@ -98,6 +106,6 @@ pub fn build(
 pub fn section_bounds(config: &Config) -> Vec<SectionBounds> {
     match config.experiment {
         ExperimentKind::Gan => Gan::section_bounds(config),
-        ExperimentKind::Classifier => Classifier::section_bounds(config),
+        ExperimentKind::Classifier => crate::classifier::section_bounds(config),
     }
 }

