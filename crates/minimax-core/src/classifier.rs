@@ -123,7 +123,7 @@ mod training {
 
     use burn::module::Module;
     use burn::optim::{GradientsParams, ModuleOptimizer};
-    use burn::tensor::{Bytes, Device, Tensor, TensorData, activation};
+    use burn::tensor::{Device, Tensor, TensorData, activation};
 
     use super::{CLASSES, DigitNet, argmax, held_out};
     use crate::checkpoint::{Header, Section};
@@ -131,8 +131,8 @@ mod training {
     use crate::error::{CheckpointError, ConfigError};
     use crate::experiment::{Assets, Experiment};
     use crate::mnist::Mnist;
-    use crate::readback::{PendingRecord, loading_onto};
-    use crate::records::{check_optimizer, load_module, part};
+    use crate::readback::PendingRecord;
+    use crate::records::{counter, load_module, load_optimizer, section};
     use crate::rng::{ParamNumbering, RunRng};
     use crate::snapshot::{Packer, PendingSnapshot, Snapshot, SnapshotOptions};
 
@@ -353,36 +353,20 @@ mod training {
             header: &Header,
             sections: &[Section],
         ) -> Result<(), CheckpointError> {
-            let bytes = |name: &str| {
-                sections
-                    .iter()
-                    .find(|s| s.name == name)
-                    .map(|s| s.bytes.as_slice())
-                    .ok_or_else(|| CheckpointError::Part {
-                        part: name.to_string(),
-                        message: "missing".into(),
-                    })
-            };
+            let bytes = |name: &str| section(sections, name);
             self.net = load_module(self.net.clone(), "classifier", bytes("classifier")?)?;
             let name = "classifier.optimizer";
-            check_optimizer(&self.net, self.config.optim.optimizer_d, name, bytes(name)?)?;
             let device = self.device.clone();
-            self.optim = loading_onto(&device, || {
-                self.optim
-                    .clone()
-                    .from_bytes(Bytes::from_bytes_vec(bytes(name)?.to_vec()))
-                    .map_err(part(name))
-            })?;
+            self.optim = load_optimizer(
+                &self.net,
+                self.config.optim.optimizer_d,
+                &self.optim,
+                name,
+                bytes(name)?,
+                &device,
+            )?;
             self.rng = header.rng.clone();
-            self.steps =
-                header
-                    .counters
-                    .get("steps")
-                    .copied()
-                    .ok_or_else(|| CheckpointError::Part {
-                        part: "header".into(),
-                        message: "no counter 'steps'".into(),
-                    })?;
+            self.steps = counter(header, "steps")?;
             Ok(())
         }
     }

@@ -6,6 +6,7 @@ use burn::module::{Module, ModuleVisitor, Param};
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, Tensor};
 
+use crate::checkpoint::{Header, Section};
 use crate::config::OptimizerKind;
 use crate::error::CheckpointError;
 
@@ -125,4 +126,50 @@ pub(crate) fn load_module<M: Module>(
         });
     }
     Ok(loaded)
+}
+
+/// The payload of section `name`, or an error naming it as missing.
+pub(crate) fn section<'a>(
+    sections: &'a [Section],
+    name: &str,
+) -> Result<&'a [u8], CheckpointError> {
+    sections
+        .iter()
+        .find(|s| s.name == name)
+        .map(|s| s.bytes.as_slice())
+        .ok_or_else(|| CheckpointError::Part {
+            part: name.to_string(),
+            message: "missing".into(),
+        })
+}
+
+/// The header's step counter `name`, or an error naming it.
+pub(crate) fn counter(header: &Header, name: &str) -> Result<u64, CheckpointError> {
+    header
+        .counters
+        .get(name)
+        .copied()
+        .ok_or_else(|| CheckpointError::Part {
+            part: "header".into(),
+            message: format!("no counter '{name}'"),
+        })
+}
+
+/// `optimizer` with the record `bytes` (section `name`) loaded onto the experiment's `device`,
+/// once the record is checked against `module` (its loaded weights).
+pub(crate) fn load_optimizer<M: Module>(
+    module: &M,
+    kind: OptimizerKind,
+    optimizer: &burn::optim::ModuleOptimizer,
+    name: &str,
+    bytes: &[u8],
+    device: &burn::tensor::Device,
+) -> Result<burn::optim::ModuleOptimizer, CheckpointError> {
+    check_optimizer(module, kind, name, bytes)?;
+    crate::readback::loading_onto(device, || {
+        optimizer
+            .clone()
+            .from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+            .map_err(part(name))
+    })
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use burn::tensor::{Bytes, Device};
+use burn::tensor::Device;
 
 use super::Gan;
 use crate::budget;
@@ -10,8 +10,8 @@ use crate::checkpoint::{Header, Section, SectionBounds};
 use crate::config::Config;
 use crate::error::CheckpointError;
 use crate::experiment::Experiment;
-use crate::readback::{PendingRecord, loading_onto};
-use crate::records::{check_optimizer, load_module, part};
+use crate::readback::PendingRecord;
+use crate::records::{counter, load_module, load_optimizer, section};
 use crate::snapshot::{PendingSnapshot, SnapshotOptions};
 
 /// Tensors a player may have (an MLP of 8 hidden layers has 18; the DCGAN at most 10).
@@ -117,26 +117,7 @@ impl Experiment for Gan {
         header: &Header,
         sections: &[Section],
     ) -> Result<(), CheckpointError> {
-        let bytes = |name: &str| {
-            sections
-                .iter()
-                .find(|s| s.name == name)
-                .map(|s| s.bytes.as_slice())
-                .ok_or_else(|| CheckpointError::Part {
-                    part: name.to_string(),
-                    message: "missing".into(),
-                })
-        };
-        let counter = |name: &str| {
-            header
-                .counters
-                .get(name)
-                .copied()
-                .ok_or_else(|| CheckpointError::Part {
-                    part: "header".into(),
-                    message: format!("no counter '{name}'"),
-                })
-        };
+        let bytes = |name: &str| section(sections, name);
         // Loaded weights keep the fresh module's parameter ids (burn's record maps by path),
         // so the optimizer records are checked against the loaded modules.
         self.discriminator = load_module(
@@ -145,39 +126,31 @@ impl Experiment for Gan {
             bytes("discriminator")?,
         )?;
         let name = "discriminator.optimizer";
-        check_optimizer(
+        let device = self.device.clone();
+        self.d_optim = load_optimizer(
             &self.discriminator,
             self.config.optim.optimizer_d,
+            &self.d_optim,
             name,
             bytes(name)?,
+            &device,
         )?;
-        let device = self.device.clone();
-        self.d_optim = loading_onto(&device, || {
-            self.d_optim
-                .clone()
-                .from_bytes(Bytes::from_bytes_vec(bytes(name)?.to_vec()))
-                .map_err(part(name))
-        })?;
         for i in 0..self.generators.len() {
             let name = format!("generator.{i}");
             self.generators[i] = load_module(self.generators[i].clone(), &name, bytes(&name)?)?;
             let name = format!("{name}.optimizer");
-            check_optimizer(
+            self.g_optims[i] = load_optimizer(
                 &self.generators[i],
                 self.config.optim.optimizer_g,
+                &self.g_optims[i],
                 &name,
                 bytes(&name)?,
+                &device,
             )?;
-            self.g_optims[i] = loading_onto(&device, || {
-                self.g_optims[i]
-                    .clone()
-                    .from_bytes(Bytes::from_bytes_vec(bytes(&name)?.to_vec()))
-                    .map_err(part(&name))
-            })?;
         }
         self.rng = header.rng.clone();
-        self.d_steps_done = counter("d_steps")?;
-        self.g_steps_done = counter("g_steps")?;
+        self.d_steps_done = counter(header, "d_steps")?;
+        self.g_steps_done = counter(header, "g_steps")?;
         Ok(())
     }
 }
@@ -188,6 +161,7 @@ mod tests {
     use crate::{Assets, checkpoint};
     use burn::module::Module;
     use burn::store::ModuleRecord;
+    use burn::tensor::Bytes;
 
     /// A section's contents in an order of its own: the header as it is; a burn-pack record as
     /// its tensors sorted by name (with dtype, shape, parameter id and data), scalars and
@@ -308,7 +282,8 @@ mod tests {
 mod crafted {
     use super::*;
     use crate::Assets;
-    use crate::records::params;
+    use crate::records::{check_optimizer, params};
+    use burn::tensor::Bytes;
 
     /// `bytes` (an optimizer record) rewritten: each tensor's name through `rename`, each
     /// scalar's value through `rescalar`.
