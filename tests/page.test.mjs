@@ -363,6 +363,63 @@ test('a lecture starts from the trained DCGAN (?pretrained): the page opens at i
   }
 });
 
+test('a VAE beside the trained DCGAN: the same players, seed and budget; both grids and both verdicts in one table; the VAE\'s digits are blurrier', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?preset=mnist-dcgan&backend=flex&pretrained');
+    await page.waitForFunction(() => window.minimax.latest.iter >= 1000, null, { timeout: 120_000 });
+    const gan = await page.evaluate(() => window.minimax.snapshot());
+    // "Train a VAE beside it": the GAN started trained, so the VAE starts from its own trained
+    // checkpoint, made beside it (the same iterations).
+    const vae = await page.evaluate(() => new Promise((resolve) => {
+      const el = window.minimax;
+      el.addEventListener('vae-snapshot', (e) => resolve(e.detail), { once: true });
+      el.shadowRoot.querySelector('.vae-start').click();
+    }));
+    assert.equal(vae.iter, gan.iter);
+    assert.ok(Number.isFinite(vae.elbo) && vae.kl > 0 && vae.sigma > 0, JSON.stringify({ elbo: vae.elbo, kl: vae.kl, sigma: vae.sigma }));
+    // Both judged by the classifier on the same codes.
+    const { g, v, table } = await page.evaluate(async () => {
+      const el = window.minimax;
+      const vaeDone = new Promise((r) => el.addEventListener('vae-evaluation', (e) => r(e.detail), { once: true }));
+      const g = await el.evaluate();
+      const v = await vaeDone;
+      await new Promise((r) => requestAnimationFrame(r));
+      const table = [...el.shadowRoot.querySelectorAll('table.cmp tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+      return { g, v, table };
+    });
+    assert.equal(v.n, 1000);
+    assert.equal(v.iter, g.iter);
+    assert.ok(v.sharpness < g.sharpness, `sharpness: VAE ${v.sharpness}, GAN ${g.sharpness}`);
+    assert.ok(v.sharpness < g.real.sharpness, `sharpness: VAE ${v.sharpness}, real ${g.real.sharpness}`);
+    const row = (name) => table.find((r) => r[0].startsWith(name));
+    assert.deepEqual(row('Inception').slice(1), [g.is.toFixed(2), v.is.toFixed(2), g.real.is.toFixed(2)]);
+    assert.deepEqual(row('sharpness').slice(1), [g.sharpness.toFixed(4), v.sharpness.toFixed(4), g.real.sharpness.toFixed(4)]);
+    console.log(`GAN vs VAE at ${g.iter}: IS ${g.is.toFixed(2)} / ${v.is.toFixed(2)}, FID ${g.fid.toFixed(1)} / ${v.fid.toFixed(1)}, sharpness ${g.sharpness.toFixed(4)} / ${v.sharpness.toFixed(4)} (real ${g.real.sharpness.toFixed(4)})`);
+    // The same budget: the VAE trains up to the GAN's iteration and no further, also while
+    // the GAN is paused (it catches up, then waits).
+    const after = await page.evaluate(async (from) => {
+      const el = window.minimax;
+      await el.play();
+      await new Promise((r) => { const on = (e) => { if (e.detail.iter >= from + 3) { el.removeEventListener('snapshot', on); r(); } }; el.addEventListener('snapshot', on); });
+      await el.pause();
+      const target = el.latest.iter;
+      let last = null;
+      await new Promise((r) => { const on = (e) => { last = e.detail.iter; if (last >= target) { el.removeEventListener('vae-snapshot', on); r(); } }; el.addEventListener('vae-snapshot', on); });
+      await new Promise((r) => setTimeout(r, 1500));
+      return { target, vae: el.vae.latest.iter };
+    }, gan.iter);
+    assert.equal(after.vae, after.target, `the VAE stops at the GAN's iteration: ${JSON.stringify(after)}`);
+    await page.screenshot({ path: screenshotPath('page-gan-and-vae.png'), fullPage: true });
+    await page.evaluate(() => window.minimax.shadowRoot.querySelector('.vae-stop').click());
+    assert.equal(await page.evaluate(() => window.minimax.vae.running), false);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
 test('MNIST: the DCGAN preset trains on WebGPU (narrower, to keep SwiftShader quick: the same kernels)', async () => {
   const browser = await launch({ webgpu: true });
   try {

@@ -18,6 +18,7 @@ import { Curves, COLORS } from './charts.js';
 import { decode, drawGrid, samplesPng } from './images.js';
 import { chartPng } from './export.js';
 import { drawVerdict } from './verdict.js';
+import { VaeBeside, GAN_PRESET, VAE_PRESET } from './compare.js';
 
 const BASE = new URL('.', import.meta.url);
 /** Options the form leaves out: points are drawn on the plane; the page trains GANs (the
@@ -70,7 +71,9 @@ class MinimaxGan extends HTMLElement {
   connectedCallback() {
     if (this.client) return;
     setLanguage(this.getAttribute('lang') || 'en');
-    this.presetName = Object.hasOwn(PRESETS, this.getAttribute('preset')) ? this.getAttribute('preset') : 'ring';
+    // A GAN's presets only (the VAE's runs beside a GAN, see compare.js).
+    const named = this.getAttribute('preset');
+    this.presetName = Object.hasOwn(PRESETS, named) && !PRESETS[named].experiment ? named : 'ring';
     const preset = PRESETS[this.presetName];
     let options = {};
     let badOptions = null;
@@ -82,6 +85,11 @@ class MinimaxGan extends HTMLElement {
         options = {};
         badOptions = e.message;
       }
+    }
+    if (options.experiment === 'vae') {
+      // The element trains GANs; a VAE runs beside one ("Train a VAE beside it").
+      badOptions = t('experimentOption', 'vae');
+      delete options.experiment;
     }
     this.config = { ...preset, ...options };
     this.points = Array.isArray(this.config.points) ? this.config.points.map((p) => (Array.isArray(p) ? [...p] : p)) : [];
@@ -96,6 +104,7 @@ class MinimaxGan extends HTMLElement {
     const starting = this.hasAttribute('pretrained') && this.pretrainedUrl()
       ? this.fetchPretrained().then((bytes) => {
         if (Object.keys(options).length) this.showError(t('pretrainedOptions', Object.keys(options).join(', ')));
+        this.startedTrained = true;
         return this.start({ ...init, options: {}, checkpoint: bytes });
       }, () => this.start(init))
       : this.start(init);
@@ -106,6 +115,7 @@ class MinimaxGan extends HTMLElement {
   }
 
   disconnectedCallback() {
+    this.removeVae();
     this.worker?.terminate();
     this.client?.fail('the element was removed');
     this.worker = this.client = null;
@@ -208,11 +218,17 @@ class MinimaxGan extends HTMLElement {
    * and drops options that no longer apply). Resolves with the config in use; rejects with the
    * engine's message, leaving the running session as it was. */
   async configure(options = {}) {
+    if (options.experiment === 'vae') {
+      const message = t('experimentOption', 'vae');
+      this.showError(message);
+      throw new Error(message);
+    }
     const overrides = { ...options };
     const dataset = overrides.dataset ?? this.config.dataset;
     if (dataset === 'points' && !('points' in overrides)) overrides.points = this.points;
     const r = await this.request('configure', { options: overrides });
     this.onConfig(r.config);
+    this.newRun(false);
     return r.config;
   }
 
@@ -228,11 +244,101 @@ class MinimaxGan extends HTMLElement {
 
   /** Replaces the session with a checkpoint's (validated whole first; a bad one is refused
    * with a message and the session goes on). */
-  async restore(bytes) {
+  async restore(bytes, { trained = false } = {}) {
     const copy = new Uint8Array(bytes).slice();
     const r = await this.request('restore', { bytes: copy }, [copy.buffer]);
     this.onConfig(r.config);
+    this.newRun(trained);
     return r.config;
+  }
+
+  /** The user replaced the run (`trained`: by the preset's trained checkpoint): a VAE beside
+   * the old one starts again beside the new one, if it makes digits. */
+  newRun(trained) {
+    this.startedTrained = trained;
+    const had = this.vae?.running;
+    this.removeVae();
+    if (had && this.config.dataset === 'mnist') this.startVae().catch(() => {});
+  }
+
+  // ---- A VAE beside the GAN (digits) ----------------------------------------------------------
+
+  /** Starts a VAE beside the GAN: the same players, batch, seed and budget (compare.js); trained
+   * too if the GAN started from the trained checkpoint. Resolves once it runs. */
+  async startVae() {
+    if (this.config.dataset !== 'mnist') throw new Error(t('vaeNeedsDigits'));
+    this.vae ??= new VaeBeside(startWorker, {
+      snapshot: (s) => { this.drawVae(s); this.dispatchEvent(new CustomEvent('vae-snapshot', { detail: s })); },
+      evaluation: (e) => {
+        this.vaeEvaluation = e;
+        this.drawComparison();
+        this.dispatchEvent(new CustomEvent('vae-evaluation', { detail: e }));
+      },
+      problem: (m) => this.showError(`VAE: ${m}`),
+      stopped: (m) => { this.showError(t('vaeStopped', m)); this.showVaeState(false); },
+    });
+    this.vae.follow(this.latest?.iter ?? 0);
+    this.vaeEvaluation = null;
+    this.showVaeState(true);
+    this.$('.vae-caption').textContent = t('loading');
+    try {
+      let checkpoint;
+      if (this.startedTrained && this.presetName === GAN_PRESET && Object.hasOwn(PRETRAINED, VAE_PRESET)) {
+        const response = await fetch(new URL(`../pretrained/${VAE_PRESET}.ckpt`, BASE));
+        if (!response.ok) throw new Error(`${VAE_PRESET}.ckpt: HTTP ${response.status}`);
+        checkpoint = new Uint8Array(await response.arrayBuffer());
+      }
+      await this.vae.start(this.config, this.backend, checkpoint);
+      // Always playing: its worker trains up to the GAN's iteration and waits there.
+      await this.vae.send('play');
+    } catch (e) {
+      this.removeVae();
+      this.showError(`VAE: ${e.message}`);
+      throw e;
+    }
+  }
+
+  removeVae() {
+    this.vae?.stop();
+    this.vaeEvaluation = null;
+    if (this.shadowRoot?.querySelector('.compare-panel')) {
+      this.showVaeState(false);
+      this.drawComparison();
+    }
+  }
+
+  showVaeState(on) {
+    this.$('.vae-start').hidden = on;
+    this.$('.vae-stop').hidden = !on;
+    this.$('.vae-figure').hidden = !on;
+    this.$('.vae-elbo').textContent = '';
+  }
+
+  drawVae(s) {
+    if (!s.images) return;
+    this.vaeLatest = s;
+    drawGrid(this.$('canvas.vae-grid'), decode(s.images.fake), s.images.side, 8);
+    this.$('.vae-caption').textContent = t('vaeGrid', s.iter);
+    this.$('.vae-elbo').textContent = t('vaeElbo', s.elbo.toFixed(1), s.reconstruction.toFixed(1), s.kl.toFixed(1), s.sigma.toFixed(3), s.iter);
+  }
+
+  /** The table: IS, FID, sharpness and digits seen of the GAN, the VAE and the real digits. */
+  drawComparison() {
+    const cols = [this.latestEvaluation, this.vaeEvaluation, this.latestEvaluation?.real ?? this.vaeEvaluation?.real];
+    const cell = (e, f) => (e ? f(e) : '–');
+    const rows = {
+      iter: (e) => (e.iter == null ? '' : String(e.iter)),
+      is: (e) => e.is.toFixed(2),
+      fid: (e) => e.fid.toFixed(1),
+      sharpness: (e) => e.sharpness.toFixed(4),
+      digits: (e) => `${e.classes.filter((c) => c > 0).length}/10`,
+    };
+    for (const [name, f] of Object.entries(rows)) {
+      const tds = this.shadowRoot.querySelectorAll(`tr.cmp-${name} td`);
+      cols.forEach((e, i) => { tds[i].textContent = cell(e, f); });
+    }
+    const n = (this.latestEvaluation ?? this.vaeEvaluation)?.n;
+    this.$('.cmp-note').textContent = t('compareNote', n ?? 1000);
   }
 
   /** The metric history, kept in the worker: {columns, rows}. */
@@ -310,6 +416,11 @@ class MinimaxGan extends HTMLElement {
     this.$('.images-panel').hidden = !s.images;
     this.$('.jsd-panel').hidden = s.jsd == null;
     this.$('.eval-panel').hidden = !s.images;
+    this.$('.compare-panel').hidden = !s.images;
+    if (s.images) {
+      this.vae?.follow(s.iter);
+      this.$('.gan-caption').textContent = t('ganGrid', s.iter);
+    }
     if (s.plane) this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, userPoints: this.config.dataset === 'points' ? this.points : [] });
     if (s.images) this.drawImages(s.images);
     drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
@@ -339,6 +450,7 @@ class MinimaxGan extends HTMLElement {
     drawGrid(this.$('canvas.fake-grid'), decode(images.fake), side, 8);
     drawGrid(this.$('canvas.real-grid'), decode(images.real), side, 8);
     drawGrid(this.$('canvas.walk'), decode(images.walk), side, 10);
+    drawGrid(this.$('canvas.gan-grid'), decode(images.fake), side, 8);
   }
 
   /** Digits: the classifier's scores of G's samples, with the real digits' beside them. */
@@ -349,11 +461,16 @@ class MinimaxGan extends HTMLElement {
     const present = e.classes.filter((c) => c > 0).length;
     this.$('.eval-scores').textContent = t('evalScores', e.iter, e.is.toFixed(2), e.real.is.toFixed(2), e.fid.toFixed(1), e.real.fid.toFixed(1), present, e.n);
     drawVerdict(this.$('canvas.verdict'), this.evaluations);
+    this.drawComparison();
     this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));
   }
 
-  /** The classifier's scores of the generator's digits now (a GAN on MNIST only). */
-  evaluate() { return this.request('evaluate'); }
+  /** The classifier's scores of the generator's digits now (a GAN on MNIST only; a VAE beside
+   * it is scored too, its result reported by the event `vae-evaluation`). */
+  evaluate() {
+    this.vae?.evaluate();
+    return this.request('evaluate');
+  }
 
   /** Where the preset's pretrained checkpoint is, or null when it has none. */
   pretrainedUrl() {
@@ -381,7 +498,7 @@ class MinimaxGan extends HTMLElement {
   /** Replaces the session with the preset's pretrained checkpoint (checked as an uploaded one
    * is). Resolves with the config in use. */
   async loadPretrained() {
-    return this.restore(await this.fetchPretrained());
+    return this.restore(await this.fetchPretrained(), { trained: true });
   }
 
   /** Downloads a checkpoint of the session (also of a WebGPU one: read asynchronously). */
@@ -442,6 +559,7 @@ class MinimaxGan extends HTMLElement {
     this.latestEvaluation = null;
     this.$('.eval-scores').textContent = t('evalNone');
     drawVerdict(this.$('canvas.verdict'), []);
+    this.drawComparison();
   }
 
   // ---- DOM -------------------------------------------------------------------------------------
@@ -515,6 +633,32 @@ class MinimaxGan extends HTMLElement {
           <figure class="walk-figure"><canvas class="walk" role="img" aria-label="${t('walk')}"></canvas><figcaption>${t('walk')}</figcaption></figure>
           <button type="button" class="save-samples">${t('saveSamples')}</button>
         </section>
+        <section class="panel compare-panel" hidden>
+          <h2>${t('compareTitle')}</h2>
+          <div class="cmp-body">
+          <div class="grids">
+            <figure><canvas class="gan-grid" role="img" aria-label="${t('ganGridLabel')}"></canvas><figcaption class="gan-caption"></figcaption></figure>
+            <figure class="vae-figure" hidden><canvas class="vae-grid" role="img" aria-label="${t('vaeGridLabel')}"></canvas><figcaption class="vae-caption"></figcaption></figure>
+          </div>
+          <div class="cmp-side">
+          <p class="compare-help">${t('compareHelp')}</p>
+          <p class="vae-elbo" aria-live="off"></p>
+          <table class="cmp">
+            <thead><tr><th></th><th scope="col">GAN</th><th scope="col">VAE</th><th scope="col">${t('realDigits')}</th></tr></thead>
+            <tbody>
+              <tr class="cmp-iter"><th scope="row">${t('iteration')}</th><td></td><td></td><td></td></tr>
+              <tr class="cmp-is"><th scope="row">${t('cmpIs')}</th><td></td><td></td><td></td></tr>
+              <tr class="cmp-fid"><th scope="row">${t('cmpFid')}</th><td></td><td></td><td></td></tr>
+              <tr class="cmp-sharpness"><th scope="row">${t('cmpSharpness')}</th><td></td><td></td><td></td></tr>
+              <tr class="cmp-digits"><th scope="row">${t('cmpDigits')}</th><td></td><td></td><td></td></tr>
+            </tbody>
+          </table>
+          <p class="cmp-note"></p>
+          <button type="button" class="vae-start" title="${t('vaeStartHelp')}">${t('vaeStart')}</button>
+          <button type="button" class="vae-stop" hidden>${t('vaeStop')}</button>
+          </div>
+          </div>
+        </section>
         <section class="panel hist-panel">${png('histogram')}<h2>${t('histTitle')}</h2><canvas class="hist" role="img" aria-label="${t('histTitle')}"></canvas></section>
         <section class="curves">
         <div class="panel overview" aria-label="${t('overview')}">
@@ -581,6 +725,8 @@ class MinimaxGan extends HTMLElement {
     on('.clear-points', 'click', () => { this.points = []; this.draw(this.latest); });
     on('.save-samples', 'click', () => this.saveSamples());
     on('.evaluate', 'click', quiet(() => this.evaluate()));
+    on('.vae-start', 'click', quiet(() => this.startVae()));
+    on('.vae-stop', 'click', () => this.removeVae());
     for (const b of this.shadowRoot.querySelectorAll('button.png')) b.addEventListener('click', () => this.saveChart(b.dataset.chart).catch((e) => this.showError(e.message)));
     const form = this.$('form.controls');
     form.addEventListener('change', (e) => {

@@ -8,6 +8,9 @@ export const PRESETS = {
   saturating: { dataset: 'gaussian', data_dim: 2, latent_dim: 2, loss: 'minimax', d_steps: 5 },
   draw: { dataset: 'points', points: [[-1.5, -1], [0, 1.5], [1.5, -1]] },
   'mnist-dcgan': { dataset: 'mnist', model: 'dcgan', latent_dim: 64, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
+  // The DCGAN's rival (a VAE with the same players as decoder and encoder), trained beside a GAN
+  // on digits: "Train a VAE beside it" takes the GAN's own players, batch and seed over this.
+  'mnist-vae': { experiment: 'vae', dataset: 'mnist', model: 'dcgan', latent_dim: 64, batch_size: 64, lr_g: 1e-3, beta1: 0.9 },
   'mnist-mlp': { dataset: 'mnist', model: 'mlp', latent_dim: 64, g_hidden: 256, d_hidden: 256, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
 };
 
@@ -16,4 +19,5 @@ export const PRESETS = {
 // has learned: the page's "Start trained" button and the `pretrained` attribute load it.
 export const PRETRAINED = {
   'mnist-dcgan': { iters: 3000 },
+  'mnist-vae': { iters: 3000 },
 };

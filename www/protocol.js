@@ -33,6 +33,9 @@ export const REQUESTS = {
   // Moves the running session to a backend through a checkpoint, or "auto": measure both.
   // Result: {backend, timings}.
   backend: ['backend'],
+  // Train no further than iteration `iter` while playing (null: no limit): a VAE beside a GAN
+  // is held to the GAN's budget. Result: null.
+  limit: ['iter'],
   // The metric history of the session, kept in the worker (a hidden page loses no points).
   // Result: {columns, rows}.
   history: [],
@@ -41,8 +44,8 @@ export const REQUESTS = {
   // Test hooks: "panic" (a Rust panic inside the engine), "nan" (poisons the next snapshot's
   // check as a diverged run would), "device-lost" (the GPU session fails as a lost device).
   fault: ['kind'],
-  // Digits: the classifier's scores of 1 000 samples of G (also sent as the event
-  // `evaluation`). Result: {iter, n, is, fid, classes, ms, real, accuracy}.
+  // Digits: the classifier's scores of 1 000 samples of G (or of a VAE's decoder; also sent as
+  // the event `evaluation`). Result: {iter, n, is, fid, classes, sharpness, ms, real, accuracy}.
   evaluate: [],
 };
 

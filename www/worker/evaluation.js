@@ -4,7 +4,7 @@
 // image run is first evaluated. The samples are generated, read back and classified 250 at a
 // time, and the play loop trains between the chunks, so an evaluation never stalls training
 // for long. An evaluation whose run is replaced meanwhile (reset, restore) is dropped.
-import { loadEvaluator, hasEvaluator, classify, scoreOutputs, readSamples } from '../../pkg/minimax_web.js';
+import { loadEvaluator, hasEvaluator, classify, scoreOutputs, readSamples, sharpness } from '../../pkg/minimax_web.js';
 
 const EVALUATOR_URL = new URL('../../pretrained/digits.eval', import.meta.url);
 export const SAMPLES = 1000;
@@ -54,7 +54,7 @@ export class Evaluation {
     const { generation, engine } = this.session;
     if (this.applied.generation !== generation) {
       const config = JSON.parse(engine.config()); // flat names
-      this.applied = { generation, value: config.dataset === 'mnist' && (config.experiment ?? 'gan') === 'gan' };
+      this.applied = { generation, value: config.dataset === 'mnist' && ['gan', 'vae'].includes(config.experiment ?? 'gan') };
     }
     return this.applied.value;
   }
@@ -71,7 +71,7 @@ export class Evaluation {
   }
 
   /** Scores the current generator. Result (also sent as the event `evaluation`): {iter, n,
-   * is, fid, classes, ms, real: {n, is, fid, classes}, accuracy}. Rejects if the run is
+   * is, fid, classes, sharpness, ms, real: {n, is, fid, classes, sharpness}, accuracy}. Rejects if the run is
    * replaced meanwhile (a reset, a restore): its scores would belong to no run on screen. */
   run() {
     const generation = this.session.generation;
@@ -79,7 +79,7 @@ export class Evaluation {
     this.lastAt = performance.now();
     const promise = (async () => {
       if (this.running) await this.running.promise.catch(() => {}); // one at a time
-      if (!this.applies()) throw new Error('only a GAN on digits can be evaluated by the digit classifier');
+      if (!this.applies()) throw new Error('only a GAN or a VAE on digits can be evaluated by the digit classifier');
       let ref;
       try {
         ref = await ensureEvaluator();
@@ -92,17 +92,19 @@ export class Evaluation {
       const iter = engine.iteration();
       const features = [];
       const probabilities = [];
+      let sharpSum = 0;
       for (let start = 0; start < SAMPLES; start += CHUNK) {
         if (this.session.generation !== generation) throw new Superseded();
         const end = Math.min(SAMPLES, start + CHUNK);
         const pixels = await readSamples(engine.prepareSamples(SAMPLES, start, end));
         if (this.session.generation !== generation) throw new Superseded();
+        sharpSum += sharpness(pixels) * (end - start);
         const out = classify(pixels);
         features.push(out.subarray(0, (end - start) * FEATURES));
         probabilities.push(out.subarray((end - start) * FEATURES));
         await new Promise((r) => setTimeout(r, 0)); // the play loop takes a turn
       }
-      const scores = JSON.parse(scoreOutputs(concat(features), concat(probabilities)));
+      const scores = JSON.parse(scoreOutputs(concat(features), concat(probabilities), sharpSum / SAMPLES));
       if (this.session.generation !== generation) throw new Superseded();
       const result = { iter, ...scores, ms: performance.now() - t0, real: ref.real_scores, accuracy: ref.accuracy };
       this.lastIter = iter;

@@ -112,6 +112,10 @@ const handlers = {
       if (wasPlaying) session.play();
     }
   },
+  async limit({ iter }) {
+    if (iter !== null && !(Number.isInteger(iter) && iter >= 0)) throw new Error(`limit must be a whole number of iterations or null, not ${JSON.stringify(iter)}`);
+    session.limit = iter;
+  },
   async history() { return session.history.get(); },
   // Answered beside the queue (see onmessage): the play loop and later requests go on while
   // the classifier works, between its chunks.

@@ -51,6 +51,7 @@ export class Session {
     this.keptAt = 0;
     this.rate = [];             // [time, iteration] pairs over the last RATE_WINDOW_MS
     this.epoch = 0;             // bumped by every change the user asks for (config, file, backend)
+    this.limit = null;          // train no further than this iteration (a companion run's budget)
   }
 
   notice = (notice) => this.emit('notice', { notice });
@@ -193,7 +194,14 @@ export class Session {
   async loop(token) {
     while (token === this.token) {
       const t0 = performance.now();
-      const n = this.speed === 'max' ? this.chunk : this.speed;
+      let n = this.speed === 'max' ? this.chunk : this.speed;
+      if (this.limit !== null) {
+        n = Math.min(n, this.limit - this.engine.iteration());
+        if (n <= 0) { // at the budget: wait for it to grow, still playing
+          await new Promise((r) => setTimeout(r, CYCLE_MS));
+          continue;
+        }
+      }
       this.depth.train(this.engine, n);
       const t1 = performance.now();
       const snap = await this.observe();

@@ -12,7 +12,7 @@ use minimax_core::classifier::DigitNet;
 use minimax_core::evaluation::Evaluator;
 use minimax_core::mnist::Mnist;
 use minimax_core::rng::RunRng;
-use minimax_core::{Assets, Backend, Config, Gan, SnapshotOptions, backend::init_device};
+use minimax_core::{Assets, Backend, Config, Experiment, SnapshotOptions, backend::init_device};
 use serde_json::json;
 
 #[derive(Args, Debug)]
@@ -54,6 +54,12 @@ fn cases() -> Vec<Case> {
             "MNIST DCGAN 64/32 ch, batch 64",
             json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64,
                    "lr_d": 2e-4, "lr_g": 2e-4}),
+            false,
+        ),
+        case(
+            "MNIST VAE, the DCGAN's players, batch 64",
+            json!({"experiment": "vae", "dataset": "mnist", "model": "dcgan", "latent_dim": 64,
+                   "batch_size": 64, "lr_g": 1e-3, "beta1": 0.9}),
             false,
         ),
     ]
@@ -179,7 +185,8 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 (iters / 10).max(5)
             };
             let mut trainer =
-                Gan::new(case.config.clone(), &device, &assets).map_err(|e| e.to_string())?;
+                minimax_core::experiment::build(case.config.clone(), &device, &assets)
+                    .map_err(|e| e.to_string())?;
             let trainer_device = trainer.device().clone();
             let ours = time_per_iter(iters, &trainer_device, || trainer.step());
             let plain = if case.plain {
@@ -199,7 +206,7 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             }
             let snap_ms = start.elapsed().as_secs_f64() * 1000.0 / snaps as f64;
             if case.config.data.kind.is_image() {
-                evaluations.push(time_evaluation(backend, &trainer, &evaluator)?);
+                evaluations.push(time_evaluation(backend, trainer.as_ref(), &evaluator)?);
             }
             println!(
                 "{:<8} {:<40} {:>12.3} {:>10.0} {:>14.3} {:>10.2} {:>12.2}",
@@ -225,19 +232,34 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
     println!(
         "DCGAN: G z(64) → 7·7·64 → tconv 32 → tconv 1; D conv 32 → conv 64 → dense; no plain burn reference (NaN)."
     );
+    println!(
+        "VAE: one iteration = one step of the ELBO (encoder = D's convolutions → 2·64, decoder = G)."
+    );
     Ok(())
 }
 
-/// One evaluation of the DCGAN by the classifier: 1 000 samples generated on the backend, read
-/// back, and scored (features, IS, Fréchet distance, classes) on the CPU.
-fn time_evaluation(backend: Backend, gan: &Gan, evaluator: &Evaluator) -> Result<String, String> {
+/// One evaluation by the classifier: 1 000 samples (the DCGAN's G, or the VAE's decoder)
+/// generated on the backend, read back, and scored (features, IS, Fréchet distance, classes,
+/// sharpness) on the CPU.
+fn time_evaluation(
+    backend: Backend,
+    model: &dyn Experiment,
+    evaluator: &Evaluator,
+) -> Result<String, String> {
+    let what = if model.config().experiment == minimax_core::config::ExperimentKind::Vae {
+        "VAE"
+    } else {
+        "DCGAN"
+    };
     let n = minimax_core::evaluation::DEFAULT_SAMPLES;
     let read = || -> Result<Vec<f32>, String> {
         let mut pixels = Vec::new();
         for start in (0..n).step_by(minimax_core::evaluation::SAMPLE_CHUNK) {
             let rows = start..(start + minimax_core::evaluation::SAMPLE_CHUNK).min(n);
             pixels.extend(
-                gan.samples_from_seed(n, 1, rows)
+                model
+                    .samples(n, rows)
+                    .ok_or("no samples")?
                     .into_data()
                     .convert::<f32>()
                     .try_into_vec::<f32>()
@@ -254,7 +276,7 @@ fn time_evaluation(backend: Backend, gan: &Gan, evaluator: &Evaluator) -> Result
     let scores = evaluator.score(&pixels);
     let score = start.elapsed().as_secs_f64() * 1000.0;
     Ok(format!(
-        "evaluation ({}): {n} DCGAN samples generated and read back in {generate:.0} ms, scored by the classifier (flex) in {score:.0} ms (IS {:.2} of random weights)",
+        "evaluation ({}): {n} {what} samples generated and read back in {generate:.0} ms, scored by the classifier (flex) in {score:.0} ms (IS {:.2} of random weights)",
         backend.name(),
         scores.is
     ))

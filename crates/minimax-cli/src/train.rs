@@ -212,16 +212,26 @@ fn summary(s: &Snapshot) -> String {
             s.get("held_out")
         );
     }
-    let mut line = format!(
-        "iter {:>6}  Loss_D {:.4}  Loss_G {:.4}  D(x) {:.3}  D(G(z)) {:.3}  |∇G| {:.3}  |∇D| {:.3}",
-        s.iter,
-        s.get("d_loss"),
-        s.get("g_loss"),
-        s.get("d_real"),
-        s.get("d_fake"),
-        s.get("grad_g"),
-        s.get("grad_d")
-    );
+    let mut line = if let Some(elbo) = s.scalars.get("elbo") {
+        format!(
+            "step {:>6}  ELBO {elbo:.1}  E log p(x|z) {:.1}  KL {:.2}  σ {:.4}",
+            s.iter,
+            s.get("reconstruction"),
+            s.get("kl"),
+            s.get("sigma")
+        )
+    } else {
+        format!(
+            "iter {:>6}  Loss_D {:.4}  Loss_G {:.4}  D(x) {:.3}  D(G(z)) {:.3}  |∇G| {:.3}  |∇D| {:.3}",
+            s.iter,
+            s.get("d_loss"),
+            s.get("g_loss"),
+            s.get("d_real"),
+            s.get("d_fake"),
+            s.get("grad_g"),
+            s.get("grad_d")
+        )
+    };
     if s.scalars.contains_key("modes") {
         line += &format!(
             "  modes {}/{}  hq {:.0}%",
@@ -239,8 +249,9 @@ fn summary(s: &Snapshot) -> String {
             .get("classes")
             .map_or(0, |c| c.iter().filter(|&&k| k > 0).count());
         line += &format!(
-            "  IS {is:.2}  FID {:.1}  digits {present}/10 (n = {})",
+            "  IS {is:.2}  FID {:.1}  sharpness {:.4}  digits {present}/10 (n = {})",
             s.get("fid"),
+            s.get("sharpness"),
             s.get("eval_n")
         );
     }
@@ -326,20 +337,26 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
     };
     let samples = m.get_one::<String>("samples").map(PathBuf::from);
     let is_gan = trainer.config().experiment == ExperimentKind::Gan;
-    if samples.is_some() && !(is_gan && trainer.config().data.kind.is_image()) {
-        return Err("--samples writes a GAN's image samples; this run makes none".into());
+    let makes_digits = trainer.config().experiment != ExperimentKind::Classifier
+        && trainer.config().data.kind.is_image();
+    if samples.is_some() && !makes_digits {
+        return Err(
+            "--samples writes a GAN's or a VAE's image samples; this run makes none".into(),
+        );
     }
     let evaluator = match m.get_one::<String>("eval") {
-        Some(_) if !(is_gan && trainer.config().data.kind.is_image()) => {
-            return Err("--eval scores a GAN's digits; this run makes none".into());
+        Some(_) if !makes_digits => {
+            return Err("--eval scores a GAN's or a VAE's digits; this run makes none".into());
         }
         Some(path) => Some(read_evaluator(path)?),
         None => None,
     };
     let eval_n = *m.get_one::<u64>("eval-samples").expect("has a default") as usize;
-    if m.get_one::<String>("evaluator").is_some() && is_gan {
+    if m.get_one::<String>("evaluator").is_some()
+        && trainer.config().experiment != ExperimentKind::Classifier
+    {
         return Err(
-            "--evaluator writes a trained classifier; this run is a GAN (--experiment classifier)"
+            "--evaluator writes a trained classifier; this run is none (--experiment classifier)"
                 .into(),
         );
     }
@@ -377,6 +394,7 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
         } else if let Some(bar) = &bar {
             bar.set_message(match snapshot.scalars.get("accuracy") {
                 Some(a) => format!("accuracy {:.2}%", a * 100.0),
+                None if !is_gan => format!("ELBO {:.1}", snapshot.get("elbo")),
                 None => format!(
                     "D(x) {:.3}  D(G(z)) {:.3}",
                     snapshot.get("d_real"),
@@ -427,12 +445,13 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
         let r = &evaluator.reference;
         eprintln!(
-            "wrote {path}: held-out accuracy {:.2}% of {}; real digits (n = {}): IS {:.2}, FID {:.2}",
+            "wrote {path}: held-out accuracy {:.2}% of {}; real digits (n = {}): IS {:.2}, FID {:.2}, sharpness {:.4}",
             r.accuracy * 100.0,
             r.held_out,
             r.real_scores.n,
             r.real_scores.is,
-            r.real_scores.fid
+            r.real_scores.fid,
+            r.real_scores.sharpness
         );
     }
     if let Some(path) = m.get_one::<String>("save") {

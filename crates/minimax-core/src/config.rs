@@ -14,6 +14,9 @@ use crate::error::ConfigError;
 #[serde(rename_all = "kebab-case")]
 pub enum ExperimentKind {
     Gan,
+    /// A variational autoencoder on the digits, with the DCGAN's players as decoder (G) and
+    /// encoder (D's convolutions): the GAN's rival of the lecture's last part.
+    Vae,
     /// A small convnet learning the digits' labels (images only).
     Classifier,
 }
@@ -145,6 +148,8 @@ pub struct ObjectiveConfig {
     pub gp: f64,
     /// Remedy: this many generators share one discriminator.
     pub generators: usize,
+    /// A VAE's decoder σ (pixels in [−1, 1]); 0: its maximum-likelihood value at each batch.
+    pub vae_sigma: f64,
 }
 
 /// How each player descends its loss.
@@ -204,6 +209,7 @@ impl Default for Config {
                 unrolled: 0,
                 gp: 0.0,
                 generators: 1,
+                vae_sigma: 1.0,
             },
             optim: OptimConfig {
                 batch_size: 128,
@@ -282,6 +288,15 @@ impl Config {
             return invalid(format!(
                 "experiment = classifier learns the digits' labels: it needs dataset = mnist, not {}",
                 crate::schema::name_of(&self.data.kind)
+            ));
+        }
+        if self.experiment == ExperimentKind::Vae
+            && (!self.data.kind.is_image() || self.model.kind != ModelKind::Dcgan)
+        {
+            return invalid(format!(
+                "experiment = vae trains convolutional players on digits: it needs dataset = mnist and model = dcgan, not {} and {}",
+                crate::schema::name_of(&self.data.kind),
+                crate::schema::name_of(&self.model.kind)
             ));
         }
         if self.model.kind == ModelKind::Dcgan && !self.data.kind.is_image() {

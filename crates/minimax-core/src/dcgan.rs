@@ -156,7 +156,7 @@ pub struct DcganDiscriminator {
     /// `[2C', C', 4, 4]`, `[2C']`
     pub conv2_w: Param<Tensor<4>>,
     pub conv2_b: Param<Tensor<1>>,
-    /// `[7·7·2C', 1]`, `[1]`
+    /// `[7·7·2C', outputs]`, `[outputs]` (D: one logit; a VAE's encoder: 2 × latent)
     pub dense_w: Param<Tensor<2>>,
     pub dense_b: Param<Tensor<1>>,
 }
@@ -167,14 +167,24 @@ fn leaky_derivative<const D: usize>(h: Tensor<D>) -> Tensor<D> {
 
 impl DcganDiscriminator {
     pub fn new(channels: usize, rng: &mut RunRng, device: &Device) -> Self {
+        Self::with_outputs(channels, 1, rng, device)
+    }
+
+    /// The same convolutions with `outputs` numbers out of the dense layer (a VAE's encoder).
+    pub fn with_outputs(
+        channels: usize,
+        outputs: usize,
+        rng: &mut RunRng,
+        device: &Device,
+    ) -> Self {
         let c2 = 2 * channels;
         Self {
             conv1_w: uniform_param([channels, 1, 4, 4], 16, rng, device),
             conv1_b: uniform_param([channels], 16, rng, device),
             conv2_w: uniform_param([c2, channels, 4, 4], channels * 16, rng, device),
             conv2_b: uniform_param([c2], channels * 16, rng, device),
-            dense_w: uniform_param([S * S * c2, 1], S * S * c2, rng, device),
-            dense_b: uniform_param([1], S * S * c2, rng, device),
+            dense_w: uniform_param([S * S * c2, outputs], S * S * c2, rng, device),
+            dense_b: uniform_param([outputs], S * S * c2, rng, device),
         }
     }
 
@@ -204,7 +214,7 @@ impl DcganDiscriminator {
         a2.matmul(self.dense_w.val()) + self.dense_b.val().unsqueeze()
     }
 
-    /// The logit, `[n, 1]`.
+    /// The logit, `[n, 1]` (`[n, outputs]`).
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         self.head(self.features(x).1)
     }

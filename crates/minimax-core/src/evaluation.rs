@@ -11,6 +11,11 @@
 //!   and shipped in the evaluator file). 0 for identical statistics.
 //! * **Classes**: how many samples the classifier puts in each digit; a generator that has
 //!   collapsed onto a few digits leaves the others empty.
+//! * **Sharpness**: the variance of each image's Laplacian (the 4-neighbour stencil, pixels in
+//!   [0, 1], over the 26×26 inner pixels), averaged over the images: blurred strokes have weak
+//!   second derivatives, crisp ones strong. It does not use the classifier, and it rewards
+//!   noise as much as edges: read it beside the Fréchet distance, and against the real digits'
+//!   own value.
 //!
 //! Both scores are biased by the number of samples n: IS estimates p(y) from the same n
 //! samples (a few samples look more diverse than they are… or less: the bias is small for
@@ -50,6 +55,40 @@ pub struct Scores {
     pub fid: f64,
     /// Images the classifier put in each digit.
     pub classes: Vec<u32>,
+    /// Mean variance of the images' Laplacian (see [`sharpness`]).
+    pub sharpness: f64,
+}
+
+/// The variance of the 4-neighbour Laplacian of one 28×28 image (pixels in [−1, 1], measured
+/// as [0, 1]) over its inner 26×26 pixels.
+pub fn laplacian_variance(image: &[f32]) -> f64 {
+    let side = IMAGE_SIDE;
+    let p = |r: usize, c: usize| (image[r * side + c] as f64 + 1.0) / 2.0;
+    let (mut sum, mut sum2) = (0.0, 0.0);
+    for r in 1..side - 1 {
+        for c in 1..side - 1 {
+            let l = 4.0 * p(r, c) - p(r - 1, c) - p(r + 1, c) - p(r, c - 1) - p(r, c + 1);
+            sum += l;
+            sum2 += l * l;
+        }
+    }
+    let m = ((side - 2) * (side - 2)) as f64;
+    (sum2 / m - (sum / m).powi(2)).max(0.0)
+}
+
+/// Sharpness of a set of images (`n × 784`, pixels in [−1, 1]): the mean of their
+/// [`laplacian_variance`]s; NaN for none.
+pub fn sharpness(images: &[f32]) -> f64 {
+    let pixels = IMAGE_SIDE * IMAGE_SIDE;
+    let n = images.len() / pixels;
+    if n == 0 {
+        return f64::NAN;
+    }
+    images
+        .chunks_exact(pixels)
+        .map(laplacian_variance)
+        .sum::<f64>()
+        / n as f64
 }
 
 /// IS = exp(mean over samples of KL(p(y|x) ‖ p(y))), from `n` rows of `k` probabilities.
@@ -273,6 +312,7 @@ impl Evaluator {
                     is: 0.0,
                     fid: 0.0,
                     classes: vec![],
+                    sharpness: 0.0,
                 },
             },
             mean: vec![],
@@ -342,11 +382,12 @@ impl Evaluator {
     /// The scores of images (pixels in [−1, 1], `n × 784`).
     pub fn score(&self, images: &[f32]) -> Scores {
         let (features, probabilities) = self.forward(images);
-        self.score_outputs(&features, &probabilities)
+        self.score_outputs(&features, &probabilities, sharpness(images))
     }
 
-    /// The scores from the classifier's outputs (as [`forward`](Self::forward) gives them).
-    pub fn score_outputs(&self, features: &[f32], probabilities: &[f32]) -> Scores {
+    /// The scores from the classifier's outputs (as [`forward`](Self::forward) gives them) and
+    /// the images' [`sharpness`] (computed from the pixels, which the outputs do not hold).
+    pub fn score_outputs(&self, features: &[f32], probabilities: &[f32], sharpness: f64) -> Scores {
         let n = probabilities.len() / CLASSES;
         let mut classes = vec![0u32; CLASSES];
         for row in probabilities.chunks(CLASSES) {
@@ -358,6 +399,7 @@ impl Evaluator {
             is: inception_score(probabilities, CLASSES),
             fid: frechet_distance_with_root(&self.mean, &self.cov, &self.root, &mean, &cov),
             classes,
+            sharpness,
         }
     }
 
@@ -431,12 +473,14 @@ impl Evaluator {
         })
     }
 
-    /// The scores as snapshot scalars (`is`, `fid`, `eval_n`) and histogram (`classes`).
+    /// The scores as snapshot scalars (`is`, `fid`, `sharpness`, `eval_n`) and histogram
+    /// (`classes`).
     pub fn into_snapshot_parts(scores: &Scores) -> (BTreeMap<String, f64>, Vec<u32>) {
         (
             BTreeMap::from([
                 ("is".to_string(), scores.is),
                 ("fid".to_string(), scores.fid),
+                ("sharpness".to_string(), scores.sharpness),
                 ("eval_n".to_string(), scores.n as f64),
             ]),
             scores.classes.clone(),
@@ -454,6 +498,45 @@ fn to_f32<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Laplacian's variance on images whose Laplacian is known by hand: a constant and a
+    /// ramp (second differences 0: variance 0), a checkerboard of 0 and 1 (±4 everywhere:
+    /// variance 16), and a 3×3 box blur of the checkerboard (much smaller).
+    #[test]
+    fn sharpness_of_images_with_a_known_laplacian() {
+        let side = IMAGE_SIDE;
+        let image = |f: &dyn Fn(usize, usize) -> f32| -> Vec<f32> {
+            (0..side * side).map(|i| f(i / side, i % side) * 2.0 - 1.0).collect()
+        };
+        let flat = image(&|_, _| 0.3);
+        let ramp = image(&|r, c| (r + 2 * c) as f32 / 100.0);
+        let board = image(&|r, c| ((r + c) % 2) as f32);
+        assert!(laplacian_variance(&flat).abs() < 1e-12);
+        assert!(laplacian_variance(&ramp) < 1e-9);
+        assert!((laplacian_variance(&board) - 16.0).abs() < 1e-9);
+        let blurred: Vec<f32> = (0..side * side)
+            .map(|i| {
+                let (r, c) = ((i / side) as i32, (i % side) as i32);
+                let mut sum = 0.0;
+                let mut n = 0.0;
+                for dr in -1..=1 {
+                    for dc in -1..=1 {
+                        let (rr, cc) = (r + dr, c + dc);
+                        if (0..side as i32).contains(&rr) && (0..side as i32).contains(&cc) {
+                            sum += board[rr as usize * side + cc as usize];
+                            n += 1.0;
+                        }
+                    }
+                }
+                sum / n
+            })
+            .collect();
+        assert!(laplacian_variance(&blurred) < 16.0 / 20.0);
+        // The mean over images.
+        let both: Vec<f32> = flat.iter().chain(&board).copied().collect();
+        assert!((sharpness(&both) - 8.0).abs() < 1e-9);
+        assert!(sharpness(&[]).is_nan());
+    }
 
     /// A random symmetric positive definite matrix.
     fn spd(d: usize, rng: &mut RunRng) -> Vec<f64> {

@@ -1,5 +1,5 @@
-//! Experiments behind one trait: the GAN (with MLP or DCGAN players) and the digit classifier
-//! that judges its samples, each with its own steps, snapshot sections and checkpoint
+//! Experiments behind one trait: the GAN (with MLP or DCGAN players), the VAE (its rival on
+//! the digits) and the digit classifier that judges their samples, each with its own steps, snapshot sections and checkpoint
 //! sections; the config's `experiment` picks one.
 
 use std::sync::Arc;
@@ -88,6 +88,7 @@ pub fn build(
 ) -> Result<Box<dyn Experiment>, ConfigError> {
     Ok(match config.experiment {
         ExperimentKind::Gan => Box::new(Gan::new(config, device, assets)?),
+        ExperimentKind::Vae => Box::new(crate::vae::Vae::new(config, device, assets)?),
         #[cfg(feature = "classifier-training")]
         ExperimentKind::Classifier => {
             Box::new(crate::classifier::Classifier::new(config, device, assets)?)
@@ -106,6 +107,7 @@ pub fn build(
 pub fn section_bounds(config: &Config) -> Vec<SectionBounds> {
     match config.experiment {
         ExperimentKind::Gan => Gan::section_bounds(config),
+        ExperimentKind::Vae => crate::vae::section_bounds(config),
         ExperimentKind::Classifier => crate::classifier::section_bounds(config),
     }
 }

@@ -1,7 +1,7 @@
 //! # minimax-core
 //!
 //! The engine of Minimax: the config schema, datasets (2-D sets and MNIST digits), players
-//! (MLP, DCGAN), losses, experiments (the GAN), metrics, snapshots and checkpoints. **It never
+//! (MLP, DCGAN), losses, experiments (the GAN, the VAE, the digit classifier), metrics, snapshots and checkpoints. **It never
 //! touches the browser** (no wasm-bindgen, no web-sys) and never reads files or fetches; the
 //! wasm crate and the native CLI both drive it one step at a time and read small [`Snapshot`]s.
 
@@ -27,6 +27,7 @@ pub(crate) mod records;
 pub mod rng;
 pub mod schema;
 pub mod snapshot;
+pub mod vae;
 
 #[cfg(test)]
 mod testing;

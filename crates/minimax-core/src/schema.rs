@@ -121,8 +121,13 @@ const POSITIVE: Kind = Kind::Float {
 const fn when(field: &'static str, values: &'static [&'static str]) -> Option<When> {
     Some(When { field, values })
 }
-/// The fields of the game: a classifier has none of them.
+/// The fields of the game: a classifier and a VAE have none of them.
 const GAN: Option<When> = when("experiment", &["gan"]);
+const VAE: Option<When> = when("experiment", &["vae"]);
+/// The fields of a generative model: the GAN's players, the VAE's encoder and decoder.
+const GENERATIVE: Option<When> = when("experiment", &["gan", "vae"]);
+/// The fields of a model trained as a classifier: the GAN's D, the digit classifier.
+const DISCRIMINATIVE: Option<When> = when("experiment", &["gan", "classifier"]);
 const MLP: Option<When> = when("model", &["mlp"]);
 const DCGAN: Option<When> = when("model", &["dcgan"]);
 const OPTIMIZERS: Kind = Kind::Enum(&["adam", "sgd", "rmsprop"]);
@@ -135,9 +140,9 @@ pub static FIELDS: &[Field] = &[
     field!(
         "experiment",
         ["experiment"],
-        Kind::Enum(&["gan", "classifier"]),
+        Kind::Enum(&["gan", "vae", "classifier"]),
         None,
-        "what is trained: gan (G against D), or classifier (a convnet learning the digits' labels, the judge of GANs' samples: images only)",
+        "what is trained: gan (G against D); vae (a variational autoencoder with the DCGAN's players as decoder and encoder: images only); classifier (a convnet learning the digits' labels, the judge of samples: images only)",
         experiment
     ),
     field!(
@@ -170,15 +175,15 @@ pub static FIELDS: &[Field] = &[
         "model",
         ["model", "kind"],
         Kind::Enum(&["mlp", "dcgan"]),
-        GAN,
-        "the players: mlp (any data) or dcgan (convolutions, images only)",
+        GENERATIVE,
+        "the players: mlp (any data) or dcgan (convolutions, images only; a VAE's decoder is G, its encoder D's convolutions)",
         model.kind
     ),
     field!(
         "latent_dim",
         ["model", "latent_dim"],
         int(1, 1024),
-        GAN,
+        GENERATIVE,
         "size of the latent code z",
         model.latent_dim
     ),
@@ -295,6 +300,14 @@ pub static FIELDS: &[Field] = &[
         objective.generators
     ),
     field!(
+        "vae_sigma",
+        ["objective", "vae_sigma"],
+        closed(0.0, 10.0),
+        VAE,
+        "the VAE decoder's σ (pixels in [−1, 1]): larger weighs the KL term more (blurrier samples that are digits); 0: its maximum-likelihood value at each batch (sharp reconstructions; samples from the prior fall between the codes in use and are not digits)",
+        objective.vae_sigma
+    ),
+    field!(
         "batch_size",
         ["optim", "batch_size"],
         int(1, 8192),
@@ -306,7 +319,7 @@ pub static FIELDS: &[Field] = &[
         "optimizer_d",
         ["optim", "optimizer_d"],
         OPTIMIZERS,
-        None,
+        DISCRIMINATIVE,
         "D's optimizer (a classifier's, in a classifier run)",
         optim.optimizer_d
     ),
@@ -314,15 +327,15 @@ pub static FIELDS: &[Field] = &[
         "optimizer_g",
         ["optim", "optimizer_g"],
         OPTIMIZERS,
-        GAN,
-        "G's optimizer",
+        GENERATIVE,
+        "G's optimizer (a VAE's, for encoder and decoder)",
         optim.optimizer_g
     ),
     field!(
         "lr_d",
         ["optim", "lr_d"],
         POSITIVE,
-        None,
+        DISCRIMINATIVE,
         "D's learning rate (a classifier's, in a classifier run)",
         optim.lr_d
     ),
@@ -330,8 +343,8 @@ pub static FIELDS: &[Field] = &[
         "lr_g",
         ["optim", "lr_g"],
         POSITIVE,
-        GAN,
-        "G's learning rate",
+        GENERATIVE,
+        "G's learning rate (a VAE's)",
         optim.lr_g
     ),
     field!(

@@ -50,7 +50,7 @@ fn same_seed_same_run_different_seed_different_run() {
 }
 
 /// The same run writes the same checkpoint, byte for byte (parameter ids included, which burn
-/// would draw at random), for an MLP GAN with two generators and for a DCGAN.
+/// would draw at random), for an MLP GAN with two generators, a DCGAN and a VAE.
 #[test]
 fn the_same_run_writes_the_same_checkpoint_file() {
     let mnist = std::sync::Arc::new(minimax_core::mnist::Mnist::noise(64, 3));
@@ -58,12 +58,13 @@ fn the_same_run_writes_the_same_checkpoint_file() {
     for config in [
         small(json!({"generators": 2, "seed": 4})),
         Config::from_value(&json!({"dataset": "mnist", "model": "dcgan", "g_channels": 8, "d_channels": 4, "batch_size": 8, "latent_dim": 8})).unwrap(),
+        Config::from_value(&json!({"experiment": "vae", "dataset": "mnist", "model": "dcgan", "g_channels": 8, "d_channels": 4, "batch_size": 8, "latent_dim": 8})).unwrap(),
     ] {
         let options = config.to_json();
         let bytes = || {
-            let mut t = Gan::new(config.clone(), &flex(), &assets).unwrap();
+            let mut t = minimax_core::experiment::build(config.clone(), &flex(), &assets).unwrap();
             t.train(3);
-            checkpoint::save(&t).unwrap()
+            checkpoint::save(t.as_ref()).unwrap()
         };
         let a = bytes();
         let b = bytes();
@@ -77,9 +78,9 @@ fn the_same_run_writes_the_same_checkpoint_file() {
         assert_eq!(a.len(), b.len());
         let mut other = config.clone();
         other.seed += 1;
-        let mut t = Gan::new(other, &flex(), &assets).unwrap();
+        let mut t = minimax_core::experiment::build(other, &flex(), &assets).unwrap();
         t.train(3);
-        assert!(a != checkpoint::save(&t).unwrap());
+        assert!(a != checkpoint::save(t.as_ref()).unwrap());
     }
 }
 

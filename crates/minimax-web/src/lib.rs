@@ -118,10 +118,22 @@ pub fn classify(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
     Ok(features)
 }
 
-/// The scores (JSON: n, is, fid, classes) from the classifier's outputs of all the samples.
+/// The sharpness of a chunk of images (`n × 784` pixels in [−1, 1]): the mean variance of their
+/// Laplacian (see `minimax_core::evaluation::sharpness`).
+#[wasm_bindgen]
+pub fn sharpness(pixels: &[f32]) -> f64 {
+    minimax_core::evaluation::sharpness(pixels)
+}
+
+/// The scores (JSON: n, is, fid, classes, sharpness) from the classifier's outputs of all the
+/// samples and their sharpness.
 #[wasm_bindgen(js_name = scoreOutputs)]
-pub fn score_outputs(features: &[f32], probabilities: &[f32]) -> Result<String, JsError> {
-    let scores = evaluator()?.score_outputs(features, probabilities);
+pub fn score_outputs(
+    features: &[f32],
+    probabilities: &[f32],
+    sharpness: f64,
+) -> Result<String, JsError> {
+    let scores = evaluator()?.score_outputs(features, probabilities, sharpness);
     Ok(serde_json::to_string(&scores).expect("serialises"))
 }
 
@@ -150,11 +162,11 @@ pub fn checkpoint_config(bytes: &[u8]) -> Result<String, JsError> {
     Ok(serde_json::Value::Object(header.config.to_flat()).to_string())
 }
 
-/// The page draws a GAN's game; the classifier (the judge of the evaluation) is trained by the
-/// CLI. A config or checkpoint of another experiment is refused with a message saying so.
-fn only_gan(config: &Config) -> Result<(), JsError> {
+/// The page trains GANs and, beside one, a VAE; the classifier (the judge of the evaluation) is
+/// trained by the CLI. A config or checkpoint of it is refused with a message saying so.
+fn not_the_classifier(config: &Config) -> Result<(), JsError> {
     match config.experiment {
-        ExperimentKind::Gan => Ok(()),
+        ExperimentKind::Gan | ExperimentKind::Vae => Ok(()),
         ExperimentKind::Classifier => Err(js_error(
             "experiment = classifier is trained by the CLI (`minimax train --experiment classifier`); this page trains GANs",
         )),
@@ -176,7 +188,7 @@ impl Engine {
     pub async fn create(config: String, backend: String) -> Result<Engine, JsError> {
         let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
         let config = Config::from_json(&config).map_err(js_error)?;
-        only_gan(&config)?;
+        not_the_classifier(&config)?;
         let device = device(backend).await?;
         let experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
         Ok(Engine {
@@ -198,7 +210,7 @@ impl Engine {
             .config()
             .with_overrides(map)
             .map_err(js_error)?;
-        only_gan(&config)?;
+        not_the_classifier(&config)?;
         let device = self.experiment.device().clone();
         self.experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
         Ok(())
@@ -269,7 +281,7 @@ impl Engine {
 
     /// Replaces the session with a checkpoint's. On error the session is unchanged.
     pub fn restore(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        only_gan(&checkpoint::header(bytes).map_err(js_error)?.config)?;
+        not_the_classifier(&checkpoint::header(bytes).map_err(js_error)?.config)?;
         let device = self.experiment.device().clone();
         self.experiment = checkpoint::load(bytes, &device, &assets()).map_err(js_error)?;
         Ok(())

@@ -27,7 +27,7 @@ mod snapshot;
 /// training RNG (taking a snapshot must not change the run).
 const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
 /// Salt for the codes of [`Gan::samples_from_seed`] (evaluation by the classifier).
-const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
+pub(crate) const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
 
 /// The state of a GAN run: both players, their optimizers, the RNG and the step counters.
 pub struct Gan {

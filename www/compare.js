@@ -1,0 +1,97 @@
+// A VAE trained beside the page's GAN on the digits, for the lecture's comparison: the same
+// players (the VAE's decoder is G, its encoder D's convolutions), the same batch size and seed,
+// and the same budget: the VAE trains no further than the GAN's iteration (the worker's
+// `limit`), and plays and pauses with it. It runs in a worker of its own with the same
+// protocol; the element draws what it reports (its grid, its ELBO, its scores).
+import { Client } from './protocol.js';
+import { PRESETS } from './presets.js';
+
+export const VAE_PRESET = 'mnist-vae';
+/** The GAN preset whose trained checkpoint the VAE's was trained beside (the same players,
+ * batch, seed and iterations): a GAN started trained from it has a VAE started trained. */
+export const GAN_PRESET = 'mnist-dcgan';
+/** What the VAE takes from the GAN's config: everything that makes the budget the same. */
+const SHARED = ['latent_dim', 'g_channels', 'd_channels', 'batch_norm', 'batch_size', 'seed'];
+
+/** The VAE's config beside a GAN's (flat names). */
+export function vaeConfig(ganConfig) {
+  const config = { ...PRESETS[VAE_PRESET] };
+  for (const k of SHARED) if (k in ganConfig) config[k] = ganConfig[k];
+  return config;
+}
+
+export class VaeBeside {
+  /**
+   * @param {() => Worker} startWorker
+   * @param {{snapshot: Function, evaluation: Function, problem: Function, stopped: Function}} on
+   */
+  constructor(startWorker, on) {
+    this.startWorker = startWorker;
+    this.on = on;
+    this.worker = null;
+    this.client = null;
+    this.latest = null;
+    this.limit = null;
+    this.playing = false;
+  }
+
+  get running() { return Boolean(this.client); }
+
+  /** Starts the VAE beside a GAN of `ganConfig`, on `backend`, fresh or from `checkpoint`
+   * bytes; resolves with its config. */
+  async start(ganConfig, backend, checkpoint) {
+    this.stop();
+    this.worker = this.startWorker();
+    const client = new Client(this.worker, (msg) => this.onEvent(msg));
+    this.client = client;
+    this.worker.onerror = (e) => { e.preventDefault?.(); this.fail(e.message || 'the VAE\'s worker stopped'); };
+    const r = await client.send('init', {
+      config: vaeConfig(ganConfig), options: {}, backend: backend === 'wgpu' ? 'wgpu' : 'flex', checkpoint,
+    }, checkpoint ? [checkpoint.buffer] : []);
+    if (this.client !== client) throw new Error('the VAE was removed');
+    // With the page's budget and play state as they are now.
+    await client.send('limit', { iter: this.limit });
+    if (this.playing) await client.send('play');
+    return r.config;
+  }
+
+  stop() {
+    this.worker?.terminate();
+    this.client?.fail('the VAE was removed');
+    this.worker = this.client = null;
+    this.latest = null;
+  }
+
+  fail(message) {
+    this.stop();
+    this.on.stopped(message);
+  }
+
+  onEvent(msg) {
+    switch (msg.event) {
+      case 'snapshot': this.latest = msg.snapshot; this.on.snapshot(msg.snapshot); break;
+      case 'evaluation': this.on.evaluation(msg.evaluation); break;
+      case 'problem': this.on.problem(msg.message); break;
+      case 'fatal': this.fail(msg.message); break;
+    }
+  }
+
+  send(type, args) {
+    return this.client ? this.client.send(type, args).catch((e) => this.on.problem(e.message)) : Promise.resolve(null);
+  }
+
+  /** The GAN's budget: its iteration. Sent only when it changes. */
+  follow(iter) {
+    if (iter === this.limit) return;
+    this.limit = iter;
+    this.send('limit', { iter });
+  }
+
+  setPlaying(playing) {
+    if (playing === this.playing) return;
+    this.playing = playing;
+    this.send(playing ? 'play' : 'pause');
+  }
+
+  evaluate() { return this.send('evaluate'); }
+}
