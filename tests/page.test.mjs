@@ -411,6 +411,9 @@ test('a VAE beside the trained DCGAN: the same players, seed and budget; both gr
     }, gan.iter);
     assert.equal(after.vae, after.target, `the VAE stops at the GAN's iteration: ${JSON.stringify(after)}`);
     await page.screenshot({ path: screenshotPath('page-gan-and-vae.png'), fullPage: true });
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshotPath('page-gan-and-vae-narrow.png'), fullPage: true });
     await page.evaluate(() => window.minimax.shadowRoot.querySelector('.vae-stop').click());
     assert.equal(await page.evaluate(() => window.minimax.vae.running), false);
     assert.deepEqual(errors, []);

@@ -417,6 +417,8 @@ class MinimaxGan extends HTMLElement {
     this.$('.jsd-panel').hidden = s.jsd == null;
     this.$('.eval-panel').hidden = !s.images;
     this.$('.compare-panel').hidden = !s.images;
+    // Digits: the page grows below the viewport for the GAN-and-VAE panel (page.css).
+    this.toggleAttribute('data-compare', Boolean(s.images));
     if (s.images) {
       this.vae?.follow(s.iter);
       this.$('.gan-caption').textContent = t('ganGrid', s.iter);

@@ -69,15 +69,28 @@ pub fn write(dir: &Path) -> Result {
                 palette.len()
             ));
         }
+        // Up to 16 colours: four bits a pixel, two pixels a byte (each row whole bytes).
+        let (depth, data) = if palette.len() <= 16 {
+            let data: Vec<u8> = index
+                .chunks(size as usize)
+                .flat_map(|row| {
+                    row.chunks(2)
+                        .map(|p| p[0] << 4 | p.get(1).copied().unwrap_or(0))
+                })
+                .collect();
+            (png::BitDepth::Four, data)
+        } else {
+            (png::BitDepth::Eight, index)
+        };
         let path = dir.join(format!("icon-{size}.png"));
         let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), size, size);
         encoder.set_color(png::ColorType::Indexed);
-        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_depth(depth);
         encoder.set_palette(palette.concat());
         encoder.set_compression(png::Compression::High);
         let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer.write_image_data(&index).map_err(|e| e.to_string())?;
+        writer.write_image_data(&data).map_err(|e| e.to_string())?;
     }
     Ok(())
 }

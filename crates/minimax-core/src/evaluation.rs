@@ -506,7 +506,9 @@ mod tests {
     fn sharpness_of_images_with_a_known_laplacian() {
         let side = IMAGE_SIDE;
         let image = |f: &dyn Fn(usize, usize) -> f32| -> Vec<f32> {
-            (0..side * side).map(|i| f(i / side, i % side) * 2.0 - 1.0).collect()
+            (0..side * side)
+                .map(|i| f(i / side, i % side) * 2.0 - 1.0)
+                .collect()
         };
         let flat = image(&|_, _| 0.3);
         let ramp = image(&|r, c| (r + 2 * c) as f32 / 100.0);
