@@ -256,8 +256,9 @@ test('the option controls come from the engine\'s schema, each with a label', as
     const report = await page.evaluate(() => {
       const el = window.minimax;
       const form = el.shadowRoot.querySelector('form.controls');
-      // Points are drawn on the plane; the experiment is the GAN (the classifier is the CLI's).
-      return el.schema.fields.filter((f) => !['points', 'experiment'].includes(f.name)).map((f) => {
+      // Points are drawn on the plane; the experiment is the GAN (the classifier is the CLI's);
+      // the VAE's σ is in the VAE's panel.
+      return el.schema.fields.filter((f) => !['points', 'experiment', 'vae_sigma'].includes(f.name)).map((f) => {
         const control = form.elements[f.name];
         const label = control?.closest('label');
         return { name: f.name, control: Boolean(control), label: label?.querySelector('span')?.textContent,
@@ -395,7 +396,7 @@ test('a VAE beside the trained DCGAN: the same players, seed and budget; both gr
     const row = (name) => table.find((r) => r[0].startsWith(name));
     assert.deepEqual(row('Inception').slice(1), [g.is.toFixed(2), v.is.toFixed(2), g.real.is.toFixed(2)]);
     assert.deepEqual(row('sharpness').slice(1), [g.sharpness.toFixed(4), v.sharpness.toFixed(4), g.real.sharpness.toFixed(4)]);
-    console.log(`GAN vs VAE at ${g.iter}: IS ${g.is.toFixed(2)} / ${v.is.toFixed(2)}, FID ${g.fid.toFixed(1)} / ${v.fid.toFixed(1)}, sharpness ${g.sharpness.toFixed(4)} / ${v.sharpness.toFixed(4)} (real ${g.real.sharpness.toFixed(4)})`);
+    console.log(`GAN vs VAE at ${g.iter}: IS ${g.is.toFixed(2)} / ${v.is.toFixed(2)}, FID ${g.fid.toFixed(1)} / ${v.fid.toFixed(1)}, sharpness ${g.sharpness.toFixed(4)} / ${v.sharpness.toFixed(4)} (real ${g.real.sharpness.toFixed(4)}); evaluations ${g.ms.toFixed(0)} / ${v.ms.toFixed(0)} ms, side by side`);
     // The same budget: the VAE trains up to the GAN's iteration and no further, also while
     // the GAN is paused (it catches up, then waits).
     const after = await page.evaluate(async (from) => {

@@ -1,8 +1,8 @@
 // A VAE trained beside the page's GAN on the digits, for the lecture's comparison: the same
 // players (the VAE's decoder is G, its encoder D's convolutions), the same batch size and seed,
-// and the same budget: the VAE trains no further than the GAN's iteration (the worker's
-// `limit`), and plays and pauses with it. It runs in a worker of its own with the same
-// protocol; the element draws what it reports (its grid, its ELBO, its scores).
+// and the same budget: the VAE plays all along, but trains no further than the GAN's iteration
+// (the worker's `limit`): it catches up and waits there. It runs in a worker of its own with the
+// same protocol; the element draws what it reports (its grid, its ELBO, its scores).
 import { Client } from './protocol.js';
 import { PRESETS } from './presets.js';
 
@@ -13,10 +13,10 @@ export const GAN_PRESET = 'mnist-dcgan';
 /** What the VAE takes from the GAN's config: everything that makes the budget the same. */
 const SHARED = ['latent_dim', 'g_channels', 'd_channels', 'batch_norm', 'batch_size', 'seed'];
 
-/** The VAE's config beside a GAN's (flat names). */
+/** The VAE's config beside a GAN's (flat names; `vae_sigma` taken too if given). */
 export function vaeConfig(ganConfig) {
   const config = { ...PRESETS[VAE_PRESET] };
-  for (const k of SHARED) if (k in ganConfig) config[k] = ganConfig[k];
+  for (const k of [...SHARED, 'vae_sigma']) if (k in ganConfig) config[k] = ganConfig[k];
   return config;
 }
 
@@ -31,14 +31,13 @@ export class VaeBeside {
     this.worker = null;
     this.client = null;
     this.latest = null;
-    this.limit = null;
-    this.playing = false;
+    this.limit = 0;
   }
 
   get running() { return Boolean(this.client); }
 
   /** Starts the VAE beside a GAN of `ganConfig`, on `backend`, fresh or from `checkpoint`
-   * bytes; resolves with its config. */
+   * bytes, and sets it playing up to the budget; resolves with its config. */
   async start(ganConfig, backend, checkpoint) {
     this.stop();
     this.worker = this.startWorker();
@@ -49,9 +48,8 @@ export class VaeBeside {
       config: vaeConfig(ganConfig), options: {}, backend: backend === 'wgpu' ? 'wgpu' : 'flex', checkpoint,
     }, checkpoint ? [checkpoint.buffer] : []);
     if (this.client !== client) throw new Error('the VAE was removed');
-    // With the page's budget and play state as they are now.
     await client.send('limit', { iter: this.limit });
-    if (this.playing) await client.send('play');
+    await client.send('play');
     return r.config;
   }
 
@@ -85,12 +83,6 @@ export class VaeBeside {
     if (iter === this.limit) return;
     this.limit = iter;
     this.send('limit', { iter });
-  }
-
-  setPlaying(playing) {
-    if (playing === this.playing) return;
-    this.playing = playing;
-    this.send(playing ? 'play' : 'pause');
   }
 
   evaluate() { return this.send('evaluate'); }

@@ -22,8 +22,10 @@ import { VaeBeside, GAN_PRESET, VAE_PRESET } from './compare.js';
 
 const BASE = new URL('.', import.meta.url);
 /** Options the form leaves out: points are drawn on the plane; the page trains GANs (the
- * classifier experiment is the CLI's). */
-const NOT_IN_FORM = ['points', 'experiment'];
+ * classifier experiment is the CLI's); the VAE beside a GAN has its σ in its own panel. */
+const NOT_IN_FORM = ['points', 'experiment', 'vae_sigma'];
+/** The VAE's σ choices in its panel (0: its maximum-likelihood value at each batch). */
+const VAE_SIGMAS = ['1', '0.5', '0.25', '2', '0'];
 
 /** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
 /** Saves `blob` as a file named `name`. */
@@ -283,14 +285,14 @@ class MinimaxGan extends HTMLElement {
     this.$('.vae-caption').textContent = t('loading');
     try {
       let checkpoint;
-      if (this.startedTrained && this.presetName === GAN_PRESET && Object.hasOwn(PRETRAINED, VAE_PRESET)) {
+      const sigma = Number(this.$('select.vae-sigma').value);
+      // The trained VAE was made with the preset's σ (1).
+      if (this.startedTrained && sigma === 1 && this.presetName === GAN_PRESET && Object.hasOwn(PRETRAINED, VAE_PRESET)) {
         const response = await fetch(new URL(`../pretrained/${VAE_PRESET}.ckpt`, BASE));
         if (!response.ok) throw new Error(`${VAE_PRESET}.ckpt: HTTP ${response.status}`);
         checkpoint = new Uint8Array(await response.arrayBuffer());
       }
-      await this.vae.start(this.config, this.backend, checkpoint);
-      // Always playing: its worker trains up to the GAN's iteration and waits there.
-      await this.vae.send('play');
+      await this.vae.start({ ...this.config, vae_sigma: sigma }, this.backend, checkpoint);
     } catch (e) {
       this.removeVae();
       this.showError(`VAE: ${e.message}`);
@@ -656,6 +658,7 @@ class MinimaxGan extends HTMLElement {
             </tbody>
           </table>
           <p class="cmp-note"></p>
+          <label class="vae-sigma-label" title="${t('vaeSigmaHelp')}">${t('vaeSigma')} <select class="vae-sigma">${VAE_SIGMAS.map((v) => `<option value="${v}">${v === '0' ? t('vaeSigmaLearned') : v}</option>`).join('')}</select></label>
           <button type="button" class="vae-start" title="${t('vaeStartHelp')}">${t('vaeStart')}</button>
           <button type="button" class="vae-stop" hidden>${t('vaeStop')}</button>
           </div>
@@ -729,6 +732,8 @@ class MinimaxGan extends HTMLElement {
     on('.evaluate', 'click', quiet(() => this.evaluate()));
     on('.vae-start', 'click', quiet(() => this.startVae()));
     on('.vae-stop', 'click', () => this.removeVae());
+    // A new σ is a new VAE (beside the same GAN, from scratch unless σ is the trained one's).
+    on('select.vae-sigma', 'change', () => { if (this.vae?.running) this.startVae().catch(() => {}); });
     for (const b of this.shadowRoot.querySelectorAll('button.png')) b.addEventListener('click', () => this.saveChart(b.dataset.chart).catch((e) => this.showError(e.message)));
     const form = this.$('form.controls');
     form.addEventListener('change', (e) => {
