@@ -45,6 +45,9 @@ test('odd values: points that are not a list, an oversized model, another experi
     // The classifier experiment is the CLI's: the page says so and keeps its GAN.
     const other = await page.evaluate(() => window.minimax.configure({ experiment: 'classifier', dataset: 'mnist' }).then(() => 'accepted', (e) => e.message));
     assert.match(other, /classifier.*CLI/);
+    // A VAE runs only beside a GAN, never as the element's own game.
+    const vae = await page.evaluate(() => window.minimax.configure({ experiment: 'vae', dataset: 'mnist', model: 'dcgan' }).then(() => 'accepted', (e) => e.message));
+    assert.match(vae, /experiment = vae/);
     const s = await trainUntil(page, 10);
     assert.ok(s.iter >= 10);
     assert.deepEqual(errors, []);
@@ -71,6 +74,13 @@ test('a corrupt checkpoint upload is refused with a message; the run goes on unt
     await trainUntil(page, before.iter + 10);
     await page.locator('minimax-gan .load-checkpoint').setInputFiles({ name: 'good.ckpt', mimeType: 'application/octet-stream', buffer: Buffer.from(good) });
     await page.waitForFunction((n) => window.minimax.latest.iter === n, before.iter, { timeout: 30_000 });
+    // A checkpoint of another experiment (the shipped VAE's) is refused whole: this is a GAN.
+    const vae = await page.evaluate(async () => {
+      const bytes = await (await fetch('pretrained/mnist-vae.ckpt')).arrayBuffer();
+      return window.minimax.restore(bytes).then(() => 'accepted', (e) => e.message);
+    });
+    assert.match(vae, /checkpoint is of a VAE/);
+    assert.equal((await page.evaluate(() => window.minimax.snapshot())).iter, before.iter);
     assert.deepEqual(errors, []);
     await clean();
   } finally {

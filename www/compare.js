@@ -75,7 +75,10 @@ export class VaeBeside {
   }
 
   send(type, args) {
-    return this.client ? this.client.send(type, args).catch((e) => this.on.problem(e.message)) : Promise.resolve(null);
+    const client = this.client;
+    if (!client) return Promise.resolve(null);
+    // A request the removal of the VAE cut short is no problem to report.
+    return client.send(type, args).catch((e) => { if (this.client === client) this.on.problem(e.message); });
   }
 
   /** The GAN's budget: its iteration. Sent only when it changes. */

@@ -68,6 +68,8 @@ class MinimaxGan extends HTMLElement {
     this.kept = null;          // {bytes, iter, backend}: the worker's last kept checkpoint
     this.restarts = [];
     this.options = { showDStar: false, arrows: true };
+    this.vae = null;           // a VAE beside the GAN (compare.js), once asked for
+    this.vaeGeneration = 0;    // bumped by every start and removal of the VAE
   }
 
   connectedCallback() {
@@ -263,12 +265,26 @@ class MinimaxGan extends HTMLElement {
     if (had && this.config.dataset === 'mnist') this.startVae().catch(() => {});
   }
 
+  /** Why a VAE cannot run beside this GAN as its like (the same players and codes), or null. */
+  vaeRefusal() {
+    if (this.config.dataset !== 'mnist') return t('vaeNeedsDigits');
+    if (this.config.model !== 'dcgan' || this.config.latent !== 'gaussian') return t('vaeNeedsDcgan');
+    return null;
+  }
+
   // ---- A VAE beside the GAN (digits) ----------------------------------------------------------
 
   /** Starts a VAE beside the GAN: the same players, batch, seed and budget (compare.js); trained
    * too if the GAN started from the trained checkpoint. Resolves once it runs. */
   async startVae() {
-    if (this.config.dataset !== 'mnist') throw new Error(t('vaeNeedsDigits'));
+    const refusal = this.vaeRefusal();
+    if (refusal) {
+      this.showError(refusal);
+      throw new Error(refusal);
+    }
+    // Each start (and each removal) is a generation: an older start that finishes, or fails,
+    // after a newer one began touches nothing.
+    const generation = ++this.vaeGeneration;
     this.vae ??= new VaeBeside(startWorker, {
       snapshot: (s) => { this.drawVae(s); this.dispatchEvent(new CustomEvent('vae-snapshot', { detail: s })); },
       evaluation: (e) => {
@@ -277,7 +293,13 @@ class MinimaxGan extends HTMLElement {
         this.dispatchEvent(new CustomEvent('vae-evaluation', { detail: e }));
       },
       problem: (m) => this.showError(`VAE: ${m}`),
-      stopped: (m) => { this.showError(t('vaeStopped', m)); this.showVaeState(false); },
+      stopped: (m) => {
+        this.vaeGeneration++;
+        this.showError(t('vaeStopped', m));
+        this.vaeEvaluation = null;
+        this.showVaeState(false);
+        this.drawComparison();
+      },
     });
     this.vae.follow(this.latest?.iter ?? 0);
     this.vaeEvaluation = null;
@@ -288,12 +310,19 @@ class MinimaxGan extends HTMLElement {
       const sigma = Number(this.$('select.vae-sigma').value);
       // The trained VAE was made with the preset's σ (1).
       if (this.startedTrained && sigma === 1 && this.presetName === GAN_PRESET && Object.hasOwn(PRETRAINED, VAE_PRESET)) {
-        const response = await fetch(new URL(`../pretrained/${VAE_PRESET}.ckpt`, BASE));
-        if (!response.ok) throw new Error(`${VAE_PRESET}.ckpt: HTTP ${response.status}`);
-        checkpoint = new Uint8Array(await response.arrayBuffer());
+        try {
+          const response = await fetch(new URL(`../pretrained/${VAE_PRESET}.ckpt`, BASE));
+          if (!response.ok) throw new Error(`${VAE_PRESET}.ckpt: HTTP ${response.status}`);
+          checkpoint = new Uint8Array(await response.arrayBuffer());
+        } catch (e) {
+          // Without its trained checkpoint, the VAE starts fresh and catches up.
+          if (generation === this.vaeGeneration) this.showError(t('vaeNoTrained', e.message));
+        }
       }
+      if (generation !== this.vaeGeneration) return;
       await this.vae.start({ ...this.config, vae_sigma: sigma }, this.backend, checkpoint);
     } catch (e) {
+      if (generation !== this.vaeGeneration) return; // superseded: the newer start reports
       this.removeVae();
       this.showError(`VAE: ${e.message}`);
       throw e;
@@ -301,6 +330,7 @@ class MinimaxGan extends HTMLElement {
   }
 
   removeVae() {
+    this.vaeGeneration = (this.vaeGeneration ?? 0) + 1;
     this.vae?.stop();
     this.vaeEvaluation = null;
     if (this.shadowRoot?.querySelector('.compare-panel')) {
@@ -396,6 +426,8 @@ class MinimaxGan extends HTMLElement {
 
   onSnapshot(s) {
     this.latest = s;
+    // The VAE's budget: here, not in the drawing (which a hidden page skips).
+    if (s.images) this.vae?.follow(s.iter);
     this.waiters.splice(0).forEach((w) => w(s));
     this.dispatchEvent(new CustomEvent('snapshot', { detail: s }));
     if (this.frame) return;
@@ -421,10 +453,7 @@ class MinimaxGan extends HTMLElement {
     this.$('.compare-panel').hidden = !s.images;
     // Digits: the page grows below the viewport for the GAN-and-VAE panel (page.css).
     this.toggleAttribute('data-compare', Boolean(s.images));
-    if (s.images) {
-      this.vae?.follow(s.iter);
-      this.$('.gan-caption').textContent = t('ganGrid', s.iter);
-    }
+    if (s.images) this.$('.gan-caption').textContent = t('ganGrid', s.iter);
     if (s.plane) this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, userPoints: this.config.dataset === 'points' ? this.points : [] });
     if (s.images) this.drawImages(s.images);
     drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });

@@ -2,7 +2,7 @@
 // order (except `evaluate`, which runs beside them), while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
 // lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
 // workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
-import init, { schema, forcePanic } from '../../pkg/minimax_web.js';
+import init, { schema, forcePanic, checkpointConfig } from '../../pkg/minimax_web.js';
 import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
@@ -87,8 +87,12 @@ const handlers = {
     return { bytes, iter: session.engine.iteration() };
   },
   async restore({ bytes }) {
-    session.epoch++;
     const data = new Uint8Array(bytes);
+    // A checkpoint of another experiment (a VAE's, in a GAN's session) is refused whole.
+    const theirs = JSON.parse(checkpointConfig(data)).experiment ?? 'gan';
+    const ours = JSON.parse(session.engine.config()).experiment ?? 'gan';
+    if (theirs !== ours) throw new Error(`this checkpoint is of a ${theirs === 'vae' ? 'VAE' : theirs}; this session trains a ${ours === 'vae' ? 'VAE' : ours.toUpperCase()}`);
+    session.epoch++;
     // Checked whole (header, sizes, every tensor's shape) before anything is replaced.
     const engine = await makeEngine(null, session.engine.backend(), data, session.notice);
     session.stop();

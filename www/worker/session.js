@@ -195,6 +195,7 @@ export class Session {
     while (token === this.token) {
       const t0 = performance.now();
       let n = this.speed === 'max' ? this.chunk : this.speed;
+      const full = n;
       if (this.limit !== null) {
         n = Math.min(n, this.limit - this.engine.iteration());
         if (n <= 0) { // at the budget: wait for it to grow, still playing
@@ -212,7 +213,8 @@ export class Session {
       // About ten snapshots a second, but snapshots never take more than a fifth of the time:
       // for the DCGAN a snapshot costs about as much as an iteration.
       const cycle = Math.max(CYCLE_MS, 5 * snapshotMs);
-      if (this.speed === 'max') this.chunk = Math.max(1, Math.min(2000, Math.round(this.chunk * Math.min(2, cycle / Math.max(dt, 1)))));
+      // (A chunk cut short by the limit says nothing of how long a full one takes.)
+      if (this.speed === 'max' && n === full) this.chunk = Math.max(1, Math.min(2000, Math.round(this.chunk * Math.min(2, cycle / Math.max(dt, 1)))));
       else await new Promise((r) => setTimeout(r, Math.max(0, CYCLE_MS - dt)));
       await tick();
     }

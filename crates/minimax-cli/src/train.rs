@@ -108,7 +108,7 @@ pub fn command() -> Command {
         "Image data: write the final 8×8 grid of samples (28×28 pixels each, no border) as a PNG",
     ))
     .arg(Arg::new("eval").long("eval").value_name("FILE").help(
-        "Image data: score G's samples at each report with this evaluator file (`is`, `fid`, `eval_n`, `classes` in the report; made by --evaluator)",
+        "Image data: score G's samples at each report with this evaluator file (`is`, `fid`, `sharpness`, `eval_n`, `classes` in the report; made by --evaluator)",
     ))
     .arg(
         Arg::new("eval-samples")
@@ -356,7 +356,7 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
         && trainer.config().experiment != ExperimentKind::Classifier
     {
         return Err(
-            "--evaluator writes a trained classifier; this run is none (--experiment classifier)"
+            "--evaluator writes a trained classifier; this run trains no classifier (--experiment classifier)"
                 .into(),
         );
     }

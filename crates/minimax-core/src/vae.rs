@@ -14,9 +14,15 @@
 //!   the batch's mean squared error per pixel (the "optimal σ-VAE" of Rybkin et al. 2021; the
 //!   gradient is the one at that σ held fixed: at the optimum, σ's own gradient is zero). σ
 //!   weighs reconstruction against the KL term: a small one gives sharp reconstructions and
-//!   a posterior far from the prior (KL ≈ 170 nats with 64 latent dimensions), whose prior
+//!   a posterior far from the prior (a KL of about 170 nats with 64 latent dimensions after
+//!   3 000 steps of the page's preset, against 21 with σ = 1; measured with the CLI), whose prior
 //!   samples fall between the codes the encoder uses and are not digits; a larger one keeps
 //!   the codes near the prior, and prior samples are digits, blurred.
+//!
+//! The decoder's batch norm (the DCGAN's G has it by default) normalises by the batch, in
+//! training as when sampling, as the GAN's G does: a decoded image depends a little on the
+//! other codes of its batch, so p(x|z) is per image given its batch. Samples are decoded in
+//! the evaluations' chunks of 250, as the GAN's.
 //!
 //! Pixels are a continuous density here, so the ELBO (a log-density bound, per image of 784
 //! dimensions) is positive once σ is small; it is compared with itself over training, not
@@ -560,6 +566,37 @@ mod tests {
                     (mc - elbo).abs() <= 4.0 * se + 1e-3 * elbo.abs(),
                     "seed {seed}, image {i}: ELBO {elbo} against its Monte Carlo estimate {mc} ± {se}"
                 );
+                // The importance-weighted bound from draws of its own (on the same draws it
+                // would lie above their mean by Jensen's inequality alone, and prove nothing).
+                let eps = rng.normals(draws * l);
+                let z: Vec<f32> = eps
+                    .chunks(l)
+                    .flat_map(|e| {
+                        (0..l)
+                            .map(|k| mean[k] + (log_var[k] / 2.0).exp() * e[k])
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                let decoded = to_vec(net.decode(Tensor::from_data(
+                    TensorData::new(z.clone(), [draws, l]),
+                    &device,
+                )));
+                let log_w: Vec<f64> = (0..draws)
+                    .map(|d| {
+                        let se: f64 = decoded[d * PIXELS..(d + 1) * PIXELS]
+                            .iter()
+                            .zip(&x)
+                            .map(|(a, b)| ((a - b) as f64).powi(2))
+                            .sum();
+                        let mut w = -gaussian_nll(se, variance);
+                        for k in 0..l {
+                            let zk = z[d * l + k] as f64;
+                            let (m, v) = (mean[k] as f64, log_var[k] as f64);
+                            w += -0.5 * zk * zk + 0.5 * (v + (zk - m).powi(2) / v.exp());
+                        }
+                        w
+                    })
+                    .collect();
                 let top = log_w.iter().cloned().fold(f64::MIN, f64::max);
                 let iwae =
                     top + (log_w.iter().map(|w| (w - top).exp()).sum::<f64>() / draws as f64).ln();
@@ -567,7 +604,6 @@ mod tests {
                     iwae >= elbo - 4.0 * se,
                     "seed {seed}, image {i}: importance-weighted bound {iwae} below the ELBO {elbo}"
                 );
-                assert!(iwae > mc, "seed {seed}, image {i}: {iwae} ≤ {mc}");
             }
         }
     }
