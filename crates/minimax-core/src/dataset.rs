@@ -128,12 +128,13 @@ impl Dataset {
             }
             DatasetKind::Gaussian => (vec![[GAUSSIAN_MEAN; 2]], GAUSSIAN_STD),
             DatasetKind::Points => (self.points.clone(), POINTS_JITTER),
-            DatasetKind::Line => (curve(800, -1.0, 1.0, &|t| [2.0 * t, t]), CURVE_NOISE),
+            // Nodes closer than the noise σ: the rule's ripple, e^(−2π²σ²/spacing²), is nil.
+            DatasetKind::Line => (curve(400, -1.0, 1.0, &|t| [2.0 * t, t]), CURVE_NOISE),
             DatasetKind::Moons => {
                 let pi = std::f32::consts::PI;
                 let scale = |p: [f32; 2]| [1.5 * (p[0] - 0.5), 1.5 * (p[1] - 0.25)];
-                let mut nodes = curve(800, 0.0, pi, &|t| scale([t.cos(), t.sin()]));
-                nodes.extend(curve(800, 0.0, pi, &|t| {
+                let mut nodes = curve(300, 0.0, pi, &|t| scale([t.cos(), t.sin()]));
+                nodes.extend(curve(300, 0.0, pi, &|t| {
                     scale([1.0 - t.cos(), 0.5 - t.sin()])
                 }));
                 (nodes, CURVE_NOISE)
@@ -146,8 +147,8 @@ impl Dataset {
                         [2.5 * t * theta.cos(), 2.5 * t * theta.sin()]
                     }
                 };
-                let mut nodes = curve(2000, 0.05, 1.0, &arm(0.0));
-                nodes.extend(curve(2000, 0.05, 1.0, &arm(1.0)));
+                let mut nodes = curve(600, 0.05, 1.0, &arm(0.0));
+                nodes.extend(curve(600, 0.05, 1.0, &arm(1.0)));
                 (nodes, CURVE_NOISE)
             }
             DatasetKind::Mnist => return None,
@@ -156,13 +157,15 @@ impl Dataset {
     }
 
     /// The kernel bandwidth with which p_g is estimated from its samples (and p_data smoothed
-    /// alike) for the JSD and D*: the data's own noise scale (a ring mode's σ = 0.02, a grid
-    /// mode's 0.05, a curve's noise 0.05), or for the one broad gaussian (σ = 0.5) Silverman's
-    /// rule for 512 samples in 2-D, σ·512^(−1/6) ≈ 0.18.
+    /// alike) for the JSD and D*, tied to the data's own noise scale: ¾ of a ring mode's σ
+    /// (0.02) or a grid mode's (0.05), small enough that a ring shifted by five of its σ still
+    /// reads as nearly disjoint and large enough that two draws of the ring read as the same
+    /// (`metrics` tests); a curve's or a point's noise (0.05); for the one broad gaussian
+    /// (σ = 0.5) Silverman's rule for 512 samples in 2-D, σ·512^(−1/6) ≈ 0.18.
     pub fn bandwidth(&self) -> f32 {
         match self.kind {
-            DatasetKind::Ring => RING_STD,
-            DatasetKind::Grid => GRID_STD,
+            DatasetKind::Ring => RING_STD * 0.75,
+            DatasetKind::Grid => GRID_STD * 0.75,
             DatasetKind::Gaussian => GAUSSIAN_STD * 512f32.powf(-1.0 / 6.0),
             DatasetKind::Points => POINTS_JITTER,
             _ => CURVE_NOISE,

@@ -28,7 +28,9 @@ pub struct Snapshot {
     /// `loss.rs`), `d_real`, `d_fake` (mean D(x) on real and generated samples, → 1/2 at
     /// equilibrium), `grad_d`, `grad_g` (L2 norms of each loss's gradient over its player's
     /// parameters), `d_loss_eq`, `g_loss_eq` (the losses at equilibrium, where defined);
-    /// 2-D data: `jsd` (estimated JSD(p_data‖p_g), nats, in [0, ln 2]); ring and grid:
+    /// 2-D data: `jsd` (estimated JSD(p_data‖p_g), nats, in [0, ln 2], from p_data's closed
+    /// form and p_g's kernel estimate, see [`crate::metrics::jensen_shannon_estimate`]) and
+    /// `jsd_bandwidth` (that kernel's bandwidth); ring and grid:
     /// `modes` of `modes_total` covered, `hq` (fraction within 3σ of a mode).
     #[serde(flatten)]
     pub scalars: BTreeMap<String, f64>,
@@ -62,6 +64,7 @@ impl Snapshot {
         "modes_total",
         "hq",
         "jsd",
+        "jsd_bandwidth",
     ];
 }
 

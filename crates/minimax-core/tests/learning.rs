@@ -112,6 +112,10 @@ fn the_vanilla_gan_collapses_on_the_ring() {
         "only {share:.2} of the samples by the most popular mode"
     );
     assert!(s.get("modes") <= 2.0, "{} modes covered", s.get("modes"));
+    // Collapsed onto one mode with about its spread, JSD ≈ 0.50 nats; in a blob between the
+    // modes (as here, where hardly a sample lies within 3σ of one), nearly ln 2.
+    assert!(s.get("jsd") > 0.45, "JSD {}", s.get("jsd"));
+    eprintln!("collapsed: JSD {:.3}", s.get("jsd"));
 }
 
 /// Several generators sharing one D: each takes a mode, and together they cover all eight,
@@ -127,7 +131,9 @@ fn several_generators_cover_every_mode_of_the_ring() {
         s.get("hq")
     );
     assert!(largest_mode_share(&s, &t) < 0.2);
-    assert!(s.get("jsd") < 0.05, "JSD {}", s.get("jsd"));
+    // Measured at the data's own scale (a mode's σ = 0.02): modes hit within 3σ, but not
+    // always with the data's spread, leave a few hundredths of a nat.
+    assert!(s.get("jsd") < 0.1, "JSD {}", s.get("jsd"));
 }
 
 /// The other two remedies at least undo the collapse: samples spread over the whole ring.

@@ -148,6 +148,8 @@ impl Gan {
             fake_generator: owners,
             want_plane,
             modes: self.dataset.modes(),
+            density: self.dataset.density(),
+            bandwidth: self.dataset.bandwidth(),
             two_d,
             images,
         };
@@ -167,6 +169,9 @@ struct Context {
     fake_generator: Vec<u8>,
     want_plane: bool,
     modes: Option<Vec<crate::dataset::Mode>>,
+    /// p_data in closed form (2-D data) and the kernel bandwidth of the JSD and D*.
+    density: Option<metrics::Density>,
+    bandwidth: f32,
     two_d: bool,
     images: bool,
 }
@@ -209,11 +214,13 @@ impl Context {
             if fake.iter().flatten().any(|v| !v.is_finite()) {
                 return Err(TrainError::NonFinite("a generated sample"));
             }
-            let p_data = self.grid.density(&self.real_points);
-            let p_g = self.grid.density(&fake);
-            snapshot
-                .scalars
-                .insert("jsd".into(), metrics::jensen_shannon(&p_data, &p_g));
+            let density = self.density.as_ref().expect("2-D data has a density");
+            let h = self.bandwidth;
+            snapshot.scalars.insert(
+                "jsd".into(),
+                metrics::jensen_shannon_estimate(density, h, &self.real_points, &fake),
+            );
+            snapshot.scalars.insert("jsd_bandwidth".into(), h as f64);
             if let Some(modes) = &self.modes {
                 let (covered, hq) = metrics::mode_coverage(modes, &fake);
                 snapshot.scalars.insert("modes".into(), covered as f64);
@@ -226,7 +233,7 @@ impl Context {
                 snapshot.plane = Some(Plane {
                     view: self.grid.view,
                     resolution: self.grid.resolution,
-                    d_star_grid: metrics::optimal_discriminator(&p_data, &p_g),
+                    d_star_grid: metrics::optimal_discriminator_on(&self.grid, density, h, &fake),
                     real: self.real_points,
                     fake,
                     fake_generator: self.fake_generator,
