@@ -187,8 +187,10 @@ const JSD_SEED: u64 = 0x4a53_445f_6b65_726e;
 /// D*(x) = p_data(x) / (p_data(x) + p_g(x)) at the grid's cell centres, from p_data's closed
 /// form and p_g's kernel estimate, both smoothed by the JSD's bandwidth, or by half a cell's
 /// diagonal where that is wider (a narrower kernel would fall between the cell centres, and the
-/// picture would show modes only where one happens to sit on a centre); 1/2 where neither
-/// density has mass.
+/// picture would show modes only where one happens to sit on a centre). 1/2 where neither
+/// density has mass: below a thousandth of the largest p_data + p_g on the grid (about 3.7
+/// kernel widths from every point of either), where the ratio of two vanishing tails would
+/// otherwise paint confident wedges over empty space.
 pub fn optimal_discriminator_on(
     grid: &Grid,
     p_data: &Density,
@@ -197,11 +199,15 @@ pub fn optimal_discriminator_on(
 ) -> Vec<f32> {
     let (dx, dy) = grid.cell();
     let h = h.max(0.5 * (dx * dx + dy * dy).sqrt());
-    grid.centres()
+    let pq: Vec<(f64, f64)> = grid
+        .centres()
         .into_iter()
-        .map(|c| {
-            let (p, q) = (p_data.at(c, h), kde(fake, c, h));
-            if p + q > 1e-300 {
+        .map(|c| (p_data.at(c, h), kde(fake, c, h)))
+        .collect();
+    let top = pq.iter().map(|(p, q)| p + q).fold(0.0, f64::max);
+    pq.into_iter()
+        .map(|(p, q)| {
+            if p + q > 1e-3 * top && p + q > 0.0 {
                 (p / (p + q)) as f32
             } else {
                 0.5
@@ -375,5 +381,34 @@ mod tests {
         assert_eq!(covered, 8);
         assert!(hq > 0.95);
         assert_eq!(mode_coverage(&ds.modes().unwrap(), &collapsed), (1, 1.0));
+    }
+
+    /// D*'s picture: 1 by the data alone, 0 by the generator alone, 1/2 where both are,
+    /// and 1/2 over empty space (not the ratio of two vanishing tails).
+    #[test]
+    fn optimal_discriminator_on_the_grid() {
+        let grid = Grid {
+            view: [-3.0, 3.0, -3.0, 3.0],
+            resolution: 24,
+        };
+        let p = Density {
+            nodes: vec![[-2.0, 0.0], [0.5, 0.5]],
+            std: 0.05,
+        };
+        let fake: Vec<[f32; 2]> = vec![[2.0, 0.0]; 50]
+            .into_iter()
+            .chain(vec![[0.5, 0.5]; 50])
+            .collect();
+        let d = optimal_discriminator_on(&grid, &p, 0.05, &fake);
+        let at = |x: f32, y: f32| {
+            let (dx, dy) = grid.cell();
+            let (ix, iy) = (((x + 3.0) / dx) as usize, ((y + 3.0) / dy) as usize);
+            d[iy * 24 + ix]
+        };
+        assert!(at(-2.0, 0.0) > 0.99, "{}", at(-2.0, 0.0));
+        assert!(at(2.0, 0.0) < 0.01, "{}", at(2.0, 0.0));
+        assert!((at(0.5, 0.5) - 0.5).abs() < 0.05, "{}", at(0.5, 0.5));
+        assert_eq!(at(0.0, -2.5), 0.5);
+        assert_eq!(at(-2.9, 2.9), 0.5);
     }
 }
