@@ -444,7 +444,7 @@ class MinimaxGan extends HTMLElement {
     const parts = [`${t('iteration')} ${s.iter}`];
     if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec >= 1 ? s.iters_per_sec.toFixed(1) : s.iters_per_sec.toPrecision(2)} ${t('itersPerSec')}`);
     if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
-    if (s.jsd != null) parts.push(`JSD ${s.jsd.toFixed(3)}`);
+    if (s.jsd != null) parts.push(t('jsdStat', s.jsd.toFixed(3), (s.jsd / Math.LN2).toFixed(2), s.jsd_bandwidth?.toPrecision(2) ?? '?'));
     stats.textContent = parts.join(' · ');
     this.$('.plane-panel').hidden = !s.plane;
     this.$('.images-panel').hidden = !s.images;
