@@ -84,6 +84,15 @@ pub struct Images {
     pub walk: Vec<u8>,
 }
 
+/// Pixels in [−1, 1] as the grids' bytes; an error naming `what` if one is not a finite number
+/// (a diverged run).
+pub(crate) fn image_bytes(v: &[f32], what: &'static str) -> Result<Vec<u8>, TrainError> {
+    if v.iter().any(|x| !x.is_finite()) {
+        return Err(TrainError::NonFinite(what));
+    }
+    Ok(v.iter().map(|&x| crate::mnist::to_u8(x)).collect())
+}
+
 impl Images {
     /// Images in the fake and real grids (8×8).
     pub const GRID: usize = 64;

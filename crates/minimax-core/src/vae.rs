@@ -48,10 +48,8 @@ use crate::mnist::to_u8;
 use crate::readback::PendingRecord;
 use crate::records::{counter, load_module, load_optimizer, section};
 use crate::rng::{ParamNumbering, RunRng};
-use crate::snapshot::{Images, Packer, PendingSnapshot, Snapshot, SnapshotOptions};
+use crate::snapshot::{Images, Packer, PendingSnapshot, Snapshot, SnapshotOptions, image_bytes};
 
-/// Salt of the fixed evaluation batch's draws (as the GAN's, so the same codes and digits).
-const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
 /// Log-variances are kept in [−LOG_VAR_BOUND, LOG_VAR_BOUND]: exp stays finite early on.
 const LOG_VAR_BOUND: f64 = 10.0;
 /// The smallest σ² (an exact reconstruction would make the density infinite).
@@ -209,7 +207,8 @@ impl Vae {
             latent: net.latent,
         };
         let latent = config.model.latent_dim;
-        let mut eval_rng = RunRng::new(config.seed ^ EVAL_SALT);
+        // The GAN's salt: the same seed gives the same evaluation digits and codes.
+        let mut eval_rng = RunRng::new(config.seed ^ crate::gan::EVAL_SALT);
         let n = eval_size(PIXELS);
         let fixed_noise = eval_rng.normals(n * latent);
         let fixed_real = dataset.sample(n, &mut eval_rng);
@@ -280,14 +279,7 @@ impl Vae {
         seed: u64,
         rows: std::ops::Range<usize>,
     ) -> Tensor<2> {
-        let latent = self.config.model.latent_dim;
-        let mut rng = RunRng::new(seed ^ crate::gan::SAMPLES_SALT);
-        let z = rng.normals(n * latent);
-        let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
-        let z = self.tensor(
-            z[start * latent..end * latent].to_vec(),
-            [end - start, latent],
-        );
+        let z = crate::gan::evaluation_codes(&self.config, n, seed, rows, &self.device);
         self.net().decode(z).detach()
     }
 }
@@ -375,12 +367,7 @@ impl Experiment for Vae {
                 .sum::<f64>()
                 / count;
             let kl = kl.iter().map(|&k| k as f64).sum::<f64>() / count;
-            let pixels = |v: &[f32]| -> Result<Vec<u8>, TrainError> {
-                if v.iter().any(|x| !x.is_finite()) {
-                    return Err(TrainError::NonFinite("a decoded image"));
-                }
-                Ok(v.iter().map(|&x| to_u8(x)).collect())
-            };
+            let pixels = |v: &[f32]| image_bytes(v, "a decoded image");
             Ok(Snapshot {
                 iter,
                 d_steps: 0,
@@ -522,19 +509,24 @@ mod tests {
                 let kl = to_vec(net.terms(x.clone(), eps).kl)[0] as f64;
                 let (mean, log_var) = net.encode(x.clone());
                 let (mean, log_var) = (to_vec(mean), to_vec(log_var));
-                let eps = rng.normals(draws * l);
-                let z: Vec<f32> = eps
-                    .chunks(l)
-                    .flat_map(|e| {
-                        (0..l)
-                            .map(|k| mean[k] + (log_var[k] / 2.0).exp() * e[k])
-                            .collect::<Vec<_>>()
-                    })
-                    .collect();
-                let decoded = to_vec(net.decode(Tensor::from_data(
-                    TensorData::new(z.clone(), [draws, l]),
-                    &device,
-                )));
+                // `draws` fresh codes z = μ + exp(v/2) ⊙ ε from q(z|x), and their decodings.
+                let draw = |rng: &mut RunRng| {
+                    let eps = rng.normals(draws * l);
+                    let z: Vec<f32> = eps
+                        .chunks(l)
+                        .flat_map(|e| {
+                            (0..l)
+                                .map(|k| mean[k] + (log_var[k] / 2.0).exp() * e[k])
+                                .collect::<Vec<_>>()
+                        })
+                        .collect();
+                    let decoded = to_vec(net.decode(Tensor::from_data(
+                        TensorData::new(z.clone(), [draws, l]),
+                        &device,
+                    )));
+                    (z, decoded)
+                };
+                let (z, decoded) = draw(&mut rng);
                 let x = image(i);
                 let ln2pi = (2.0 * std::f64::consts::PI).ln();
                 let mut log_w = Vec::with_capacity(draws);
@@ -568,19 +560,7 @@ mod tests {
                 );
                 // The importance-weighted bound from draws of its own (on the same draws it
                 // would lie above their mean by Jensen's inequality alone, and prove nothing).
-                let eps = rng.normals(draws * l);
-                let z: Vec<f32> = eps
-                    .chunks(l)
-                    .flat_map(|e| {
-                        (0..l)
-                            .map(|k| mean[k] + (log_var[k] / 2.0).exp() * e[k])
-                            .collect::<Vec<_>>()
-                    })
-                    .collect();
-                let decoded = to_vec(net.decode(Tensor::from_data(
-                    TensorData::new(z.clone(), [draws, l]),
-                    &device,
-                )));
+                let (z, decoded) = draw(&mut rng);
                 let log_w: Vec<f64> = (0..draws)
                     .map(|d| {
                         let se: f64 = decoded[d * PIXELS..(d + 1) * PIXELS]

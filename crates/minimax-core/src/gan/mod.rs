@@ -25,9 +25,9 @@ mod snapshot;
 
 /// Salt for the RNG of the fixed evaluation set, so that snapshots never draw from the
 /// training RNG (taking a snapshot must not change the run).
-const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
+pub(crate) const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
 /// Salt for the codes of [`Gan::samples_from_seed`] (evaluation by the classifier).
-pub(crate) const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
+const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
 
 /// The state of a GAN run: both players, their optimizers, the RNG and the step counters.
 pub struct Gan {
@@ -211,17 +211,7 @@ impl Gan {
         seed: u64,
         rows: std::ops::Range<usize>,
     ) -> Tensor<2> {
-        let mut rng = RunRng::new(seed ^ SAMPLES_SALT);
-        let latent = self.config.model.latent_dim;
-        let z = sample_latent(&self.config, n, &mut rng);
-        let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
-        let z = Tensor::from_data(
-            TensorData::new(
-                z[start * latent..end * latent].to_vec(),
-                [end - start, latent],
-            ),
-            &self.device,
-        );
+        let z = evaluation_codes(&self.config, n, seed, rows, &self.device);
         let frozen: Vec<Generator> = self
             .generators
             .iter()
@@ -318,6 +308,28 @@ pub(crate) fn generate(generators: &[Generator], z: Tensor<2>) -> Tensor<2> {
 /// Rows `[start, end)` of a batch of `n` that each of `k` generators produces.
 pub(crate) fn generator_shares(n: usize, k: usize) -> Vec<std::ops::Range<usize>> {
     (0..k).map(|i| (i * n / k)..((i + 1) * n / k)).collect()
+}
+
+/// Rows `rows` of `n` latent codes drawn from `seed` (salted, so never a run's training draws):
+/// the codes evaluations score a generator on, a GAN's G and a VAE's decoder alike,
+/// `[rows.len(), latent_dim]`.
+pub(crate) fn evaluation_codes(
+    config: &Config,
+    n: usize,
+    seed: u64,
+    rows: std::ops::Range<usize>,
+    device: &Device,
+) -> Tensor<2> {
+    let latent = config.model.latent_dim;
+    let z = sample_latent(config, n, &mut RunRng::new(seed ^ SAMPLES_SALT));
+    let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
+    Tensor::from_data(
+        TensorData::new(
+            z[start * latent..end * latent].to_vec(),
+            [end - start, latent],
+        ),
+        device,
+    )
 }
 
 pub(crate) fn sample_latent(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {

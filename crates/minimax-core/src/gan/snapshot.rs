@@ -13,6 +13,7 @@ use crate::metrics::{self, Grid};
 use crate::mnist::to_u8;
 use crate::snapshot::{
     Images, Packer, PendingSnapshot, Plane, Snapshot, SnapshotOptions, Unpacked, grad_norm,
+    image_bytes,
 };
 
 impl Gan {
@@ -243,12 +244,7 @@ impl Context {
             }
         }
         if self.images {
-            let pixels = |v: &[f32]| -> Result<Vec<u8>, TrainError> {
-                if v.iter().any(|x| !x.is_finite()) {
-                    return Err(TrainError::NonFinite("a generated image"));
-                }
-                Ok(v.iter().map(|&x| to_u8(x)).collect())
-            };
+            let pixels = |v: &[f32]| image_bytes(v, "a generated image");
             snapshot.images = Some(Images {
                 side: IMAGE_SIDE,
                 fake: pixels(u.get("grid")?)?,
