@@ -72,7 +72,7 @@ pub fn command() -> Command {
             .long("iters")
             .value_parser(clap::value_parser!(u64))
             .default_value("3000")
-            .help("Iterations to train (each: k D steps and one G step)"),
+            .help("Iterations to train (G steps; each round: k D steps, then g_steps G steps)"),
     )
     .arg(
         Arg::new("report-every")
@@ -409,13 +409,18 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
     };
     let mut last = report(trainer.as_ref())?;
     let start = trainer.iteration();
-    for i in 1..=iters {
+    // Rounds until `iters` iterations are done (a GAN's round of `g_steps` G steps counts
+    // each of them).
+    let mut next_report = every;
+    while trainer.iteration() - start < iters {
         trainer.step();
+        let i = trainer.iteration() - start;
         if let Some(bar) = &bar {
-            bar.set_position(i);
+            bar.set_position(i.min(iters));
         }
-        if i % every == 0 || i == iters {
+        if i >= next_report || i >= iters {
             last = report(trainer.as_ref())?;
+            next_report = (i / every + 1) * every;
         }
     }
     if let Some(bar) = bar {

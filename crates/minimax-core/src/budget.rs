@@ -95,7 +95,7 @@ pub struct Estimate {
     pub state_bytes: u64,
     /// Bytes of activations kept for backward passes, and of the snapshot's evaluation.
     pub activation_bytes: u64,
-    /// Multiply-adds of one iteration (k D steps, unrolled steps, one G step).
+    /// Multiply-adds of one round (k D steps; per G step, its unrolled steps and the step).
     pub macs: u64,
 }
 
@@ -137,7 +137,8 @@ pub fn estimate(config: &Config) -> Estimate {
         params_d: d.params,
         state_bytes: state,
         activation_bytes: activations,
-        macs: (config.objective.d_steps as u64 + unrolled) * d_step + g_step,
+        macs: config.objective.d_steps as u64 * d_step
+            + config.objective.g_steps as u64 * (unrolled * d_step + g_step),
     }
 }
 

@@ -140,6 +140,11 @@ pub struct ObjectiveConfig {
     pub loss: LossKind,
     /// k: discriminator steps per generator step.
     pub d_steps: usize,
+    /// G steps per iteration, after the k D steps: more than k gives G the inner loop
+    /// (max over D of min over G, "maximin"), where G jumps to D's current argmax.
+    pub g_steps: usize,
+    /// G's steps are skipped (its weights stay), so D alone learns: toward D* of this p_g.
+    pub freeze_g: bool,
     /// Remedy: K unrolled discriminator steps seen by the generator (0 = off).
     pub unrolled: usize,
     /// Remedy: gradient penalty λ on D (0 = off). With `wgan-gp` this is the
@@ -206,6 +211,8 @@ impl Default for Config {
             objective: ObjectiveConfig {
                 loss: LossKind::NonSaturating,
                 d_steps: 1,
+                g_steps: 1,
+                freeze_g: false,
                 unrolled: 0,
                 gp: 0.0,
                 generators: 1,

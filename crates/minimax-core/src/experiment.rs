@@ -44,6 +44,13 @@ pub trait Experiment {
         }
     }
 
+    /// Takes `config` without starting over, where this experiment can (only the options in
+    /// [`crate::schema::LIVE`] changed): true if it did, false (nothing changed) if the change
+    /// needs a new run.
+    fn retune(&mut self, _config: &Config) -> Result<bool, ConfigError> {
+        Ok(false)
+    }
+
     /// Queues a snapshot's device work; nothing is read back here.
     fn prepare_snapshot(&self, options: SnapshotOptions) -> PendingSnapshot;
 

@@ -53,6 +53,36 @@ pub fn mode_coverage(modes: &[Mode], samples: &[[f32; 2]]) -> (u32, f64) {
     (covered, high_quality as f64 / samples.len() as f64)
 }
 
+/// The mode holding the most high-quality samples (within 3σ, as in [`mode_coverage`]) and
+/// the share of all samples it holds: a collapsed G that hops from mode to mode shows as this
+/// index changing while the share stays high. With no sample near any mode: (None, 0).
+pub fn dominant_mode(modes: &[Mode], samples: &[[f32; 2]]) -> (Option<usize>, f64) {
+    let mut hits = vec![0usize; modes.len()];
+    for &p in samples {
+        let (k, d) = nearest_mode(modes, p);
+        if d <= 3.0 * modes[k].std {
+            hits[k] += 1;
+        }
+    }
+    let (k, &h) = hits
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, &h)| (h, std::cmp::Reverse(i)))
+        .expect("at least one mode");
+    ((h > 0).then_some(k), h as f64 / samples.len().max(1) as f64)
+}
+
+/// The value of the game V(D, G) = E_data ln D(x) + E_g ln(1 − D(x)) from D's probabilities
+/// on real and on generated samples (clamped to [1e-7, 1 − 1e-7], as D's loss is). At D* it is
+/// −ln 4 + 2·JSD(p_data‖p_g); any other D scores less.
+pub fn game_value(p_real: &[f32], p_fake: &[f32]) -> f64 {
+    let clamp = |p: f32| (p as f64).clamp(1e-7, 1.0 - 1e-7);
+    let mean = |v: &[f32], f: &dyn Fn(f64) -> f64| {
+        v.iter().map(|&p| f(clamp(p))).sum::<f64>() / v.len().max(1) as f64
+    };
+    mean(p_real, &|p| p.ln()) + mean(p_fake, &|p| (1.0 - p).ln())
+}
+
 /// A regular grid of `resolution²` cell centres over `view` = [x_min, x_max, y_min, y_max],
 /// row-major with y increasing with the row: cell (ix, iy) is entry iy·resolution + ix.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -410,5 +440,50 @@ mod tests {
         assert!((at(0.5, 0.5) - 0.5).abs() < 0.05, "{}", at(0.5, 0.5));
         assert_eq!(at(0.0, -2.5), 0.5);
         assert_eq!(at(-2.9, 2.9), 0.5);
+    }
+
+    /// The density ratio: D*/(1 − D*) on the grid is p_data/p_g, both densities computed
+    /// here directly at the cell centres, wherever both have mass and the ratio is within
+    /// e^±8 (where D* in f32 still resolves it); 1/2 where neither has.
+    #[test]
+    fn d_star_gives_the_density_ratio() {
+        let ds = ring();
+        let fake = pairs(&ds.sample(300, &mut RunRng::new(4)))
+            .into_iter()
+            .map(|p| [p[0] * 0.9 + 0.1, p[1] * 0.9])
+            .collect::<Vec<_>>();
+        let grid = Grid {
+            view: ds.view(),
+            resolution: 40,
+        };
+        let density = ds.density().unwrap();
+        let h = 0.1;
+        let d = optimal_discriminator_on(&grid, &density, h, &fake);
+        let (dx, dy) = grid.cell();
+        let h = h.max(0.5 * (dx * dx + dy * dy).sqrt());
+        let pq: Vec<(f64, f64)> = grid
+            .centres()
+            .into_iter()
+            .map(|c| (density.at(c, h), kde(&fake, c, h)))
+            .collect();
+        let top = pq.iter().map(|(p, q)| p + q).fold(0.0, f64::max);
+        let mut checked = 0;
+        for ((c, &d), (p, q)) in grid.centres().into_iter().zip(&d).zip(pq) {
+            let ratio = p / q;
+            if p + q <= 1e-3 * top {
+                assert_eq!(d, 0.5, "no mass at {c:?}");
+                continue;
+            }
+            if !(p > 1e-6 && q > 1e-6 && ratio.ln().abs() < 8.0) {
+                continue;
+            }
+            let from_d = d as f64 / (1.0 - d as f64);
+            assert!(
+                (from_d.ln() - ratio.ln()).abs() < 1e-3,
+                "at {c:?}: D/(1 − D) = {from_d}, p_data/p_g = {ratio}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 100, "only {checked} cells checked");
     }
 }

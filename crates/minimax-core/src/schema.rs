@@ -276,6 +276,22 @@ pub static FIELDS: &[Field] = &[
         objective.d_steps
     ),
     field!(
+        "g_steps",
+        ["objective", "g_steps"],
+        int(1, 100),
+        GAN,
+        "generator steps after the k D steps (an iteration counts each); more than k: maximin, G plays the inner loop",
+        objective.g_steps
+    ),
+    field!(
+        "freeze_g",
+        ["objective", "freeze_g"],
+        Kind::Bool,
+        GAN,
+        "G stands still (its steps are skipped): D alone learns, toward D* = p_data/(p_data + p_g)",
+        objective.freeze_g
+    ),
+    field!(
         "unrolled",
         ["objective", "unrolled"],
         int(0, 50),
@@ -377,6 +393,31 @@ pub static FIELDS: &[Field] = &[
         hist_bins
     ),
 ];
+
+/// The options a running game takes as they are, keeping its weights (the page's live
+/// changes): the value function, the alternation, the optimizers and the remedies that act on
+/// the steps. Any other change (data, players, seed) is a new run.
+pub const LIVE: &[&str] = &[
+    "loss",
+    "d_steps",
+    "g_steps",
+    "freeze_g",
+    "unrolled",
+    "gp",
+    "optimizer_d",
+    "optimizer_g",
+    "lr_d",
+    "lr_g",
+    "beta1",
+    "hist_bins",
+];
+
+/// Whether `b` differs from `a` only in [`LIVE`] options.
+pub fn only_live_changes(a: &Config, b: &Config) -> bool {
+    FIELDS
+        .iter()
+        .all(|f| LIVE.contains(&f.name) || f.get(a) == f.get(b))
+}
 
 /// Shorthands that set several fields (a field given by its own name wins).
 pub static ALIASES: &[(&str, &[&str], &str)] = &[
@@ -726,6 +767,7 @@ pub fn describe() -> Value {
                 "default": f.default_value(),
                 "help": f.help,
                 "allowed": allowed(f),
+                "live": LIVE.contains(&f.name),
             });
             let o = d.as_object_mut().expect("an object");
             match f.kind {

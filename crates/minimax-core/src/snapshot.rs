@@ -31,7 +31,11 @@ pub struct Snapshot {
     /// 2-D data: `jsd` (estimated JSD(p_data‖p_g), nats, in [0, ln 2], from p_data's closed
     /// form and p_g's kernel estimate, see [`crate::metrics::jensen_shannon_estimate`]) and
     /// `jsd_bandwidth` (that kernel's bandwidth); ring and grid:
-    /// `modes` of `modes_total` covered, `hq` (fraction within 3σ of a mode).
+    /// `modes` of `modes_total` covered, `hq` (fraction within 3σ of a mode),
+    /// `dominant_mode` (the index of the mode holding most samples, −1 if none is near one)
+    /// and `dominant_share`
+    /// (the share of samples it holds). Every GAN: `value` (V(D, G) from D's probabilities,
+    /// see [`crate::metrics::game_value`]); 2-D data: `value_star` (V(D*, G) = −ln 4 + 2·`jsd`).
     #[serde(flatten)]
     pub scalars: BTreeMap<String, f64>,
     /// Histograms of D(x), equal bins over [0, 1]: `real` and `fake`.
@@ -65,6 +69,10 @@ impl Snapshot {
         "hq",
         "jsd",
         "jsd_bandwidth",
+        "value",
+        "value_star",
+        "dominant_mode",
+        "dominant_share",
     ];
 }
 

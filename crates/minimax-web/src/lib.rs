@@ -197,9 +197,10 @@ impl Engine {
         })
     }
 
-    /// Starts over with `overrides` (flat JSON text) laid over the current config. On error
-    /// the session is unchanged.
-    pub fn configure(&mut self, overrides: String) -> Result<(), JsError> {
+    /// Lays `overrides` (flat JSON text) over the current config: the running game takes a
+    /// change of live options (schema `live`) as it is and keeps its weights (returns true);
+    /// any other change starts over (returns false). On error the session is unchanged.
+    pub fn configure(&mut self, overrides: String) -> Result<bool, JsError> {
         let value: serde_json::Value = serde_json::from_str(&overrides)
             .map_err(|e| js_error(format!("invalid config: {e}")))?;
         let map = value
@@ -211,9 +212,12 @@ impl Engine {
             .with_overrides(map)
             .map_err(js_error)?;
         not_the_classifier(&config)?;
+        if self.experiment.retune(&config).map_err(js_error)? {
+            return Ok(true);
+        }
         let device = self.experiment.device().clone();
         self.experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
-        Ok(())
+        Ok(false)
     }
 
     pub fn backend(&self) -> String {

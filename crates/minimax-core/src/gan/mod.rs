@@ -110,12 +110,37 @@ impl Gan {
         self.d_steps_done
     }
 
-    /// One iteration of the alternating game: k = `d_steps` D steps, then one G step.
+    /// One round of the alternating game: k = `d_steps` D steps, then `g_steps` G steps
+    /// (each of which counts as an iteration).
     pub fn step(&mut self) {
         for _ in 0..self.config.objective.d_steps {
             self.discriminator_step();
         }
-        self.generator_step();
+        for _ in 0..self.config.objective.g_steps {
+            self.generator_step();
+        }
+    }
+
+    /// Takes `config` as the running game's own, keeping the weights, when it differs from
+    /// the current one only in options that a running game takes (see [`crate::schema::LIVE`]);
+    /// an optimizer whose kind or β₁ changes starts with a fresh state. Returns false (and
+    /// changes nothing) for any other difference.
+    pub fn retune(&mut self, config: &Config) -> Result<bool, ConfigError> {
+        if !crate::schema::only_live_changes(&self.config, config) {
+            return Ok(false);
+        }
+        config.validate()?;
+        let (old, new) = (&self.config.optim, &config.optim);
+        if old.optimizer_d != new.optimizer_d || old.beta1 != new.beta1 {
+            self.d_optim = optimizer(new.optimizer_d, new.beta1);
+        }
+        if old.optimizer_g != new.optimizer_g || old.beta1 != new.beta1 {
+            for o in &mut self.g_optims {
+                *o = optimizer(new.optimizer_g, new.beta1);
+            }
+        }
+        self.config = config.clone();
+        Ok(true)
     }
 
     /// Takes a snapshot, reading back synchronously (native only).
@@ -127,9 +152,11 @@ impl Gan {
         self.prepare_snapshot(options).read()
     }
 
-    /// Runs `iterations` iterations.
+    /// Runs rounds until `iterations` more iterations are done (with `g_steps` > 1 the last
+    /// round may go up to `g_steps` − 1 past them).
     pub fn train(&mut self, iterations: u64) {
-        for _ in 0..iterations {
+        let target = self.g_steps_done + iterations;
+        while self.g_steps_done < target {
             self.step();
         }
     }
@@ -147,7 +174,12 @@ impl Gan {
     /// (non-saturating), … With `unrolled = K`, G's loss is taken against D after K further
     /// D steps on a copy of D and its optimizer, which are then thrown away (Metz et al. 2017;
     /// first-order: the gradient does not flow back through the K updates).
+    /// With `freeze_g` the step is skipped (and still counted, so that iterations go on).
     pub fn generator_step(&mut self) {
+        if self.config.objective.freeze_g {
+            self.g_steps_done += 1;
+            return;
+        }
         let d_seen = self.discriminator_seen_by_g();
         let z = self.split().0.latent_batch();
         let fake = generate(&self.generators, z);
@@ -375,6 +407,42 @@ mod tests {
         assert_eq!(tracked.0, constant.0);
         assert!(tracked.2 > 0);
         assert_eq!(constant.2, 0);
+    }
+
+    /// A live change keeps the players; a change of anything else is refused. `freeze_g`
+    /// leaves G as it is while D learns; `g_steps` counts each G step as an iteration.
+    #[test]
+    fn live_changes_keep_the_weights_and_freeze_g_keeps_g() {
+        let mut t = Gan::new(
+            Config::default(),
+            &crate::testing::flex(),
+            &Assets::default(),
+        )
+        .unwrap();
+        t.train(3);
+        let samples = |t: &Gan| crate::testing::to_vec(t.fixed_samples());
+        let before = samples(&t);
+        let mut live = t.config.clone();
+        live.optim.lr_g = 1e-2;
+        live.objective.loss = LossKind::Minimax;
+        live.objective.freeze_g = true;
+        live.objective.g_steps = 3;
+        live.optim.optimizer_g = OptimizerKind::Sgd;
+        assert!(t.retune(&live).unwrap());
+        assert_eq!(samples(&t), before, "a live change keeps G");
+        let d_before = crate::testing::to_vec(t.discriminator.forward(t.fixed_samples()));
+        t.step();
+        assert_eq!(t.iteration(), 6, "three G steps, each an iteration");
+        assert_eq!(samples(&t), before, "a frozen G does not move");
+        let d_after = crate::testing::to_vec(t.discriminator.forward(t.fixed_samples()));
+        assert_ne!(d_before, d_after, "D learns while G is frozen");
+        let mut other = t.config.clone();
+        other.model.g_hidden = 32;
+        assert!(!t.retune(&other).unwrap());
+        assert_eq!(t.config, live, "a refused change changes nothing");
+        let mut bad = live.clone();
+        bad.optim.lr_d = -1.0;
+        assert!(t.retune(&bad).is_err());
     }
 
     /// Every loss and every remedy applies to the DCGAN as to the MLPs: a few steps of each

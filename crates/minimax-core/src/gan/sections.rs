@@ -73,8 +73,16 @@ impl Experiment for Gan {
         Gan::step(self)
     }
 
+    fn train(&mut self, iterations: u64) {
+        Gan::train(self, iterations)
+    }
+
     fn prepare_snapshot(&self, options: SnapshotOptions) -> PendingSnapshot {
         Gan::prepare_snapshot(self, options)
+    }
+
+    fn retune(&mut self, config: &Config) -> Result<bool, crate::error::ConfigError> {
+        Gan::retune(self, config)
     }
 
     /// G's samples (the mixture of all generators) for codes drawn from the run's seed.

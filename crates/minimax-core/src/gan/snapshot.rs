@@ -193,6 +193,7 @@ impl Context {
         let mean = |v: &[f32]| v.iter().map(|&x| x as f64).sum::<f64>() / v.len().max(1) as f64;
         scalars.insert("d_real".into(), mean(p_real));
         scalars.insert("d_fake".into(), mean(p_fake));
+        scalars.insert("value".into(), metrics::game_value(p_real, p_fake));
         if let Some((d_eq, g_eq)) = self.equilibrium {
             scalars.insert("d_loss_eq".into(), d_eq);
             scalars.insert("g_loss_eq".into(), g_eq);
@@ -217,10 +218,11 @@ impl Context {
             }
             let density = self.density.as_ref().expect("2-D data has a density");
             let h = self.bandwidth;
-            snapshot.scalars.insert(
-                "jsd".into(),
-                metrics::jensen_shannon_estimate(density, h, &self.real_points, &fake),
-            );
+            let jsd = metrics::jensen_shannon_estimate(density, h, &self.real_points, &fake);
+            snapshot.scalars.insert("jsd".into(), jsd);
+            snapshot
+                .scalars
+                .insert("value_star".into(), 2.0 * jsd - 4f64.ln());
             snapshot.scalars.insert("jsd_bandwidth".into(), h as f64);
             if let Some(modes) = &self.modes {
                 let (covered, hq) = metrics::mode_coverage(modes, &fake);
@@ -229,6 +231,10 @@ impl Context {
                     .scalars
                     .insert("modes_total".into(), modes.len() as f64);
                 snapshot.scalars.insert("hq".into(), hq);
+                let (k, share) = metrics::dominant_mode(modes, &fake);
+                let k = k.map_or(-1.0, |k| k as f64);
+                snapshot.scalars.insert("dominant_mode".into(), k);
+                snapshot.scalars.insert("dominant_share".into(), share);
             }
             if self.want_plane {
                 snapshot.plane = Some(Plane {
