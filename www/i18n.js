@@ -1,92 +1,49 @@
-// Every user-visible string, by language. Polish joins English here, key for key.
-export const STRINGS = {
-  en: {
-    title: 'Minimax — a GAN laboratory',
-    play: 'Play', pause: 'Pause', stepD: 'D step', stepG: 'G step', step: 'Iteration', reset: 'Reset',
-    stepDHelp: 'One discriminator step', stepGHelp: 'One generator step', stepHelp: 'k discriminator steps, then one generator step',
-    'section.data': 'Data', 'section.model': 'Players G and D', 'section.objective': 'The game', 'section.optim': 'Optimisation', 'section.run': 'Run',
-    'field.dataset': 'Data', 'field.data_dim': 'Dimension', 'field.points': 'Points', 'field.model': 'Architecture',
-    'field.latent_dim': 'Latent dimension', 'field.latent': 'Distribution of z',
-    'field.g_hidden': 'G width', 'field.g_layers': 'G depth', 'field.d_hidden': 'D width', 'field.d_layers': 'D depth',
-    'field.activation': 'Activation', 'field.g_channels': 'G channels', 'field.d_channels': 'D channels', 'field.batch_norm': 'Batch norm',
-    'field.loss': 'Loss', 'field.d_steps': 'k (D steps per G step)', 'field.unrolled': 'Unrolled D steps',
-    'field.gp': 'Gradient penalty λ', 'field.generators': 'Generators', 'field.batch_size': 'Batch size',
-    'field.optimizer_d': 'Optimizer of D', 'field.optimizer_g': 'Optimizer of G', 'field.lr_d': 'Learning rate of D',
-    'field.lr_g': 'Learning rate of G', 'field.beta1': 'Adam β₁', 'field.seed': 'Seed', 'field.hist_bins': 'Histogram bins',
-    'model.mlp': 'MLP', 'model.dcgan': 'DCGAN (convolutions)', 'latent.gaussian': 'Gaussian N(0, I)', 'latent.uniform': 'Uniform U(−1, 1)',
-    'activation.relu': 'ReLU', 'activation.leaky-relu': 'Leaky ReLU', 'activation.tanh': 'tanh',
-    imagesTitle: 'Samples G(z) for fixed z, beside real digits', fakeGrid: 'generated (the same z throughout)', realGrid: 'real (MNIST)',
-    walk: 'latent walk: G along the segment between two fixed z', saveSamples: 'Save samples (PNG)',
-    speed: 'Speed', backend: 'Backend', showDStar: 'Show D* beside D', arrows: 'Show G\'s gradient',
-    clearPoints: 'Clear points', drawHint: 'Click the plane to add points, then press Reset.',
-    'dataset.ring': 'Ring of 8 gaussians', 'dataset.grid': 'Grid of 25 gaussians', 'dataset.spiral': 'Spiral',
-    'dataset.moons': 'Two moons', 'dataset.line': 'Line', 'dataset.gaussian': 'One gaussian', 'dataset.points': 'Your points', 'dataset.mnist': 'MNIST digits',
-    'loss.minimax': 'Minimax (saturating)', 'loss.non-saturating': 'Non-saturating', 'loss.lsgan': 'Least squares',
-    'loss.hinge': 'Hinge', 'loss.wgan-gp': 'Wasserstein + GP',
-    'speed.1': 'Slow', 'speed.5': 'Medium', 'speed.20': 'Fast', 'speed.max': 'As fast as possible',
-    'opt.adam': 'Adam', 'opt.sgd': 'SGD', 'opt.rmsprop': 'RMSprop',
-    'backend.wgpu': 'GPU (WebGPU)', 'backend.flex': 'CPU (flex)', 'backend.auto': 'Automatic (the faster)',
-    measured: 'measured: CPU {0} ms, WebGPU {1} ms per iteration',
-    crashed: 'The engine stopped ({0}) and was restarted from iteration {1}.',
-    crashGiveUp: 'The engine keeps stopping ({0}); reload the page to start again.',
-    stopped: 'Stopped', workerStopped: 'the training worker stopped',
-    diverged: 'The run went back to iteration {1} and paused: {0}.',
-    deviceLost: 'The GPU stopped answering ({0}); training goes on on the CPU from iteration {1}.',
-    saveCheckpoint: 'Save checkpoint', saveCheckpointHelp: 'Download the whole state of the run (weights, optimizer, counters)',
-    loadCheckpoint: 'Load checkpoint', loadCheckpointHelp: 'Go on from a checkpoint file (checked before anything is replaced)',
-    exportCsv: 'Metrics (CSV)', exportJson: 'Metrics (JSON)',
-    evalTitle: 'The classifier\'s verdict on G\'s digits', evaluate: 'Evaluate now',
-    evaluateHelp: 'Score 1 000 samples of G with the digit classifier (Inception Score, Fréchet distance, digits seen)',
-    evalNone: 'Not evaluated yet (every 20 s while training, or now).',
-    evalScores: 'iteration {0}: IS {1} (real digits {2}) · FID {3} (real digits {4}) · digits seen {5}/10 · n = {6}',
-    verdictLabel: 'Share of the samples the classifier puts in each digit, one column per evaluation',
-    compareTitle: 'GAN and VAE: the same digits, players, batch and budget',
-    compareHelp: 'The VAE\'s decoder is G and its encoder is D\'s convolutions; it trains up to the GAN\'s iteration and waits there. Its samples are the decoder\'s means G(z), for the same z as the GAN\'s.',
-    ganGrid: 'GAN: G(z), iteration {0}', vaeGrid: 'VAE: decoder mean G(z), iteration {0}',
-    ganGridLabel: 'the GAN\'s samples', vaeGridLabel: 'the VAE\'s samples',
-    vaeElbo: 'VAE at iteration {4}: ELBO {0} nats per image = E log p(x|z) {1} − KL {2} (decoder σ {3}; pixels as a density, so the ELBO can be positive)',
-    realDigits: 'real digits', cmpIs: 'Inception Score ↑', cmpFid: 'Fréchet distance ↓',
-    cmpSharpness: 'sharpness (Laplacian variance)', cmpDigits: 'digits seen',
-    compareNote: 'Scores from n = {0} samples of each (the same codes z), by the digit classifier; real digits: 1 000 held-out ones. Sharpness also rises with noise: read it beside the Fréchet distance.',
-    vaeStart: 'Train a VAE beside it', vaeStop: 'Remove the VAE',
-    vaeSigma: 'VAE decoder σ', vaeSigmaLearned: 'max. likelihood',
-    vaeSigmaHelp: 'The decoder\'s σ weighs reconstruction against the KL term: smaller gives sharper reconstructions and samples that drift from digits; “max. likelihood” sets it from each batch',
-    vaeNeedsDcgan: 'a VAE runs beside a DCGAN with gaussian codes (model = dcgan, latent = gaussian): its decoder is G, its encoder D\'s convolutions',
-    vaeNoTrained: 'the trained VAE could not be loaded ({0}); it starts fresh and catches up',
-    'field.vae_sigma': 'VAE decoder σ',
-    vaeStartHelp: 'A VAE with the same players, batch size and seed, trained in a second worker up to this GAN\'s iteration',
-    vaeStopped: 'The VAE stopped ({0}); the GAN goes on.', vaeNeedsDigits: 'a VAE runs beside a GAN on the MNIST digits',
-    experimentOption: 'experiment = {0}: this element trains GANs (a VAE runs beside one: "Train a VAE beside it")',
-    pretrainedButton: 'Start trained', pretrainedHelp: 'Go on from a checkpoint of this preset trained ahead (replaces the run)',
-    loadingPretrained: 'Loading the trained checkpoint…', pretrainedOptions: 'Started from the trained checkpoint with its own options; not applied: {0}', noPretrained: 'The preset {0} has no trained checkpoint',
-    savePng: 'Save this chart as a PNG', savePngOf: 'Save the {0} as a PNG',
-    'chart.plane': 'data-space chart', 'chart.histogram': 'histogram of D(x)', 'chart.loss': 'loss chart',
-    'chart.gradients': 'gradient-norm chart', 'chart.jsd': 'Jensen–Shannon chart', 'chart.verdict': 'classifier\'s verdict',
-    updateReady: 'A new version of Minimax is ready.', reload: 'Reload',
-    planeTitle: 'Data space: real and generated samples over D(x)', planeTitleStar: 'D(x) (left) and the optimal D*(x) = p_data / (p_data + p_g) (right)',
-    histTitle: 'Histogram of D(x) on real and on generated samples', histHalf: 'D = 1/2',
-    real: 'real', fake: 'generated', lossTitle: 'Losses', gradTitle: 'Gradient norms', jsdTitle: 'Jensen–Shannon divergence (estimate)',
-    dLoss: 'D loss', gLoss: 'G loss', dEq: 'D, equilibrium', gEq: 'G, equilibrium', gradD: '‖∇D‖', gradG: '‖∇G‖', jsd: 'JSD', ln2: 'ln 2',
-    iteration: 'iteration', itersPerSec: 'iterations/s',
-    jsdStat: 'JSD {0} nats = {1} bits (kernel {2})', modes: 'modes', hq: 'high quality',
-    overview: 'Model overview', noise: 'noise z', generator: 'G', sample: 'sample G(z)', discriminator: 'D', decision: 'D(x): real?',
-    data: 'data x',
-    backendInUse: 'Backend', 'notice.webgpu-missing': 'This browser has no WebGPU: training runs on the CPU (flex) backend.',
-    'notice.webgpu-failed': 'WebGPU could not start ({0}): training runs on the CPU (flex) backend.',
-    'notice.loading-mnist': 'Loading the MNIST digits (1.6 MB)…',
-    errorPrefix: 'Error', loading: 'Loading the engine…', playing: 'Training', paused: 'Paused',
-    badConfigAttr: 'Ignored the config attribute ({0})',
-    credits: 'Minimax · open-source GAN laboratory · burn + WebGPU · MNIST digits by Y. LeCun, C. Cortes and C. J. C. Burges (CC BY-SA 3.0)',
-  },
-};
+// The page's languages: one file of strings per language (i18n/en.js, i18n/pl.js), the same
+// keys in each. English is part of the page; another language is fetched when first chosen.
+import en from './i18n/en.js';
 
+/** The languages there are strings for, with each one's name in itself (for the switch). */
+export const LANGUAGES = { en: 'English', pl: 'Polski' };
+
+const loaded = { en };
+const tooltips = { en: {} };
 let lang = 'en';
-export function setLanguage(l) { if (STRINGS[l]) lang = l; }
-/** Whether a string exists for `key` (in the language or in English). */
-export function has(key) {
-  return Boolean((STRINGS[lang] && key in STRINGS[lang]) || key in STRINGS.en);
+
+/** The language to start in: `wanted` (a `lang` attribute or URL parameter) where there are
+ * strings for it, else the first of the browser's languages that there are, else English. */
+export function chooseLanguage(wanted, browser = globalThis.navigator?.languages ?? []) {
+  for (const l of [wanted, ...browser]) {
+    const base = String(l ?? '').toLowerCase().split('-')[0];
+    if (Object.hasOwn(LANGUAGES, base)) return base;
+  }
+  return 'en';
 }
+
+/** Loads the strings of `l` (one of LANGUAGES) and makes it the language of t(). */
+export async function setLanguage(l) {
+  if (!Object.hasOwn(LANGUAGES, l)) l = 'en';
+  if (!loaded[l]) {
+    const m = await import(`./i18n/${l}.js`);
+    loaded[l] = m.default;
+    tooltips[l] = m.help ?? {};
+  }
+  lang = l;
+  return l;
+}
+
+export function language() { return lang; }
+
+/** Whether a string exists for `key`. */
+export function has(key) {
+  return key in loaded[lang] || key in en;
+}
+
 export function t(key, ...args) {
-  const s = (STRINGS[lang] && STRINGS[lang][key]) ?? STRINGS.en[key] ?? key;
+  const s = loaded[lang][key] ?? en[key] ?? key;
   return s.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+}
+
+/** An option's tooltip: the language's own, else the schema's help (English). */
+export function fieldHelp(name, schemaHelp) {
+  return tooltips[lang][name] ?? schemaHelp;
 }

@@ -2,15 +2,80 @@
 //
 // The page also registers the service worker (sw.js, written by Workbox at build time), which
 // makes it installable and usable offline; a new version waits until the user reloads.
-import { elementFromUrl } from './url.js';
-import { t, setLanguage } from './i18n.js';
+import { elementFromUrl, optionsFromUrl, stateParams } from './url.js';
+import { t, setLanguage, chooseLanguage, language } from './i18n.js';
+import { lessonIds, lessonTitles, loadLesson, drawCard } from './lessons.js';
 
 const params = new URLSearchParams(location.search);
-// no-sw: the page without its service worker (a parameter of this page, not an option).
-const el = elementFromUrl(params, ['no-sw']);
-document.body.append(el);
-window.minimax = el;
-setLanguage(params.get('lang') || 'en');
+// Parameters of this page, not options: no-sw (the page without its service worker) and
+// lesson (ID or ID/variant, see lessons.js).
+const OWN = ['no-sw', 'lesson'];
+
+async function start() {
+  await setLanguage(chooseLanguage(params.get('lang')));
+  let lesson = null;
+  let problem = null;
+  if (params.has('lesson')) {
+    try {
+      const ids = await lessonIds();
+      lesson = await loadLesson(params.get('lesson'), ids);
+      lesson.ids = ids;
+      lesson.titles = await lessonTitles(ids);
+    } catch (e) {
+      problem = e.message;
+    }
+  }
+  // A lesson that starts trained takes the checkpoint's own config (its file says which).
+  const base = lesson ? { config: lesson.pretrained ? {} : lesson.config, views: lesson.views } : {};
+  const el = elementFromUrl(params, OWN, base);
+  if (lesson?.preset && !params.has('preset')) el.setAttribute('preset', lesson.preset);
+  if (lesson?.pretrained) el.setAttribute('pretrained', '');
+  if (lesson?.highlight.length) el.setAttribute('highlight', lesson.highlight.join(' '));
+  el.setAttribute('lang', language());
+  let card = null;
+  if (lesson) {
+    document.body.classList.add('with-lesson');
+    card = document.createElement('aside');
+    card.className = 'lesson-card';
+    document.body.append(card);
+    await drawCard(card, lesson, lesson.ids, lesson.titles);
+    document.title = `${lesson.text[language()]?.title ?? lesson.text.en.title} — Minimax`;
+  }
+  document.body.append(el);
+  window.minimax = el;
+  document.documentElement.lang = language();
+  if (problem) el.addEventListener('ready', () => el.showError(problem), { once: true });
+  if (lesson?.vae) el.addEventListener('ready', () => el.startVae().catch(() => {}), { once: true });
+
+  // The state goes back into the URL as it changes (replaceState: no history entry each time).
+  const keep = {};
+  for (const k of ['lesson', 'preset', 'backend', 'chrome', 'autoplay', 'keep-running', 'pretrained', 'no-sw']) {
+    if (params.has(k)) keep[k] = params.get(k);
+  }
+  if (lesson) keep.lesson = lesson.spec;
+  const options = optionsFromUrl(params, OWN);
+  const write = () => {
+    const next = stateParams({ keep, lang: language(), options, views: el.views(), baseViews: lesson?.views ?? {} });
+    history.replaceState(history.state, '', `${location.pathname}?${next}`);
+  };
+  el.addEventListener('configured', (e) => { Object.assign(options, e.detail.options); write(); });
+  el.addEventListener('viewchange', write);
+  el.addEventListener('languagechange', () => {
+    document.documentElement.lang = language();
+    if (lesson) {
+      drawCard(card, lesson, lesson.ids, lesson.titles);
+      document.title = `${lesson.text[language()]?.title ?? lesson.text.en.title} — Minimax`;
+    }
+    write();
+  });
+}
+
+start().catch((e) => {
+  const p = document.createElement('p');
+  p.className = 'fatal';
+  p.textContent = `${t('errorPrefix')}: ${e.message}`;
+  document.body.append(p);
+});
 
 /** "A new version is ready — reload": the waiting service worker takes over on the click. */
 function offerUpdate(registration) {

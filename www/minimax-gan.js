@@ -3,13 +3,16 @@
 //
 // Attributes: preset (see presets.js), config (a JSON object of options laid over the preset,
 // e.g. config='{"dataset": "grid"}'), chrome ("full" | "minimal" | "none"), backend
-// ("auto" | "wgpu" | "flex"), lang, autoplay.
+// ("auto" | "wgpu" | "flex"), lang ("en" | "pl"; else the browser's language), views (a JSON
+// object of VIEWS), autoplay.
 // Methods: play(), pause(), stepD(), stepG(), step(), reset(), configure(options),
-// snapshot() → Promise<snapshot>. Event: "snapshot" (detail: the snapshot).
+// setViews(views), switchLanguage(lang), snapshot() → Promise<snapshot>.
+// Events: "snapshot" (detail: the snapshot), "configured" ({config, live}), "viewchange"
+// (the views), "languagechange" (the language).
 //
 // The option controls are built from the engine's config schema (names, types, ranges, enum
 // values, which options apply when): no option is written out here.
-import { t, has, setLanguage } from './i18n.js';
+import { t, has, setLanguage, chooseLanguage, language, fieldHelp, LANGUAGES } from './i18n.js';
 import { Client } from './protocol.js';
 import { PRESETS, PRETRAINED } from './presets.js';
 import { drawPlane, planeExtent } from './plane.js';
@@ -19,6 +22,9 @@ import { decode, drawGrid, samplesPng } from './images.js';
 import { chartPng } from './export.js';
 import { drawVerdict } from './verdict.js';
 import { VaeBeside, GAN_PRESET, VAE_PRESET } from './compare.js';
+import { VIEWS, HIGHLIGHTS } from './views.js';
+
+export { VIEWS };
 
 const BASE = new URL('.', import.meta.url);
 /** Options the form leaves out: points are drawn on the plane; the page trains GANs (the
@@ -26,6 +32,7 @@ const BASE = new URL('.', import.meta.url);
 const NOT_IN_FORM = ['points', 'experiment', 'vae_sigma'];
 /** The VAE's σ choices in its panel (0: its maximum-likelihood value at each batch). */
 const VAE_SIGMAS = ['1', '0.5', '0.25', '2', '0'];
+
 
 /** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
 /** Saves `blob` as a file named `name`. */
@@ -67,14 +74,25 @@ class MinimaxGan extends HTMLElement {
     this.playing = false;
     this.kept = null;          // {bytes, iter, backend}: the worker's last kept checkpoint
     this.restarts = [];
-    this.options = { showDStar: false, arrows: true };
+    this.options = { ...VIEWS };
+    this.arrowScale = null;    // fixedArrows: the scale, fixed at the first frame drawn with it
     this.vae = null;           // a VAE beside the GAN (compare.js), once asked for
     this.vaeGeneration = 0;    // bumped by every start and removal of the VAE
   }
 
   connectedCallback() {
-    if (this.client) return;
-    setLanguage(this.getAttribute('lang') || 'en');
+    if (this.client || this.connecting) return;
+    this.connecting = true;
+    setLanguage(chooseLanguage(this.getAttribute('lang'))).then(() => {
+      this.connecting = false;
+      if (this.isConnected && !this.client) this.connect();
+    });
+  }
+
+  connect() {
+    if (this.hasAttribute('views')) {
+      try { this.setViews(JSON.parse(this.getAttribute('views')), { quiet: true }); } catch { /* the defaults */ }
+    }
     // A GAN's presets only (the VAE's runs beside a GAN, see compare.js).
     const named = this.getAttribute('preset');
     this.presetName = Object.hasOwn(PRESETS, named) && !PRESETS[named].experiment ? named : 'ring';
@@ -210,7 +228,7 @@ class MinimaxGan extends HTMLElement {
   stepD() { return this.request('step', { what: 'd' }); }
   stepG() { return this.request('step', { what: 'g' }); }
   step() { return this.request('step', { what: 'iteration' }); }
-  reset() { return this.configure({}); }
+  reset() { return this.configure({}, { fresh: true }); }
 
   /** Sends a request; a refusal is shown and rejects the promise. */
   request(type, args, transfer) {
@@ -221,7 +239,7 @@ class MinimaxGan extends HTMLElement {
   /** Restarts training with `options` laid over the current config (the engine merges them
    * and drops options that no longer apply). Resolves with the config in use; rejects with the
    * engine's message, leaving the running session as it was. */
-  async configure(options = {}) {
+  async configure(options = {}, { fresh = false } = {}) {
     if (options.experiment === 'vae') {
       const message = t('experimentOption', 'vae');
       this.showError(message);
@@ -230,10 +248,77 @@ class MinimaxGan extends HTMLElement {
     const overrides = { ...options };
     const dataset = overrides.dataset ?? this.config.dataset;
     if (dataset === 'points' && !('points' in overrides)) overrides.points = this.points;
-    const r = await this.request('configure', { options: overrides });
-    this.onConfig(r.config);
-    this.newRun(false);
+    const r = await this.request('configure', { options: overrides, fresh });
+    if (r.live) {
+      // The running game took the change: its weights, curves and VAE go on.
+      this.config = r.config;
+      this.syncForm();
+    } else {
+      this.onConfig(r.config);
+      this.newRun(false);
+    }
+    this.showChange(r.live, Object.keys(options));
+    this.dispatchEvent(new CustomEvent('configured', { detail: { config: r.config, live: r.live, options } }));
     return r.config;
+  }
+
+  /** Says whether a change of the form went into the running game or started a new run. */
+  showChange(live, names) {
+    if (!names.length) return;
+    this.notice(t(live ? 'changeLive' : 'changeNewRun', names.map((n) => (has(`field.${n}`) ? t(`field.${n}`) : n)).join(', ')));
+    this.noticeKey = 'change';
+  }
+
+  /** Turns views on or off (keys of VIEWS; others are ignored) and redraws. */
+  setViews(views, { quiet = false } = {}) {
+    if (!views || typeof views !== 'object') return;
+    for (const [k, v] of Object.entries(views)) {
+      if (!Object.hasOwn(VIEWS, k) || typeof v !== 'boolean') continue;
+      if (k === 'fixedArrows' && v && !this.options.fixedArrows) this.arrowScale = null;
+      this.options[k] = v;
+    }
+    if (this.shadowRoot.querySelector('form.controls')) {
+      const form = this.$('form.controls');
+      for (const k of Object.keys(VIEWS)) if (form.elements[k]) form.elements[k].checked = this.options[k];
+      this.$('.plane-panel h2').textContent = this.planeTitle();
+      if (this.latest) this.draw(this.latest);
+    }
+    if (!quiet) this.dispatchEvent(new CustomEvent('viewchange', { detail: this.views() }));
+  }
+
+  views() { return { ...this.options }; }
+
+  planeTitle() {
+    if (this.options.ratio) return this.options.showDStar ? t('planeTitleRatioStar') : t('planeTitleRatio');
+    return this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
+  }
+
+  /** Speaks `l` from now on: the whole element is drawn again in it, nothing of the run lost
+   * (curves, form, evaluations, the VAE beside it). */
+  async switchLanguage(l) {
+    l = await setLanguage(l);
+    this.setAttribute('lang', l);
+    if (!this.curves) return l;
+    const curves = this.curves;
+    this.render();
+    for (const [k, c] of Object.entries(curves)) {
+      this.curves[k].data = c.data;
+      this.curves[k].plot.setData(c.data);
+    }
+    if (this.schema) this.buildForm(this.schema);
+    if (this.backendShown) this.showBackend(this.backendShown);
+    this.$('.play').textContent = this.playing ? t('pause') : t('play');
+    this.$('.play').setAttribute('aria-pressed', String(this.playing));
+    this.status(this.playing ? t('playing') : t('paused'));
+    if (this.latestEvaluation) this.onEvaluation(this.latestEvaluation, { again: true });
+    if (this.vae?.running) {
+      this.showVaeState(true);
+      if (this.vaeLatest) this.drawVae(this.vaeLatest);
+    }
+    this.drawComparison();
+    if (this.latest) this.draw(this.latest);
+    this.dispatchEvent(new CustomEvent('languagechange', { detail: l }));
+    return l;
   }
 
   /** Moves the session to a backend ("flex", "wgpu") through a checkpoint, or "auto": measure
@@ -395,6 +480,7 @@ class MinimaxGan extends HTMLElement {
   // ---- Worker events ------------------------------------------------------------------------
   onConfig(config) {
     this.config = config;
+    this.arrowScale = null;
     if (Array.isArray(config.points)) this.points = config.points.map((p) => [...p]);
     this.syncForm();
     this.clearCurves();
@@ -445,6 +531,10 @@ class MinimaxGan extends HTMLElement {
     if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec >= 1 ? s.iters_per_sec.toFixed(1) : s.iters_per_sec.toPrecision(2)} ${t('itersPerSec')}`);
     if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
     if (s.jsd != null) parts.push(t('jsdStat', s.jsd.toFixed(3), (s.jsd / Math.LN2).toFixed(2), s.jsd_bandwidth?.toPrecision(2) ?? '?'));
+    // V(D, G) is the value of the game that the minimax and non-saturating losses play.
+    const valued = s.value != null && (this.config.loss === 'minimax' || this.config.loss === 'non-saturating');
+    if (valued) parts.push(t('valueStat', s.value.toFixed(3), s.value_star != null ? s.value_star.toFixed(3) : '–'));
+    if (s.dominant_mode != null && s.dominant_mode >= 0) parts.push(t('dominantStat', s.dominant_mode + 1, Math.round(s.dominant_share * 100)));
     stats.textContent = parts.join(' · ');
     this.$('.plane-panel').hidden = !s.plane;
     this.$('.images-panel').hidden = !s.images;
@@ -454,18 +544,32 @@ class MinimaxGan extends HTMLElement {
     // Digits: the page grows below the viewport for the GAN-and-VAE panel (page.css).
     this.toggleAttribute('data-compare', Boolean(s.images));
     if (s.images) this.$('.gan-caption').textContent = t('ganGrid', s.iter);
-    if (s.plane) this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, userPoints: this.config.dataset === 'points' ? this.points : [] });
+    if (s.plane) {
+      if (this.options.fixedArrows && this.arrowScale == null) {
+        this.arrowScale = Math.max(1e-12, ...s.plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy)));
+        this.arrowScaleIter = s.iter;
+      }
+      const arrowScale = this.options.fixedArrows ? this.arrowScale : null;
+      this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, arrowScale, userPoints: this.config.dataset === 'points' ? this.points : [] });
+      this.$('.plane-panel h2').textContent = this.planeTitle() + (arrowScale ? ` · ${t('arrowsFixedAt', this.arrowScaleIter)}` : '');
+    }
     if (s.images) this.drawImages(s.images);
     drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
     this.curves.loss.push(s.iter, [s.d_loss, s.g_loss, s.d_loss_eq ?? null, s.g_loss_eq ?? null]);
     this.curves.grad.push(s.iter, [Math.max(s.grad_d, 1e-8), Math.max(s.grad_g, 1e-8)]);
-    this.curves.jsd.push(s.iter, [s.jsd ?? null, Math.LN2]);
+    // D's value bounds the JSD from below: max over D of V(D, G) = −log 4 + 2·JSD.
+    const fromD = valued ? (s.value + Math.log(4)) / 2 : null;
+    this.curves.jsd.push(s.iter, [s.jsd ?? null, fromD, Math.LN2]);
+    this.$('.mode-panel').hidden = s.dominant_mode == null;
+    if (s.dominant_mode != null) this.curves.mode.push(s.iter, [s.dominant_mode >= 0 ? s.dominant_mode + 1 : null]);
     this.$('.ov-dreal').textContent = s.d_real.toFixed(2);
     this.$('.ov-dfake').textContent = s.d_fake.toFixed(2);
   }
 
   /** The badge names the backend training now; after `auto` measured both, their figures. */
-  showBackend({ backend, reason, timings, message }) {
+  showBackend(msg) {
+    const { backend, reason, timings, message } = msg;
+    this.backendShown = { backend, timings: timings ?? this.backendTimings };
     this.backend = backend;
     if (timings) this.backendTimings = timings;
     const badge = this.$('.backend');
@@ -487,15 +591,15 @@ class MinimaxGan extends HTMLElement {
   }
 
   /** Digits: the classifier's scores of G's samples, with the real digits' beside them. */
-  onEvaluation(e) {
+  onEvaluation(e, { again = false } = {}) {
     if (!e) return;
-    this.evaluations = (this.evaluations ?? []).filter((x) => x.iter < e.iter).concat([e]).slice(-60);
+    if (!again) this.evaluations = (this.evaluations ?? []).filter((x) => x.iter < e.iter).concat([e]).slice(-60);
     this.latestEvaluation = e;
     const present = e.classes.filter((c) => c > 0).length;
     this.$('.eval-scores').textContent = t('evalScores', e.iter, e.is.toFixed(2), e.real.is.toFixed(2), e.fid.toFixed(1), e.real.fid.toFixed(1), present, e.n);
     drawVerdict(this.$('canvas.verdict'), this.evaluations);
     this.drawComparison();
-    this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));
+    if (!again) this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));
   }
 
   /** The classifier's scores of the generator's digits now (a GAN on MNIST only; a VAE beside
@@ -565,7 +669,7 @@ class MinimaxGan extends HTMLElement {
     }
     if (name === 'histogram') return chartPng(this.$('canvas.hist'), this.$('.hist-panel h2').textContent);
     if (name === 'verdict') return chartPng(this.$('canvas.verdict'), this.$('.eval-panel h2').textContent, [], null, this.$('.eval-scores').textContent);
-    const curves = { loss: this.curves.loss, gradients: this.curves.grad, jsd: this.curves.jsd }[name];
+    const curves = { loss: this.curves.loss, gradients: this.curves.grad, jsd: this.curves.jsd, mode: this.curves.mode }[name];
     if (!curves) return Promise.reject(new Error(`no chart named ${name}`));
     return curves.png();
   }
@@ -626,6 +730,7 @@ class MinimaxGan extends HTMLElement {
       <div class="app" data-chrome="${chrome}">
         <header>
           <h1>${t('title')}</h1>
+          <label class="lang-switch">${t('language')} <select class="lang">${Object.entries(LANGUAGES).map(([code, name]) => `<option value="${code}"${code === language() ? ' selected' : ''}>${name}</option>`).join('')}</select></label>
           <span class="backend" aria-live="polite"></span>
           <span class="stats" aria-live="off"></span>
           <span class="status" aria-live="polite"></span>
@@ -653,10 +758,9 @@ class MinimaxGan extends HTMLElement {
           <p class="draw-hint" hidden>${t('drawHint')} <button type="button" class="clear-points">${t('clearPoints')}</button></p>
           <label>${t('speed')}<select name="speed">${['max', '20', '5', '1'].map((v) => opt('speed', v)).join('')}</select></label>
           <label>${t('backend')}<select name="backend">${opt('backend', 'auto')}${opt('backend', 'wgpu')}${opt('backend', 'flex')}</select></label>
-          <label class="check"><input type="checkbox" name="showDStar"> ${t('showDStar')}</label>
-          <label class="check"><input type="checkbox" name="arrows" checked> ${t('arrows')}</label>
+          ${Object.keys(VIEWS).map((v) => `<label class="check view"><input type="checkbox" name="${v}"${this.options[v] ? ' checked' : ''}> ${t(`view.${v}`)}</label>`).join('')}
         </form>
-        <section class="panel plane-panel">${png('plane')}<h2>${t('planeTitle')}</h2><canvas class="plane" role="img" aria-label="${t('planeTitle')}"></canvas></section>
+        <section class="panel plane-panel">${png('plane')}<h2>${this.planeTitle()}</h2><canvas class="plane" role="img" aria-label="${t('planeTitle')}"></canvas></section>
         <section class="panel images-panel" hidden>
           <h2>${t('imagesTitle')}</h2>
           <div class="grids">
@@ -710,9 +814,10 @@ class MinimaxGan extends HTMLElement {
             <span class="node">${t('decision')} <b class="ov-dreal"></b></span>
           </div>
         </div>
-        <div class="panel curve">${png('loss')}<div class="loss-chart"></div></div>
-        <div class="panel curve">${png('gradients')}<div class="grad-chart"></div></div>
+        <div class="panel curve loss-panel">${png('loss')}<div class="loss-chart"></div></div>
+        <div class="panel curve grad-panel">${png('gradients')}<div class="grad-chart"></div></div>
         <div class="panel curve jsd-panel">${png('jsd')}<div class="jsd-chart"></div></div>
+        <div class="panel curve mode-panel" hidden>${png('mode')}<div class="mode-chart"></div></div>
         <div class="panel curve eval-panel" hidden>${png('verdict')}
           <h2>${t('evalTitle')}</h2>
           <p class="eval-scores" aria-live="polite">${t('evalNone')}</p>
@@ -732,9 +837,14 @@ class MinimaxGan extends HTMLElement {
       grad: new Curves(this.$('.grad-chart'), { title: t('gradTitle'), log: true, series: [
         { label: t('gradD'), color: COLORS.d }, { label: t('gradG'), color: COLORS.g }] }),
       jsd: new Curves(this.$('.jsd-chart'), { title: t('jsdTitle'), yRange: [0, 0.75], series: [
-        { label: t('jsd'), color: '#333' }, { label: t('ln2'), color: '#999', dash }] }),
+        { label: t('jsd'), color: '#333' }, { label: t('jsdFromD'), color: COLORS.d }, { label: t('ln2'), color: '#999', dash }] }),
+      mode: new Curves(this.$('.mode-chart'), { title: t('modeTitle'), series: [{ label: t('modeSeries'), color: COLORS.g }] }),
     };
     this.wire();
+    // Only names of the closed set reach a selector.
+    for (const name of (this.getAttribute('highlight') ?? '').split(/\s+/)) {
+      if (Object.hasOwn(HIGHLIGHTS, name)) this.$(HIGHLIGHTS[name]).classList.add('highlight');
+    }
   }
 
   wire() {
@@ -746,6 +856,7 @@ class MinimaxGan extends HTMLElement {
     on('.stepG', 'click', quiet(() => this.stepG()));
     on('.step', 'click', quiet(() => this.step()));
     on('.reset', 'click', quiet(() => this.reset()));
+    on('select.lang', 'change', (e) => { this.switchLanguage(e.target.value).catch((err) => this.showError(err.message)); });
     on('.save-checkpoint', 'click', quiet(() => this.downloadCheckpoint()));
     on('.pretrained', 'click', quiet(() => this.loadPretrained()));
     this.$('.pretrained').hidden = !this.pretrainedUrl();
@@ -770,11 +881,7 @@ class MinimaxGan extends HTMLElement {
       if (el.name === 'speed') return this.request('speed', { level: el.value === 'max' ? 'max' : Number(el.value) }).catch(() => {});
       // The run moves to the other backend through a checkpoint; it does not start over.
       if (el.name === 'backend') return this.setBackend(el.value).catch(() => { el.value = this.backendChoice; });
-      if (el.name === 'showDStar' || el.name === 'arrows') {
-        this.options[el.name] = el.checked;
-        this.$('.plane-panel h2').textContent = this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
-        return this.latest && this.draw(this.latest);
-      }
+      if (Object.hasOwn(VIEWS, el.name)) return this.setViews({ [el.name]: el.checked });
       const value = el.type === 'number' ? Number(el.value) : el.type === 'checkbox' ? el.checked : el.value;
       this.configure({ [el.name]: value }).catch(() => this.syncForm());
     });
@@ -805,7 +912,7 @@ class MinimaxGan extends HTMLElement {
       }
       const label = document.createElement('label');
       label.dataset.field = f.name;
-      label.title = f.help;
+      label.title = fieldHelp(f.name, f.help);
       let control;
       if (f.type === 'enum') {
         control = document.createElement('select');

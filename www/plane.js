@@ -9,13 +9,22 @@ function heat(d) {
   return [255 + (c[0] - 255) * w, 255 + (c[1] - 255) * w, 255 + (c[2] - 255) * w];
 }
 
+/** The density ratio view: D/(1 − D) on a log scale, white at 1 and full colour from 100 (real)
+ * or 1/100 (generated) on; the D map saturates much sooner (D = 0.9 is a ratio of 9). */
+const RATIO_DECADES = 2;
+function ratioHeat(d) {
+  const r = Math.log10(Math.max(1e-12, d) / Math.max(1e-12, 1 - d));
+  const a = Math.min(1, Math.abs(r) / RATIO_DECADES);
+  return heat(0.5 + Math.sign(r) * a / 2);
+}
+
 let scratch = null;
 
-function drawHeat(ctx, grid, res, x0, y0, w, h) {
+function drawHeat(ctx, grid, res, x0, y0, w, h, colour = heat) {
   const img = new ImageData(res, res);
   for (let iy = 0; iy < res; iy++) {
     for (let ix = 0; ix < res; ix++) {
-      const [r, g, b] = heat(grid[iy * res + ix]);
+      const [r, g, b] = colour(grid[iy * res + ix]);
       const o = 4 * ((res - 1 - iy) * res + ix); // rows go up in y
       img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = 255;
     }
@@ -46,7 +55,28 @@ export function planeExtent(cssW, cssH, panels) {
   return { size, width: panels * size + GAP * (panels - 1) };
 }
 
-export function drawPlane(canvas, plane, { showDStar = false, arrows = true, userPoints = [] } = {}) {
+/** The ratio view's key: the colour bar from 1/100 to 100, with the quantity's name. */
+function ratioKey(ctx, x0, y0, size, label) {
+  const w = Math.min(150, size - 16), h = 8, x = x0 + 8, y = y0 + size - 26;
+  ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fillRect(x - 4, y - 14, w + 8, 36);
+  for (let i = 0; i < w; i++) {
+    const [r, g, b] = heat(i / (w - 1));
+    ctx.fillStyle = `rgb(${r},${g},${b})`; ctx.fillRect(x + i, y, 1, h);
+  }
+  ctx.strokeStyle = '#999'; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+  ctx.fillStyle = '#222'; ctx.font = '10px system-ui, sans-serif'; ctx.textBaseline = 'alphabetic';
+  ctx.textAlign = 'left'; ctx.fillText(label, x, y - 3);
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left'; ctx.fillText('≤1/100', x, y + h + 2);
+  ctx.textAlign = 'center'; ctx.fillText('1', x + w / 2, y + h + 2);
+  ctx.textAlign = 'right'; ctx.fillText('≥100', x + w, y + h + 2);
+  ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
+}
+
+/** `ratio`: the heat-maps show D/(1 − D) and p_data/p_g (from D*) instead of D and D*.
+ * `arrowScale`: arrows scaled by this gradient norm (fixed across frames) instead of by the
+ * longest arrow of the frame. */
+export function drawPlane(canvas, plane, { showDStar = false, arrows = true, ratio = false, arrowScale = null, userPoints = [] } = {}) {
   const { ctx, width: cssW, height: cssH } = prepareCanvas(canvas);
   if (!plane) return null;
   const panels = showDStar ? 2 : 1;
@@ -55,7 +85,7 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, use
   const transforms = [];
   for (let p = 0; p < panels; p++) {
     const x0 = p * (size + gap), y0 = 0;
-    drawHeat(ctx, p === 0 ? plane.d_grid : plane.d_star_grid, plane.resolution, x0, y0, size, size);
+    drawHeat(ctx, p === 0 ? plane.d_grid : plane.d_star_grid, plane.resolution, x0, y0, size, size, ratio ? ratioHeat : heat);
     const tr = panelTransform(plane.view, x0, y0, size, size);
     transforms.push(tr);
     ctx.strokeStyle = '#999'; ctx.lineWidth = 1; ctx.strokeRect(x0 + 0.5, y0 + 0.5, size - 1, size - 1);
@@ -75,18 +105,20 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, use
     });
     ctx.lineWidth = 1;
     if (arrows && p === 0) {
-      // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one.
+      // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one, or to a
+      // fixed norm (then an arrow 3 times the reference length is cut there).
       const norms = plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy));
-      const max = Math.max(1e-12, ...norms);
+      const max = arrowScale ?? Math.max(1e-12, ...norms);
       ctx.strokeStyle = 'rgba(30,30,30,0.45)'; ctx.lineWidth = 0.8;
       plane.fake.forEach(([x, y], i) => {
         if (i % 4) return;
         const [gx, gy] = plane.g_grad[i];
-        const s = 0.3 / max;
+        const s = 0.3 / max * Math.min(1, 3 * max / Math.max(1e-12, norms[i]));
         const ax = tr.px(x), ay = tr.py(y), bx = tr.px(x - gx * s), by = tr.py(y - gy * s);
         ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
       });
     }
+    if (ratio) ratioKey(ctx, x0, y0, size, p === 0 ? 'D/(1 − D)' : 'p_data/p_g = D*/(1 − D*)');
     ctx.strokeStyle = '#000'; ctx.fillStyle = '#ffd166';
     for (const [x, y] of userPoints) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 3.5, 0, 7); ctx.fill(); ctx.stroke(); }
   }

@@ -17,8 +17,10 @@ export const REQUESTS = {
   // A new session: a preset's config, options laid over it, a backend ("auto" | "flex" |
   // "wgpu"), and, after a crash, the checkpoint to go on from. Result: {config, schema, backend}.
   init: ['config', 'options', 'backend', 'checkpoint'],
-  // Options laid over the running config (training starts over). Result: {config}.
-  configure: ['options'],
+  // Options laid over the running config. Live options (the schema's `live`) are taken by the
+  // running game, which keeps its weights, unless `fresh`; anything else starts over.
+  // Result: {config, live}.
+  configure: ['options', 'fresh'],
   play: [], pause: [],
   // One named step ("d", "g") or a whole iteration ("iteration"). Result: the snapshot.
   step: ['what'],

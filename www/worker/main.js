@@ -45,7 +45,7 @@ const handlers = {
     if (!checkpoint && Object.keys(options).length) {
       try {
         await ensureData({ ...config, ...options }, session.notice);
-        engine.configure(JSON.stringify(options));
+        engine.configure(JSON.stringify(options), false);
       } catch (e) {
         rejected = String(e.message || e);
       }
@@ -57,13 +57,15 @@ const handlers = {
     if (backend === 'auto') chooseByMeasurement(session, enqueue).catch((e) => session.failed(e));
     return { config: JSON.parse(engine.config()), schema: JSON.parse(schema()), backend: engine.backend(), rejected };
   },
-  async configure({ options }) {
+  // A change of live options (schema `live`: the loss, k, the optimizers, …) is taken by the
+  // running game, weights and history kept; any other change, or `fresh`, starts a new run.
+  async configure({ options, fresh }) {
     session.epoch++;
     await ensureData({ ...JSON.parse(session.engine.config()), ...options }, session.notice);
-    session.engine.configure(JSON.stringify(options));
-    await session.adopt(session.engine, { fresh: true });
+    const live = session.engine.configure(JSON.stringify(options), !fresh);
+    await session.adopt(session.engine, { fresh: !live });
     await session.observe();
-    return { config: JSON.parse(session.engine.config()) };
+    return { config: JSON.parse(session.engine.config()), live };
   },
   async play() { session.play(); },
   async pause() {

@@ -8,7 +8,7 @@ import { generateSW } from 'workbox-build';
 const dist = process.argv[2];
 const { count, size, warnings } = await generateSW({
   globDirectory: dist,
-  globPatterns: ['**/*.{html,js,css,wasm,webmanifest,png,svg}'],
+  globPatterns: ['**/*.{html,js,css,wasm,webmanifest,png,svg,json,woff2}'],
   globIgnores: ['sw.js'],
   swDest: `${dist}/sw.js`,
   cacheId: 'minimax',

@@ -153,6 +153,55 @@ fn bindgen(wasm: &Path, pkg: &Path, target_dir: &Path, names_kept: bool, optimis
     Ok(())
 }
 
+/// KaTeX for the lessons' formulas, fetched with the first lesson: its minified script made an
+/// ES module (it sets `self.katex`), its style sheet with the WOFF2 fonts only (every browser
+/// with WebAssembly reads WOFF2; the WOFF and TrueType copies would never be fetched).
+fn katex(root: &Path, to: &Path) -> Result {
+    let from = root.join("node_modules/katex/dist");
+    let read = |name: &str| {
+        std::fs::read_to_string(from.join(name))
+            .map_err(|e| format!("{}: {e} (run `npm ci`)", from.join(name).display()))
+    };
+    let script = read("katex.min.js")?;
+    if !script.contains("e.katex=t()") {
+        return Err("katex.min.js: not the expected script that sets `katex`".into());
+    }
+    std::fs::create_dir_all(to.join("fonts")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        to.join("katex.js"),
+        format!("{script}\nexport default self.katex;\n"),
+    )
+    .map_err(|e| e.to_string())?;
+    let css = read("katex.min.css")?;
+    let mut out = String::new();
+    for (i, part) in css.split(",url(fonts/").enumerate() {
+        let rest = part
+            .split_once(r#".woff) format("woff")"#)
+            .or_else(|| part.split_once(r#".ttf) format("truetype")"#));
+        match (i, rest) {
+            (0, _) => out.push_str(part),
+            (_, Some((_, rest))) => out.push_str(rest),
+            (_, None) => {
+                out.push_str(",url(fonts/");
+                out.push_str(part);
+            }
+        }
+    }
+    let fonts: Vec<&str> = out
+        .split("url(fonts/")
+        .skip(1)
+        .map(|p| p.split(')').next().unwrap_or(""))
+        .collect();
+    if fonts.is_empty() || fonts.iter().any(|f| !f.ends_with(".woff2")) {
+        return Err(format!("katex.min.css: unexpected fonts {fonts:?}"));
+    }
+    for f in &fonts {
+        std::fs::copy(from.join("fonts").join(f), to.join("fonts").join(f))
+            .map_err(|e| format!("KaTeX font {f}: {e}"))?;
+    }
+    std::fs::write(to.join("katex.min.css"), out).map_err(|e| e.to_string())
+}
+
 /// The page, its scripts and styles, uPlot and MNIST's digits beside `pkg/`.
 fn site(root: &Path, dist: &Path) -> Result {
     for page in ["index.html", "embed.html", "manifest.webmanifest"] {
@@ -191,6 +240,7 @@ fn site(root: &Path, dist: &Path) -> Result {
         vendor.join("uPlot.min.css"),
     )
     .map_err(|e| format!("uPlot.min.css: {e} (run `npm ci`)"))?;
+    katex(root, &vendor.join("katex"))?;
     // MNIST's digits, fetched by the page only when an image preset opens.
     let data = dist.join("data");
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;

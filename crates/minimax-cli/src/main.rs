@@ -1,6 +1,7 @@
 //! `minimax`: the engine of Minimax, headless.
 
 mod bench;
+mod lessons;
 mod train;
 
 use clap::{Args, Command, FromArgMatches};
@@ -14,6 +15,9 @@ fn cli() -> Command {
         .subcommand(train::command())
         .subcommand(bench::BenchArgs::augment_args(
             Command::new("bench").about("Milliseconds per iteration of each model on each backend"),
+        ))
+        .subcommand(Command::new("lessons").about(
+            "List the page's lessons and their variants (ID and ID/variant, for `train --lesson`)",
         ))
         .subcommand(Command::new("schema").about(
             "Print the config schema as JSON: every option's name, path, type, rule, default and help",
@@ -43,6 +47,11 @@ fn main() {
         Some(("bench", m)) => bench::BenchArgs::from_arg_matches(m)
             .map_err(|e| e.to_string())
             .and_then(bench::run),
+        Some(("lessons", _)) => lessons::list().map(|all| {
+            for (spec, title) in all {
+                println!("{spec:<36} {title}");
+            }
+        }),
         Some(("schema", _)) => {
             println!("{:#}", minimax_core::schema::describe());
             Ok(())

@@ -64,7 +64,10 @@ pub fn command() -> Command {
                 .help_heading("Config (see `minimax schema`)"),
         );
     }
-    cmd.arg(Arg::new("config").long("config").value_name("FILE").help(
+    cmd.arg(Arg::new("lesson").long("lesson").value_name("ID[/VARIANT]").help(
+        "Start from a lesson's config (see `minimax lessons`); --config and flags go over it",
+    ))
+    .arg(Arg::new("config").long("config").value_name("FILE").help(
         "A JSON config (nested or flat) to start from; flags override its fields",
     ))
     .arg(
@@ -149,6 +152,11 @@ fn build_config(m: &ArgMatches) -> Result<Config, String> {
         }
         None => Map::new(),
     };
+    if let Some(spec) = m.get_one::<String>("lesson") {
+        let mut lesson = crate::lessons::config(spec)?;
+        minimax_core::schema::overlay(&mut lesson, &flat);
+        flat = lesson;
+    }
     minimax_core::schema::overlay(&mut flat, &overrides(m));
     Config::from_flat(&flat, &|_| true).map_err(|e| e.to_string())
 }
@@ -318,7 +326,10 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
     let device = init_device(backend).map_err(|e| e.to_string())?;
     let mut trainer: Box<dyn Experiment> = match m.get_one::<String>("load") {
         Some(path) => {
-            if !overrides(m).is_empty() || m.get_one::<String>("config").is_some() {
+            if !overrides(m).is_empty()
+                || m.get_one::<String>("config").is_some()
+                || m.get_one::<String>("lesson").is_some()
+            {
                 return Err(
                     "--load continues a checkpoint with its own config; drop the config flags"
                         .into(),

@@ -197,10 +197,11 @@ impl Engine {
         })
     }
 
-    /// Lays `overrides` (flat JSON text) over the current config: the running game takes a
-    /// change of live options (schema `live`) as it is and keeps its weights (returns true);
-    /// any other change starts over (returns false). On error the session is unchanged.
-    pub fn configure(&mut self, overrides: String) -> Result<bool, JsError> {
+    /// Lays `overrides` (flat JSON text) over the current config. With `keep`, the running
+    /// game takes a change of live options only (schema `live`) as it is and keeps its
+    /// weights (returns true); any other change, or any change without `keep`, starts over
+    /// (returns false). On error the session is unchanged.
+    pub fn configure(&mut self, overrides: String, keep: bool) -> Result<bool, JsError> {
         let value: serde_json::Value = serde_json::from_str(&overrides)
             .map_err(|e| js_error(format!("invalid config: {e}")))?;
         let map = value
@@ -212,7 +213,7 @@ impl Engine {
             .with_overrides(map)
             .map_err(js_error)?;
         not_the_classifier(&config)?;
-        if self.experiment.retune(&config).map_err(js_error)? {
+        if keep && self.experiment.retune(&config).map_err(js_error)? {
             return Ok(true);
         }
         let device = self.experiment.device().clone();

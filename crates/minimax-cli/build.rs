@@ -1,0 +1,46 @@
+//! Embeds the page's lessons (www/lessons/*.json, in the order of index.json) so that
+//! `minimax lessons` and `minimax train --lesson ID` use the very files the page does.
+
+use std::fmt::Write;
+use std::path::Path;
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/lessons");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let index = dir.join("index.json");
+    let text = std::fs::read_to_string(&index).expect("www/lessons/index.json");
+    // The index is a JSON array of IDs; a lesson ID is [a-z0-9-]+, so a plain scan reads it.
+    let ids: Vec<String> = text
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    let mut code = String::from("pub static LESSONS: &[(&str, &str)] = &[\n");
+    for id in &ids {
+        assert!(
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "www/lessons/index.json: bad lesson ID {id:?}"
+        );
+        let path = dir.join(format!("{id}.json"));
+        println!("cargo:rerun-if-changed={}", path.display());
+        assert!(
+            path.exists(),
+            "www/lessons/index.json lists {id}, but {} is missing",
+            path.display()
+        );
+        let path = path.canonicalize().expect("the lesson's path");
+        writeln!(
+            code,
+            "    ({id:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("lessons.rs");
+    std::fs::write(out, code).unwrap();
+}
