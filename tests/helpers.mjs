@@ -13,7 +13,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DIST = process.env.MINIMAX_DIST ? path.resolve(process.env.MINIMAX_DIST) : path.join(ROOT, 'dist');
 export const OUTPUT = path.join(ROOT, 'target', 'browser-tests');
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
 
 /** Serves `dir` (dist/) on a free loopback port. */
 export async function serve(dir = DIST) {
@@ -45,13 +45,14 @@ const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-netw
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=vulkan', '--enable-unsafe-swiftshader'];
 
 /** Debian's Chromium, headless, with WebGPU on SwiftShader unless `webgpu` is false. */
-export async function launch({ webgpu = true } = {}) {
+export async function launch({ webgpu = true, locale = 'en-US' } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'minimax-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : ['--disable-gpu'])],
     viewport: { width: 1400, height: 900 },
+    locale,
   });
   return { context, close: async () => { await context.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); } };
 }

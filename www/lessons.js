@@ -58,6 +58,19 @@ export async function loadLesson(spec, ids) {
   };
 }
 
+/** The card's style sheet, added to the page once (resolves when it has loaded). */
+let style = null;
+export function loadStyle() {
+  style ??= new Promise((resolve) => {
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = new URL('lessons.css', import.meta.url).href;
+    css.onload = css.onerror = resolve;
+    document.head.append(css);
+  });
+  return style;
+}
+
 let katex = null;
 /** KaTeX, fetched with the first formula (it is not part of the page without lessons). */
 async function loadKatex() {

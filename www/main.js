@@ -4,7 +4,6 @@
 // makes it installable and usable offline; a new version waits until the user reloads.
 import { elementFromUrl, optionsFromUrl, stateParams } from './url.js';
 import { t, setLanguage, chooseLanguage, language } from './i18n.js';
-import { lessonIds, lessonTitles, loadLesson, drawCard } from './lessons.js';
 
 const params = new URLSearchParams(location.search);
 // Parameters of this page, not options: no-sw (the page without its service worker) and
@@ -15,6 +14,8 @@ async function start() {
   await setLanguage(chooseLanguage(params.get('lang')));
   let lesson = null;
   let problem = null;
+  // The lessons' module (and KaTeX, with the first formula) only for a lesson.
+  const { lessonIds, lessonTitles, loadLesson, drawCard, loadStyle } = params.has('lesson') ? await import('./lessons.js') : {};
   if (params.has('lesson')) {
     try {
       const ids = await lessonIds();
@@ -34,6 +35,7 @@ async function start() {
   el.setAttribute('lang', language());
   let card = null;
   if (lesson) {
+    await loadStyle();
     document.body.classList.add('with-lesson');
     card = document.createElement('aside');
     card.className = 'lesson-card';
@@ -46,6 +48,8 @@ async function start() {
   document.documentElement.lang = language();
   if (problem) el.addEventListener('ready', () => el.showError(problem), { once: true });
   if (lesson?.vae) el.addEventListener('ready', () => el.startVae().catch(() => {}), { once: true });
+  // The panel the lesson is about, in view (the GAN-and-VAE panel lies below the fold).
+  if (lesson?.highlight.length) el.addEventListener('firstdraw', () => requestAnimationFrame(() => el.revealHighlight()), { once: true });
 
   // The state goes back into the URL as it changes (replaceState: no history entry each time).
   const keep = {};

@@ -18,10 +18,7 @@ import { PRESETS, PRETRAINED } from './presets.js';
 import { drawPlane, planeExtent } from './plane.js';
 import { drawHistogram } from './histogram.js';
 import { Curves, COLORS } from './charts.js';
-import { decode, drawGrid, samplesPng } from './images.js';
 import { chartPng } from './export.js';
-import { drawVerdict } from './verdict.js';
-import { VaeBeside, GAN_PRESET, VAE_PRESET } from './compare.js';
 import { VIEWS, HIGHLIGHTS } from './views.js';
 
 export { VIEWS };
@@ -59,6 +56,15 @@ function startWorker() {
   if (url.origin === location.origin) return new Worker(url, { type: 'module' });
   const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
   return new Worker(shim, { type: 'module' });
+}
+
+/** The digits' modules (sample grids, the classifier's verdict, the VAE beside the GAN),
+ * fetched with the first image snapshot: a page of 2-D data never loads them. */
+let digitModules = null;
+function loadDigits() {
+  digitModules ??= Promise.all([import('./images.js'), import('./verdict.js'), import('./compare.js')])
+    .then((modules) => Object.assign({}, ...modules));
+  return digitModules;
 }
 
 /** Restarts after crashes: at most this many within RESTART_WINDOW_MS, then the page gives up. */
@@ -288,6 +294,13 @@ class MinimaxGan extends HTMLElement {
 
   views() { return { ...this.options }; }
 
+  /** Scrolls the first panel a lesson points at into view, if it is out of it. */
+  revealHighlight() {
+    const panel = [...this.shadowRoot.querySelectorAll('.highlight')].find((p) => !p.hidden && p.offsetParent);
+    const r = panel?.getBoundingClientRect();
+    if (r && (r.top < 0 || r.bottom > innerHeight)) panel.scrollIntoView({ block: 'start' });
+  }
+
   planeTitle() {
     if (this.options.ratio) return this.options.showDStar ? t('planeTitleRatioStar') : t('planeTitleRatio');
     return this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
@@ -370,6 +383,7 @@ class MinimaxGan extends HTMLElement {
     // Each start (and each removal) is a generation: an older start that finishes, or fails,
     // after a newer one began touches nothing.
     const generation = ++this.vaeGeneration;
+    const { VaeBeside, GAN_PRESET, VAE_PRESET } = this.dm ??= await loadDigits();
     this.vae ??= new VaeBeside(startWorker, {
       snapshot: (s) => { this.drawVae(s); this.dispatchEvent(new CustomEvent('vae-snapshot', { detail: s })); },
       evaluation: (e) => {
@@ -434,6 +448,7 @@ class MinimaxGan extends HTMLElement {
   drawVae(s) {
     if (!s.images) return;
     this.vaeLatest = s;
+    const { drawGrid, decode } = this.dm;
     drawGrid(this.$('canvas.vae-grid'), decode(s.images.fake), s.images.side, 8);
     this.$('.vae-caption').textContent = t('vaeGrid', s.iter);
     this.$('.vae-elbo').textContent = t('vaeElbo', s.elbo.toFixed(1), s.reconstruction.toFixed(1), s.kl.toFixed(1), s.sigma.toFixed(3), s.iter);
@@ -533,7 +548,8 @@ class MinimaxGan extends HTMLElement {
     if (s.jsd != null) parts.push(t('jsdStat', s.jsd.toFixed(3), (s.jsd / Math.LN2).toFixed(2), s.jsd_bandwidth?.toPrecision(2) ?? '?'));
     // V(D, G) is the value of the game that the minimax and non-saturating losses play.
     const valued = s.value != null && (this.config.loss === 'minimax' || this.config.loss === 'non-saturating');
-    if (valued) parts.push(t('valueStat', s.value.toFixed(3), s.value_star != null ? s.value_star.toFixed(3) : '–'));
+    const fix3 = (x) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
+    if (valued) parts.push(s.value_star != null ? t('valueStat', fix3(s.value), fix3(s.value_star)) : t('valueOnlyStat', fix3(s.value)));
     if (s.dominant_mode != null && s.dominant_mode >= 0) parts.push(t('dominantStat', s.dominant_mode + 1, Math.round(s.dominant_share * 100)));
     stats.textContent = parts.join(' · ');
     this.$('.plane-panel').hidden = !s.plane;
@@ -553,14 +569,17 @@ class MinimaxGan extends HTMLElement {
       this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, arrowScale, userPoints: this.config.dataset === 'points' ? this.points : [] });
       this.$('.plane-panel h2').textContent = this.planeTitle() + (arrowScale ? ` · ${t('arrowsFixedAt', this.arrowScaleIter)}` : '');
     }
-    if (s.images) this.drawImages(s.images);
+    if (s.images) {
+      if (this.dm) this.drawImages(s.images);
+      else loadDigits().then((dm) => { this.dm = dm; this.draw(this.latest); });
+    }
     drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
     this.curves.loss.push(s.iter, [s.d_loss, s.g_loss, s.d_loss_eq ?? null, s.g_loss_eq ?? null]);
     this.curves.grad.push(s.iter, [Math.max(s.grad_d, 1e-8), Math.max(s.grad_g, 1e-8)]);
     // D's value bounds the JSD from below: max over D of V(D, G) = −log 4 + 2·JSD.
     const fromD = valued ? (s.value + Math.log(4)) / 2 : null;
     this.curves.jsd.push(s.iter, [s.jsd ?? null, fromD, Math.LN2]);
-    this.$('.mode-panel').hidden = s.dominant_mode == null;
+    this.$('.mode-panel').hidden = s.dominant_mode == null || !this.options.modeChart;
     if (s.dominant_mode != null) this.curves.mode.push(s.iter, [s.dominant_mode >= 0 ? s.dominant_mode + 1 : null]);
     this.$('.ov-dreal').textContent = s.d_real.toFixed(2);
     this.$('.ov-dfake').textContent = s.d_fake.toFixed(2);
@@ -584,6 +603,7 @@ class MinimaxGan extends HTMLElement {
 
   drawImages(images) {
     const side = images.side;
+    const { drawGrid, decode } = this.dm;
     drawGrid(this.$('canvas.fake-grid'), decode(images.fake), side, 8);
     drawGrid(this.$('canvas.real-grid'), decode(images.real), side, 8);
     drawGrid(this.$('canvas.walk'), decode(images.walk), side, 10);
@@ -593,11 +613,15 @@ class MinimaxGan extends HTMLElement {
   /** Digits: the classifier's scores of G's samples, with the real digits' beside them. */
   onEvaluation(e, { again = false } = {}) {
     if (!e) return;
+    if (!this.dm) {
+      loadDigits().then((dm) => { this.dm = dm; this.onEvaluation(e, { again }); });
+      return;
+    }
     if (!again) this.evaluations = (this.evaluations ?? []).filter((x) => x.iter < e.iter).concat([e]).slice(-60);
     this.latestEvaluation = e;
     const present = e.classes.filter((c) => c > 0).length;
     this.$('.eval-scores').textContent = t('evalScores', e.iter, e.is.toFixed(2), e.real.is.toFixed(2), e.fid.toFixed(1), e.real.fid.toFixed(1), present, e.n);
-    drawVerdict(this.$('canvas.verdict'), this.evaluations);
+    this.dm.drawVerdict(this.$('canvas.verdict'), this.evaluations);
     this.drawComparison();
     if (!again) this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));
   }
@@ -657,6 +681,7 @@ class MinimaxGan extends HTMLElement {
   async saveSamples() {
     const images = this.latest?.images;
     if (!images) return;
+    const { samplesPng, decode } = this.dm ??= await loadDigits();
     download(await samplesPng(decode(images.fake), images.side), `minimax-samples-${this.latest.iter}.png`);
   }
 
@@ -695,7 +720,7 @@ class MinimaxGan extends HTMLElement {
     this.evaluations = [];
     this.latestEvaluation = null;
     this.$('.eval-scores').textContent = t('evalNone');
-    drawVerdict(this.$('canvas.verdict'), []);
+    this.dm?.drawVerdict(this.$('canvas.verdict'), []);
     this.drawComparison();
   }
 

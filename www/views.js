@@ -1,8 +1,9 @@
 // What a lesson (or the user) may turn on and point at in <minimax-gan>.
 
 /** The views, with their defaults: D* beside D, G's gradient as arrows, the density ratio
- * D/(1 − D) instead of D, arrows at a fixed scale. */
-export const VIEWS = { showDStar: false, arrows: true, ratio: false, fixedArrows: false };
+ * D/(1 − D) instead of D, arrows at a fixed scale, the chart of the mode holding most samples
+ * (ring and grid). */
+export const VIEWS = { showDStar: false, arrows: true, ratio: false, fixedArrows: false, modeChart: false };
 
 /** The panels a lesson may point at (the attribute `highlight`, space-separated), by class. */
 export const HIGHLIGHTS = {

@@ -78,7 +78,7 @@ try {
   console.log('');
   for (const [label, backend, ms] of firstDraw) console.log(`navigation → first drawn sample, ${label} (${backend}): ${ms.toFixed(0)} ms`);
   console.log('');
-  let raw = 0, gz = 0;
+  let raw = 0, gz = 0, lessonRaw = 0, lessonGz = 0, polishGz = 0, digitsGz = 0;
   const sizes = [];
   for (const f of walk(DIST)) {
     const body = fs.readFileSync(f);
@@ -95,12 +95,24 @@ try {
       continue;
     }
     const g = zlib.gzipSync(body, { level: 9 }).length;
+    const rel = path.relative(DIST, f);
+    // Fetched only when a lesson opens (its card, KaTeX and its fonts) or in Polish.
+    const lesson = rel.startsWith(path.join('www', 'vendor', 'katex')) || rel.startsWith(path.join('www', 'lessons')) || rel === path.join('www', 'lessons.js') || rel === path.join('www', 'lessons.css');
+    if (lesson || rel === path.join('www', 'i18n', 'pl.js')) {
+      if (lesson) { lessonRaw += body.length; lessonGz += g; } else polishGz += g;
+      continue;
+    }
+    // Fetched only with the first digits (their grids, verdict and the VAE beside) or by the
+    // benchmark.
+    if (['images.js', 'verdict.js', 'compare.js'].map((f) => path.join('www', f)).includes(rel)) { digitsGz += g; continue; }
+    if (rel === path.join('www', 'worker', 'bench.js')) continue;
     raw += body.length; gz += g;
-    sizes.push([path.relative(DIST, f), body.length, g]);
+    sizes.push([rel, body.length, g]);
   }
   sizes.sort((a, b) => b[2] - a[2]);
   for (const [f, r, g] of sizes.slice(0, 6)) console.log(`${f.padEnd(40)} ${(r / 1e3).toFixed(1).padStart(9)} kB  ${(g / 1e3).toFixed(1).padStart(8)} kB gzip`);
-  console.log(`everything the page downloads without MNIST: ${(raw / 1e6).toFixed(2)} MB, ${(gz / 1e6).toFixed(2)} MB gzip (target ≤ 3 MB gzip)`);
+  console.log(`everything the page downloads without MNIST, in English, without a lesson: ${(raw / 1e6).toFixed(2)} MB, ${(gz / 1e6).toFixed(2)} MB gzip (target ≤ 3 MB gzip)`);
+  console.log(`a lesson adds (KaTeX, its fonts, the lessons): ${(lessonRaw / 1e3).toFixed(1)} kB, ${(lessonGz / 1e3).toFixed(1)} kB gzip at most; Polish adds ${(polishGz / 1e3).toFixed(1)} kB gzip; digits add ${(digitsGz / 1e3).toFixed(1)} kB gzip of modules`);
 } finally {
   await server.close();
 }

@@ -7,7 +7,6 @@ import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
 import { chooseByMeasurement, moveTo } from './backend.js';
-import { bench } from './bench.js';
 import { Evaluation } from './evaluation.js';
 
 const wasmReady = init({ module_or_path: new URL('../../pkg/minimax_web_bg.wasm', import.meta.url) });
@@ -126,7 +125,8 @@ const handlers = {
   // Answered beside the queue (see onmessage): the play loop and later requests go on while
   // the classifier works, between its chunks.
   async evaluate() { return evaluation.run(); },
-  async bench(args) { return bench(session, args); },
+  // The benchmark's module is fetched by the benchmark only.
+  async bench(args) { return (await import('./bench.js')).bench(session, args); },
   async fault({ kind }) {
     if (kind === 'panic') return forcePanic();
     if (kind === 'device-lost') {

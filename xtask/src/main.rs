@@ -8,6 +8,7 @@
 //! * `test`  — `setup`, then every test: native (cargo) and browser (headless Chromium).
 //! * `bench` — the native benchmark; `bench --page` the page's, in headless Chromium.
 //! * `fuzz`  — the long fuzzing run of checkpoints and configs.
+//! * `remedies` — the mode-collapse lesson and its remedies on ten seeds (the card's table).
 //! * `pretrain` — train the checkpoints the page ships in `pretrained/` (`--check`: again, and
 //!   compare).
 
@@ -15,6 +16,7 @@ mod data;
 mod dist;
 mod icons;
 mod pretrain;
+mod remedies;
 mod serve;
 
 use std::path::{Path, PathBuf};
@@ -35,8 +37,11 @@ fn main() -> ExitCode {
         // The long fuzzing run (CI runs a few thousand cases in `test`).
         Some("fuzz") => setup(ForTests::No).and_then(|_| minimax(&["fuzz"], rest)),
         Some("pretrain") => setup(ForTests::No).and_then(|_| pretrain::pretrain(rest)),
+        Some("remedies") => remedies::remedies(rest),
         _ => {
-            eprintln!("usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz|pretrain>");
+            eprintln!(
+                "usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz|pretrain|remedies>"
+            );
             return ExitCode::from(2);
         }
     };

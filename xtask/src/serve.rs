@@ -25,6 +25,7 @@ fn mime(path: &Path) -> &'static str {
         "gz" => "application/gzip",
         "svg" => "image/svg+xml",
         "png" => "image/png",
+        "woff2" => "font/woff2",
         _ => "application/octet-stream",
     }
 }

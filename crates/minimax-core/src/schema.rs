@@ -296,7 +296,7 @@ pub static FIELDS: &[Field] = &[
         ["objective", "unrolled"],
         int(0, 50),
         GAN,
-        "remedy: G's loss is taken against D unrolled K steps ahead",
+        "remedy: G's loss is taken against a copy of D advanced K steps (first order: the gradient does not flow back through those steps)",
         objective.unrolled
     ),
     field!(

@@ -1,0 +1,183 @@
+// The lessons and the two languages in the real page: every lesson opens by its URL in English
+// and in Polish with its card, formula, views and panels (a screenshot of each is kept); lessons
+// 1, 4 and 6 show their effect after a fixed number of iterations; the page's state goes into
+// its URL and comes back from it; the browser's language is the default.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, openApp, trainUntil, screenshotPath, ROOT } from './helpers.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const LESSONS = path.join(ROOT, 'www/lessons');
+const lessonFile = (id) => JSON.parse(fs.readFileSync(path.join(LESSONS, `${id}.json`), 'utf8'));
+const IDS = JSON.parse(fs.readFileSync(path.join(LESSONS, 'index.json'), 'utf8'));
+
+/** What the page shows of its lesson. */
+function cardOf(page) {
+  return page.evaluate(() => {
+    const card = document.querySelector('.lesson-card');
+    const el = window.minimax;
+    return {
+      title: card?.querySelector('.lesson-title')?.textContent,
+      steps: card?.querySelectorAll('ol li').length,
+      katex: Boolean(card?.querySelector('.lesson-formula .katex')),
+      lang: el.shadowRoot.querySelector('select.lang').value,
+      htmlLang: document.documentElement.lang,
+      play: el.shadowRoot.querySelector('button.play').textContent,
+      highlighted: [...el.shadowRoot.querySelectorAll('.highlight')].map((e) => e.className),
+      views: el.views(),
+      config: el.config,
+    };
+  });
+}
+
+test('every lesson opens by its URL in English and in Polish: card, formula, views, panels and config', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    for (const id of IDS) {
+      const lesson = lessonFile(id);
+      for (const lang of ['en', 'pl']) {
+        const { page, errors, clean } = await openApp(browser.context, server.url, `?lesson=${id}&lang=${lang}&backend=flex`);
+        const card = await cardOf(page);
+        assert.equal(card.title, lesson.text[lang].title, `${id} ${lang}: the title`);
+        assert.equal(card.steps, lesson.text[lang].do.length, `${id} ${lang}: the steps`);
+        assert.ok(card.katex, `${id} ${lang}: the formula typeset`);
+        assert.equal(card.lang, lang);
+        assert.equal(card.htmlLang, lang);
+        assert.equal(card.play, lang === 'pl' ? 'Start' : 'Play');
+        for (const [k, v] of Object.entries(lesson.views ?? {})) assert.equal(card.views[k], v, `${id}: view ${k}`);
+        assert.equal(card.highlighted.length, (lesson.highlight ?? []).length, `${id}: the panels pointed at`);
+        if (!lesson.pretrained) {
+          for (const [k, v] of Object.entries(lesson.config)) assert.equal(card.config[k], v, `${id}: ${k}`);
+        } else {
+          assert.ok(card.config.dataset === 'mnist' && (await page.evaluate(() => window.minimax.latest.iter)) >= 3000, `${id}: starts trained`);
+        }
+        if (lesson.vae) await page.waitForFunction(() => window.minimax.vae?.running, null, { timeout: 120_000 });
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: screenshotPath(`lesson-${id}-${lang}.png`) });
+        assert.deepEqual(errors, [], `${id} ${lang}: page errors`);
+        await clean();
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('lesson 1 (equilibrium): after 3 000 iterations both histograms sit at 1/2 and the losses at log 4 and log 2', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page } = await openApp(browser.context, server.url, '?lesson=equilibrium&lang=en&backend=flex');
+    await page.evaluate(() => window.minimax.request('speed', { level: 'max' }));
+    const s = await trainUntil(page, 3000);
+    assert.ok(Math.abs(s.d_real - 0.5) < 0.05 && Math.abs(s.d_fake - 0.5) < 0.05, `D(x) ${s.d_real}, D(G(z)) ${s.d_fake}`);
+    assert.ok(Math.abs(s.d_loss - Math.log(4)) < 0.1, `D's loss ${s.d_loss}`);
+    assert.ok(Math.abs(s.g_loss - Math.log(2)) < 0.1, `G's loss ${s.g_loss}`);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('lesson 4 (vanishing gradients): against a strong D the saturating loss gives G a gradient at least 10 times smaller; the loss changes live, weights kept', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page } = await openApp(browser.context, server.url, '?lesson=vanishing-gradients&lang=en&backend=flex');
+    await page.evaluate(() => window.minimax.request('speed', { level: 'max' }));
+    const saturating = await trainUntil(page, 400);
+    assert.ok(saturating.d_fake < 0.05, `D(G(z)) ${saturating.d_fake}: D is strong`);
+    const live = await page.evaluate(async () => {
+      const el = window.minimax;
+      const fired = new Promise((r) => el.addEventListener('configured', (e) => r(e.detail.live), { once: true }));
+      await el.configure({ loss: 'non-saturating' });
+      return { live: await fired, notice: el.shadowRoot.querySelector('.notice').textContent };
+    });
+    assert.equal(live.live, true);
+    assert.match(live.notice, /running game/);
+    const after = await page.evaluate(() => window.minimax.request('snapshot'));
+    assert.equal(after.iter, saturating.iter, 'the same D and G');
+    assert.equal(after.d_fake.toFixed(6), saturating.d_fake.toFixed(6), 'the same D and G');
+    const ratio = after.grad_g / saturating.grad_g;
+    assert.ok(ratio >= 10, `‖∇G‖ ${saturating.grad_g} → ${after.grad_g}: ×${ratio.toFixed(1)}`);
+    // A change of the data is a new run.
+    const fresh = await page.evaluate(async () => {
+      await window.minimax.configure({ dataset: 'ring' });
+      return window.minimax.request('snapshot');
+    });
+    assert.equal(fresh.iter, 0);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('lesson 6 (mode collapse): the plain GAN collapses, 8 generators cover the ring; the mode chart shows', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    let { page } = await openApp(browser.context, server.url, '?lesson=mode-collapse&lang=pl&backend=flex');
+    await page.evaluate(() => window.minimax.request('speed', { level: 'max' }));
+    const plain = await trainUntil(page, 3000);
+    assert.ok(plain.modes <= 2, `plain: ${plain.modes} modes`);
+    assert.ok(await page.evaluate(() => !window.minimax.shadowRoot.querySelector('.mode-panel').hidden));
+    await page.screenshot({ path: screenshotPath('lesson-mode-collapse-pl-3000.png') });
+    await page.close();
+    ({ page } = await openApp(browser.context, server.url, '?lesson=mode-collapse/generators&lang=en&backend=flex'));
+    await page.evaluate(() => window.minimax.request('speed', { level: 'max' }));
+    const many = await trainUntil(page, 8000, 600_000);
+    assert.ok(many.modes >= 7 && many.hq > 0.8, `8 generators: ${many.modes} modes, ${many.hq} high quality`);
+    await page.screenshot({ path: screenshotPath('lesson-mode-collapse-generators-8000.png') });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the state goes into the URL and a link brings it back; the browser\'s language is the default; a bad lesson is refused with a message', async () => {
+  const browser = await launch({ webgpu: false, locale: 'pl-PL' });
+  try {
+    let { page } = await openApp(browser.context, server.url, '?lesson=jsd&backend=flex');
+    assert.equal((await cardOf(page)).lang, 'pl', 'Polish from the browser');
+    await page.evaluate(async () => {
+      const el = window.minimax;
+      await el.configure({ lr_d: 0.0005, seed: 7 });
+      el.setViews({ showDStar: true });
+      await el.switchLanguage('en');
+    });
+    const search = await page.evaluate(() => location.search);
+    const p = new URLSearchParams(search);
+    assert.equal(p.get('lesson'), 'jsd');
+    assert.equal(p.get('lang'), 'en');
+    assert.equal(p.get('lr_d'), '0.0005');
+    assert.equal(p.get('seed'), '7');
+    assert.equal(p.get('views'), 'showDStar,arrows');
+    const card = await cardOf(page);
+    assert.equal(card.title, lessonFile('jsd').text.en.title, 'the card follows the language');
+    await page.close();
+    ({ page } = await openApp(browser.context, server.url, search));
+    const back = await cardOf(page);
+    assert.equal(back.lang, 'en');
+    assert.equal(back.config.lr_d, 0.0005);
+    assert.equal(back.config.seed, 7);
+    assert.equal(back.views.showDStar, true);
+    // Polish everywhere: every option's label and tooltip differs from the English one.
+    await page.evaluate(() => window.minimax.switchLanguage('pl'));
+    const labels = await page.evaluate(() => [...window.minimax.shadowRoot.querySelectorAll('label[data-field]')].map((l) => [l.dataset.field, l.querySelector('span').textContent, l.title]));
+    await page.evaluate(() => window.minimax.switchLanguage('en'));
+    const english = await page.evaluate(() => Object.fromEntries([...window.minimax.shadowRoot.querySelectorAll('label[data-field]')].map((l) => [l.dataset.field, [l.querySelector('span').textContent, l.title]])));
+    for (const [field, label, title] of labels) {
+      if (!['seed', 'beta1', 'model', 'activation'].includes(field)) assert.notEqual(label, english[field][0], `${field}: the Polish label`);
+      if (field !== 'beta1') assert.notEqual(title, english[field][1], `${field}: the Polish tooltip`);
+    }
+    await page.close();
+    const bad = await browser.context.newPage();
+    await bad.goto(`${server.url}?lesson=${encodeURIComponent('<img src=x onerror=alert(1)>')}&lang=en`);
+    await bad.waitForFunction(() => window.minimax?.ready, null, { timeout: 60_000 });
+    const error = await bad.evaluate(() => window.minimax.shadowRoot.querySelector('.error').textContent);
+    assert.match(error, /no lesson/);
+    assert.equal(await bad.evaluate(() => document.querySelectorAll('img').length), 0);
+  } finally {
+    await browser.close();
+  }
+});
