@@ -53,16 +53,13 @@ pub fn mode_coverage(modes: &[Mode], samples: &[[f32; 2]]) -> (u32, f64) {
     (covered, high_quality as f64 / samples.len() as f64)
 }
 
-/// The mode holding the most high-quality samples (within 3σ, as in [`mode_coverage`]) and
-/// the share of all samples it holds: a collapsed G that hops from mode to mode shows as this
-/// index changing while the share stays high. With no sample near any mode: (None, 0).
+/// The mode nearest to the most samples and the share of the samples nearest to it (however
+/// far): a collapsed G, whose samples gather by one mode or between two, shows as a share
+/// near 1, and its hopping from mode to mode as this index changing. `None` without samples.
 pub fn dominant_mode(modes: &[Mode], samples: &[[f32; 2]]) -> (Option<usize>, f64) {
     let mut hits = vec![0usize; modes.len()];
     for &p in samples {
-        let (k, d) = nearest_mode(modes, p);
-        if d <= 3.0 * modes[k].std {
-            hits[k] += 1;
-        }
+        hits[nearest_mode(modes, p).0] += 1;
     }
     let (k, &h) = hits
         .iter()
@@ -411,6 +408,18 @@ mod tests {
         assert_eq!(covered, 8);
         assert!(hq > 0.95);
         assert_eq!(mode_coverage(&ds.modes().unwrap(), &collapsed), (1, 1.0));
+    }
+
+    /// The dominant mode: the one nearest to most samples, however far they are (a blob
+    /// between two modes counts for the nearer), and their share.
+    #[test]
+    fn dominant_mode_counts_the_nearest_mode() {
+        let modes = ring().modes().unwrap();
+        let at = |k: usize, scale: f32| [modes[k].center[0] * scale, modes[k].center[1] * scale];
+        assert_eq!(dominant_mode(&modes, &[at(3, 1.0); 10]), (Some(3), 1.0));
+        let mixed: Vec<[f32; 2]> = [at(2, 0.5); 6].into_iter().chain([at(5, 1.3); 4]).collect();
+        assert_eq!(dominant_mode(&modes, &mixed), (Some(2), 0.6));
+        assert_eq!(dominant_mode(&modes, &[]), (None, 0.0));
     }
 
     /// D*'s picture: 1 by the data alone, 0 by the generator alone, 1/2 where both are,

@@ -32,8 +32,8 @@ pub struct Snapshot {
     /// form and p_g's kernel estimate, see [`crate::metrics::jensen_shannon_estimate`]) and
     /// `jsd_bandwidth` (that kernel's bandwidth); ring and grid:
     /// `modes` of `modes_total` covered, `hq` (fraction within 3σ of a mode),
-    /// `dominant_mode` (the index of the mode holding most samples, −1 if none is near one)
-    /// and `dominant_share`
+    /// `dominant_mode` (the index of the mode nearest to the most samples) and
+    /// `dominant_share`
     /// (the share of samples it holds). Every GAN: `value` (V(D, G) from D's probabilities,
     /// see [`crate::metrics::game_value`]); 2-D data: `value_star` (V(D*, G) = −ln 4 + 2·`jsd`).
     #[serde(flatten)]
