@@ -23,6 +23,7 @@ export default {
     'view.modeChart': 'Chart of the mode holding most samples',
     valueOnlyStat: 'V(D, G) {0}',
     language: 'Language',
+    'field.unrolled_through': 'Unrolled: gradient through D\'s steps', 'field.unrolled_lr': 'Unrolled step size',
     'field.g_steps': 'G steps per round', 'field.freeze_g': 'Freeze G',
     changeLive: 'Applied to the running game (weights kept): {0}', changeNewRun: 'A new run started: {0} changes the data or the players',
     planeTitleRatio: 'Density ratio D/(1 − D) that D has learned (log scale)',

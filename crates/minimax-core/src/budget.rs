@@ -127,9 +127,17 @@ pub fn estimate(config: &Config) -> Estimate {
         1
     };
     let eval = eval_size(config.data_dim()) as u64;
+    // Differentiating through the unrolled steps keeps each step's batches for the backward
+    // pass, and takes about twice a step's work again.
+    let through = if config.objective.unrolled_through {
+        unrolled
+    } else {
+        0
+    };
     let activations = 4
         * (b * (g.activations + 2 * d.activations * gp)
-            + eval * (g.activations + 2 * d.activations));
+            + eval * (g.activations + 2 * d.activations)
+            + through * b * (g.activations + 4 * d.activations));
     let d_step = b * g.macs + 3 * 2 * b * d.macs * gp;
     let g_step = 3 * b * g.macs + 2 * b * d.macs;
     Estimate {
@@ -138,7 +146,7 @@ pub fn estimate(config: &Config) -> Estimate {
         state_bytes: state,
         activation_bytes: activations,
         macs: config.objective.d_steps as u64 * d_step
-            + config.objective.g_steps as u64 * (unrolled * d_step + g_step),
+            + config.objective.g_steps as u64 * ((unrolled + 2 * through) * d_step + g_step),
     }
 }
 

@@ -147,6 +147,12 @@ pub struct ObjectiveConfig {
     pub freeze_g: bool,
     /// Remedy: K unrolled discriminator steps seen by the generator (0 = off).
     pub unrolled: usize,
+    /// With `unrolled`: G's gradient flows back through D's K steps (Metz et al. 2017: plain
+    /// gradient steps of size `unrolled_lr`, an MLP D, no penalty); off, first order: G plays
+    /// against a copy of D advanced K steps by its own optimizer, held constant.
+    pub unrolled_through: bool,
+    /// The size of the unrolled gradient steps with `unrolled_through`.
+    pub unrolled_lr: f64,
     /// Remedy: gradient penalty λ on D (0 = off). With `wgan-gp` this is the
     /// interpolate penalty λ·(‖∇D‖−1)² and 0 means the paper's 10; otherwise it is the
     /// zero-centred penalty λ/2·‖∇D(x)‖² on real data (Mescheder et al. 2018, "R1").
@@ -214,6 +220,8 @@ impl Default for Config {
                 g_steps: 1,
                 freeze_g: false,
                 unrolled: 0,
+                unrolled_through: false,
+                unrolled_lr: 0.1,
                 gp: 0.0,
                 generators: 1,
                 vae_sigma: 1.0,
@@ -296,6 +304,13 @@ impl Config {
                 "experiment = classifier learns the digits' labels: it needs dataset = mnist, not {}",
                 crate::schema::name_of(&self.data.kind)
             ));
+        }
+        if self.objective.unrolled_through
+            && (self.model.kind != ModelKind::Mlp || self.gradient_penalty() > 0.0)
+        {
+            return invalid(
+                "unrolled_through differentiates through D's steps written out for an MLP D without a gradient penalty: it needs model = mlp and gp = 0 (and a loss other than wgan-gp)".into(),
+            );
         }
         if self.experiment == ExperimentKind::Vae
             && (!self.data.kind.is_image() || self.model.kind != ModelKind::Dcgan)

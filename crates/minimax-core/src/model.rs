@@ -11,6 +11,27 @@ use crate::rng::RunRng;
 /// Slope of leaky ReLU for negative inputs (DCGAN's 0.2).
 pub const LEAKY_SLOPE: f64 = 0.2;
 
+/// σ(h), the hidden layers' activation.
+pub(crate) fn activate(kind: Activation, h: Tensor<2>) -> Tensor<2> {
+    match kind {
+        Activation::Relu => activation::relu(h),
+        Activation::LeakyRelu => activation::leaky_relu(h, LEAKY_SLOPE),
+        Activation::Tanh => h.tanh(),
+    }
+}
+
+/// σ'(h), the derivative of the activation at the pre-activation h.
+pub(crate) fn activation_derivative(kind: Activation, h: Tensor<2>) -> Tensor<2> {
+    match kind {
+        Activation::Relu => h.greater_elem(0.0).float(),
+        Activation::LeakyRelu => h.greater_elem(0.0).float() * (1.0 - LEAKY_SLOPE) + LEAKY_SLOPE,
+        Activation::Tanh => {
+            let t = h.tanh();
+            t.clone() * t * -1.0 + 1.0
+        }
+    }
+}
+
 /// A multilayer perceptron: `layers` hidden layers of `hidden` units, then a linear output.
 #[derive(Module, Debug)]
 pub struct Mlp {
@@ -53,25 +74,11 @@ impl Mlp {
     }
 
     fn act(&self, h: Tensor<2>) -> Tensor<2> {
-        match self.activation {
-            Activation::Relu => activation::relu(h),
-            Activation::LeakyRelu => activation::leaky_relu(h, LEAKY_SLOPE),
-            Activation::Tanh => h.tanh(),
-        }
+        activate(self.activation, h)
     }
 
-    /// σ'(h), the derivative of the activation at the pre-activation h.
     fn act_derivative(&self, h: Tensor<2>) -> Tensor<2> {
-        match self.activation {
-            Activation::Relu => h.greater_elem(0.0).float(),
-            Activation::LeakyRelu => {
-                h.greater_elem(0.0).float() * (1.0 - LEAKY_SLOPE) + LEAKY_SLOPE
-            }
-            Activation::Tanh => {
-                let t = h.tanh();
-                t.clone() * t * -1.0 + 1.0
-            }
-        }
+        activation_derivative(self.activation, h)
     }
 
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {

@@ -300,6 +300,22 @@ pub static FIELDS: &[Field] = &[
         objective.unrolled
     ),
     field!(
+        "unrolled_through",
+        ["objective", "unrolled_through"],
+        Kind::Bool,
+        GAN,
+        "with unrolled: G's gradient flows back through D's K unrolled steps, so G anticipates D's answer (the unrolled GAN of Metz et al. 2017: gradient steps of size unrolled_lr; MLP D, no penalty)",
+        objective.unrolled_through
+    ),
+    field!(
+        "unrolled_lr",
+        ["objective", "unrolled_lr"],
+        POSITIVE,
+        GAN,
+        "the size of the unrolled gradient steps with unrolled_through",
+        objective.unrolled_lr
+    ),
+    field!(
         "gp",
         ["objective", "gp"],
         closed(0.0, 1000.0),
@@ -403,6 +419,8 @@ pub const LIVE: &[&str] = &[
     "g_steps",
     "freeze_g",
     "unrolled",
+    "unrolled_through",
+    "unrolled_lr",
     "gp",
     "optimizer_d",
     "optimizer_g",

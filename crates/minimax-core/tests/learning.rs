@@ -259,7 +259,10 @@ fn the_collapsed_gan_hops_from_mode_to_mode() {
         let hops = seen.windows(2).filter(|w| w[0].0 != w[1].0).count();
         let share = seen.iter().map(|x| x.1).sum::<f64>() / seen.len() as f64;
         eprintln!("seed {seed}: {hops} hops, mean share {share:.2}: {seen:?}");
-        assert!(hops >= 5, "seed {seed}: only {hops} changes of the dominant mode");
+        assert!(
+            hops >= 5,
+            "seed {seed}: only {hops} changes of the dominant mode"
+        );
         assert!(share > 0.6, "seed {seed}: mean share {share:.2}");
     }
 }

@@ -22,6 +22,7 @@ use crate::rng::RunRng;
 
 mod sections;
 mod snapshot;
+mod unrolled;
 
 /// Salt for the RNG of the fixed evaluation set, so that snapshots never draw from the
 /// training RNG (taking a snapshot must not change the run).
@@ -180,10 +181,15 @@ impl Gan {
             self.g_steps_done += 1;
             return;
         }
-        let d_seen = self.discriminator_seen_by_g();
-        let z = self.split().0.latent_batch();
-        let fake = generate(&self.generators, z);
-        let g_loss = loss::generator_loss(self.config.objective.loss, d_seen.forward(fake));
+        let objective = &self.config.objective;
+        let g_loss = if objective.unrolled > 0 && objective.unrolled_through {
+            self.unrolled_generator_loss()
+        } else {
+            let d_seen = self.discriminator_seen_by_g();
+            let z = self.split().0.latent_batch();
+            let fake = generate(&self.generators, z);
+            loss::generator_loss(self.config.objective.loss, d_seen.forward(fake))
+        };
         let mut grads = g_loss.backward();
         let lr = self.config.optim.lr_g;
         for (g, optim) in self.generators.iter_mut().zip(&mut self.g_optims) {
@@ -208,6 +214,29 @@ impl Gan {
             self.discriminator.clone()
         };
         d.no_grad()
+    }
+
+    /// G's loss against D after `unrolled` gradient steps, differentiable through them (see
+    /// `unrolled.rs`); the batches are drawn in the order the first-order version draws them.
+    fn unrolled_generator_loss(&mut self) -> Tensor<1> {
+        let crate::model::DiscriminatorNet::Mlp(d) = &self.discriminator.net else {
+            unreachable!("the config requires an MLP D for unrolled_through")
+        };
+        let d = d.clone();
+        let (kind, lr) = (
+            self.config.objective.loss,
+            self.config.objective.unrolled_lr,
+        );
+        let mut batches = Vec::with_capacity(self.config.objective.unrolled);
+        for _ in 0..self.config.objective.unrolled {
+            let mut b = self.split().0;
+            let real = b.real_batch();
+            let z = b.latent_batch();
+            batches.push((real, generate(&self.generators, z)));
+        }
+        let z = self.split().0.latent_batch();
+        let fake = generate(&self.generators, z);
+        unrolled::generator_loss(&d, kind, lr, batches, fake)
     }
 
     /// D's optimizer and, borrowed apart from it, everything a D update reads.
