@@ -64,6 +64,23 @@ test('every lesson opens by its URL in English and in Polish: card, formula, vie
         await page.close();
       }
     }
+    // Variants: their own config and views over the lesson's.
+    for (const [spec, check] of [
+      ['mode-collapse/unrolled', (c) => c.config.unrolled === 5 && c.config.unrolled_through === true],
+      ['optimal-d/ratio', (c) => c.views.ratio === true && c.views.showDStar === true],
+      ['alternating/maximin', (c) => c.config.g_steps === 5],
+    ]) {
+      const { page, errors, clean } = await openApp(browser.context, server.url, `?lesson=${spec}&lang=en&backend=flex&autoplay`);
+      await page.waitForFunction(() => window.minimax.latest.iter >= 20, null, { timeout: 60_000 });
+      const card = await cardOf(page);
+      const [id, variant] = spec.split('/');
+      assert.equal(card.title, lessonFile(id).variants[variant].text.en.title, spec);
+      assert.ok(check(card), `${spec}: ${JSON.stringify(card.config)}`);
+      await page.screenshot({ path: screenshotPath(`lesson-${id}-${variant}-en.png`) });
+      assert.deepEqual(errors, [], `${spec}: page errors`);
+      await clean();
+      await page.close();
+    }
   } finally {
     await browser.close();
   }
@@ -176,7 +193,7 @@ test('the state goes into the URL and a link brings it back; the browser\'s lang
     await bad.waitForFunction(() => window.minimax?.ready, null, { timeout: 60_000 });
     const error = await bad.evaluate(() => window.minimax.shadowRoot.querySelector('.error').textContent);
     assert.match(error, /no lesson/);
-    assert.equal(await bad.evaluate(() => document.querySelectorAll('img').length), 0);
+    assert.equal(await bad.evaluate(() => document.querySelectorAll('img').length + window.minimax.shadowRoot.querySelectorAll('img').length), 0);
   } finally {
     await browser.close();
   }

@@ -3,7 +3,8 @@
 // origin (e.g. https://course.example.org) whose page may drive the embed with postMessage.
 //
 // Messages from that origin: {minimax: 1, id, action, args} with action play, pause, step,
-// stepD, stepG, reset, configure (args: options), snapshot, history. Each gets one reply,
+// stepD, stepG, reset, configure (args: options; the schema's live options go into the running
+// game, others start a new run), snapshot, history. Each gets one reply,
 // {minimax: 1, id, ok, result | error}, sent to that origin only. The embed also announces
 // {minimax: 1, event: 'ready'} and, about once a second while training, {minimax: 1, event:
 // 'progress', iter, d_real, d_fake}. Messages from any other origin are ignored.

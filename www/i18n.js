@@ -19,16 +19,25 @@ export function chooseLanguage(wanted, browser = globalThis.navigator?.languages
   return 'en';
 }
 
-/** Loads the strings of `l` (one of LANGUAGES) and makes it the language of t(). */
+let asked = 0;
+/** Loads the strings of `l` (one of LANGUAGES) and makes it the language of t(), unless another
+ * language was asked for meanwhile (the last choice wins). Resolves with the language in use;
+ * a language that fails to load leaves the current one. */
 export async function setLanguage(l) {
   if (!Object.hasOwn(LANGUAGES, l)) l = 'en';
+  const ticket = ++asked;
   if (!loaded[l]) {
-    const m = await import(`./i18n/${l}.js`);
-    loaded[l] = m.default;
-    tooltips[l] = m.help ?? {};
+    try {
+      const m = await import(`./i18n/${l}.js`);
+      loaded[l] = m.default;
+      tooltips[l] = m.help ?? {};
+    } catch (e) {
+      console.warn(`the ${l} strings did not load: ${e.message}`);
+      return lang;
+    }
   }
-  lang = l;
-  return l;
+  if (ticket === asked) lang = l;
+  return lang;
 }
 
 export function language() { return lang; }

@@ -84,11 +84,14 @@ async function loadKatex() {
   return katex;
 }
 
-/** Links to the lesson with `params` changed, keeping the rest of the page's URL. */
-function href(params) {
-  const url = new URL(location.href);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return url.search;
+/** A link to another lesson: the page's language, backend and chrome go along, but not the
+ * options and views changed in this one (they would override the next lesson's own). */
+function href({ lesson }) {
+  const here = new URLSearchParams(location.search);
+  const next = new URLSearchParams({ lesson });
+  for (const k of ['lang', 'backend', 'chrome', 'no-sw']) if (here.has(k)) next.set(k, here.get(k));
+  next.set('lang', language());
+  return `?${next}`;
 }
 
 /** Draws the lesson's card into `box`, in the element's language; `titles` (lessonTitles)

@@ -30,7 +30,6 @@ const NOT_IN_FORM = ['points', 'experiment', 'vae_sigma'];
 /** The VAE's σ choices in its panel (0: its maximum-likelihood value at each batch). */
 const VAE_SIGMAS = ['1', '0.5', '0.25', '2', '0'];
 
-
 /** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
 /** Saves `blob` as a file named `name`. */
 function download(blob, name) {
@@ -89,6 +88,7 @@ class MinimaxGan extends HTMLElement {
   connectedCallback() {
     if (this.client || this.connecting) return;
     this.connecting = true;
+    // setLanguage never rejects: a language that fails to load leaves English.
     setLanguage(chooseLanguage(this.getAttribute('lang'))).then(() => {
       this.connecting = false;
       if (this.isConnected && !this.client) this.connect();
@@ -242,8 +242,9 @@ class MinimaxGan extends HTMLElement {
     return this.client.send(type, args, transfer).catch((e) => { this.showError(e.message); throw e; });
   }
 
-  /** Restarts training with `options` laid over the current config (the engine merges them
-   * and drops options that no longer apply). Resolves with the config in use; rejects with the
+  /** Lays `options` over the current config (the engine merges them and drops options that no
+   * longer apply): live options (the schema's `live`) go into the running game, keeping its
+   * weights, unless `fresh`; any other change starts a new run. Resolves with the config in use; rejects with the
    * engine's message, leaving the running session as it was. */
   async configure(options = {}, { fresh = false } = {}) {
     if (options.experiment === 'vae') {
@@ -301,9 +302,16 @@ class MinimaxGan extends HTMLElement {
     if (r && (r.top < 0 || r.bottom > innerHeight)) panel.scrollIntoView({ block: 'start' });
   }
 
+  /** D/(1 − D) is a density ratio only where D is a probability (σ of the log-losses'
+   * logit, LSGAN's D); for a hinge or Wasserstein critic the view shows D. */
+  ratioShown() {
+    return this.options.ratio && ['minimax', 'non-saturating', 'lsgan'].includes(this.config?.loss);
+  }
+
   planeTitle() {
-    if (this.options.ratio) return this.options.showDStar ? t('planeTitleRatioStar') : t('planeTitleRatio');
-    return this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
+    if (this.ratioShown()) return this.options.showDStar ? t('planeTitleRatioStar') : t('planeTitleRatio');
+    const title = this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
+    return this.options.ratio ? `${title} · ${t('ratioNotHere')}` : title;
   }
 
   /** Speaks `l` from now on: the whole element is drawn again in it, nothing of the run lost
@@ -313,7 +321,17 @@ class MinimaxGan extends HTMLElement {
     this.setAttribute('lang', l);
     if (!this.curves) return l;
     const curves = this.curves;
+    // What the form and the panels show beyond the config: kept across the new DOM.
+    const kept = {
+      sigma: this.$('select.vae-sigma').value, speed: this.$('select[name=speed]').value,
+      vaeShown: !this.$('.vae-figure').hidden, notice: this.$('.notice').hidden ? null : this.$('.notice').textContent,
+      error: this.$('.error').hidden ? null : this.$('.error').textContent, status: this.$('.status').textContent,
+    };
     this.render();
+    this.$('select.vae-sigma').value = kept.sigma;
+    this.$('select[name=speed]').value = kept.speed;
+    if (kept.notice) this.notice(kept.notice);
+    if (kept.error) { this.$('.error').textContent = kept.error; this.$('.error').hidden = false; }
     for (const [k, c] of Object.entries(curves)) {
       this.curves[k].data = c.data;
       this.curves[k].plot.setData(c.data);
@@ -322,11 +340,13 @@ class MinimaxGan extends HTMLElement {
     if (this.backendShown) this.showBackend(this.backendShown);
     this.$('.play').textContent = this.playing ? t('pause') : t('play');
     this.$('.play').setAttribute('aria-pressed', String(this.playing));
-    this.status(this.playing ? t('playing') : t('paused'));
+    this.status(this.ready ? (this.playing ? t('playing') : t('paused')) : kept.status);
     if (this.latestEvaluation) this.onEvaluation(this.latestEvaluation, { again: true });
-    if (this.vae?.running) {
+    if (kept.vaeShown) {
+      // Running, or still starting (its checkpoint on the way).
       this.showVaeState(true);
       if (this.vaeLatest) this.drawVae(this.vaeLatest);
+      else this.$('.vae-caption').textContent = t('loading');
     }
     this.drawComparison();
     if (this.latest) this.draw(this.latest);
@@ -566,7 +586,7 @@ class MinimaxGan extends HTMLElement {
         this.arrowScaleIter = s.iter;
       }
       const arrowScale = this.options.fixedArrows ? this.arrowScale : null;
-      this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, arrowScale, userPoints: this.config.dataset === 'points' ? this.points : [] });
+      this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, ratio: this.ratioShown(), arrowScale, userPoints: this.config.dataset === 'points' ? this.points : [] });
       this.$('.plane-panel h2').textContent = this.planeTitle() + (arrowScale ? ` · ${t('arrowsFixedAt', this.arrowScaleIter)}` : '');
     }
     if (s.images) {
@@ -614,7 +634,8 @@ class MinimaxGan extends HTMLElement {
   onEvaluation(e, { again = false } = {}) {
     if (!e) return;
     if (!this.dm) {
-      loadDigits().then((dm) => { this.dm = dm; this.onEvaluation(e, { again }); });
+      const run = this.run;
+      loadDigits().then((dm) => { this.dm = dm; if (run === this.run) this.onEvaluation(e, { again }); });
       return;
     }
     if (!again) this.evaluations = (this.evaluations ?? []).filter((x) => x.iter < e.iter).concat([e]).slice(-60);
@@ -716,6 +737,7 @@ class MinimaxGan extends HTMLElement {
 
   /** A new run: its curves and its verdicts start empty. */
   clearCurves() {
+    this.run = (this.run ?? 0) + 1;
     Object.values(this.curves).forEach((c) => c.clear());
     this.evaluations = [];
     this.latestEvaluation = null;

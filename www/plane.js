@@ -76,7 +76,7 @@ function ratioKey(ctx, x0, y0, size, label) {
 /** `ratio`: the heat-maps show D/(1 − D) and p_data/p_g (from D*) instead of D and D*.
  * `arrowScale`: arrows scaled by this gradient norm (fixed across frames) instead of by the
  * longest arrow of the frame. */
-export function drawPlane(canvas, plane, { showDStar = false, arrows = true, ratio = false, arrowScale = null, userPoints = [] } = {}) {
+export function drawPlane(canvas, plane, { showDStar = false, arrows = true, ratio = false, arrowScale = null, modeChart = false, userPoints = [] } = {}) {
   const { ctx, width: cssW, height: cssH } = prepareCanvas(canvas);
   if (!plane) return null;
   const panels = showDStar ? 2 : 1;
@@ -119,6 +119,17 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, rat
       });
     }
     if (ratio) ratioKey(ctx, x0, y0, size, p === 0 ? 'D/(1 − D)' : 'p_data/p_g = D*/(1 − D*)');
+    if (modeChart && plane.modes) {
+      // The modes' numbers, as the mode chart and the status line count them.
+      ctx.fillStyle = '#222'; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      const [cx, cy] = [(plane.view[0] + plane.view[1]) / 2, (plane.view[2] + plane.view[3]) / 2];
+      plane.modes.forEach(([x, y], k) => {
+        const r = Math.hypot(x - cx, y - cy) || 1;
+        const d = 0.06 * (plane.view[1] - plane.view[0]);
+        ctx.fillText(String(k + 1), tr.px(x + (x - cx) / r * d), tr.py(y + (y - cy) / r * d));
+      });
+      ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
+    }
     ctx.strokeStyle = '#000'; ctx.fillStyle = '#ffd166';
     for (const [x, y] of userPoints) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 3.5, 0, 7); ctx.fill(); ctx.stroke(); }
   }

@@ -112,7 +112,7 @@ try {
   sizes.sort((a, b) => b[2] - a[2]);
   for (const [f, r, g] of sizes.slice(0, 6)) console.log(`${f.padEnd(40)} ${(r / 1e3).toFixed(1).padStart(9)} kB  ${(g / 1e3).toFixed(1).padStart(8)} kB gzip`);
   console.log(`everything the page downloads without MNIST, in English, without a lesson: ${(raw / 1e6).toFixed(2)} MB, ${(gz / 1e6).toFixed(2)} MB gzip (target ≤ 3 MB gzip)`);
-  console.log(`a lesson adds (KaTeX, its fonts, the lessons): ${(lessonRaw / 1e3).toFixed(1)} kB, ${(lessonGz / 1e3).toFixed(1)} kB gzip at most; Polish adds ${(polishGz / 1e3).toFixed(1)} kB gzip; digits add ${(digitsGz / 1e3).toFixed(1)} kB gzip of modules`);
+  console.log(`a lesson adds (KaTeX, its fonts, the lessons): ${(lessonRaw / 1e3).toFixed(1)} kB, ${(lessonGz / 1e3).toFixed(1)} kB gzip at most; Polish adds ${(polishGz / 1e3).toFixed(1)} kB gzip; digits add ${(digitsGz / 1e3).toFixed(1)} kB gzip of modules (the service worker fetches these in the background too, for offline use)`);
 } finally {
   await server.close();
 }

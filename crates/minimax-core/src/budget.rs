@@ -190,7 +190,7 @@ pub fn check(config: &Config) -> Result<(), ConfigError> {
         )
     } else {
         format!(
-            "about {:.1} G multiply-adds per iteration, above the budget of {:.0} G",
+            "about {:.1} G multiply-adds per round (k D steps and the G steps), above the budget of {:.0} G",
             e.macs as f64 / 1e9,
             WORK_MACS as f64 / 1e9
         )

@@ -221,7 +221,7 @@ impl Default for Config {
                 freeze_g: false,
                 unrolled: 0,
                 unrolled_through: false,
-                unrolled_lr: 0.1,
+                unrolled_lr: 0.01,
                 gp: 0.0,
                 generators: 1,
                 vae_sigma: 1.0,

@@ -70,7 +70,8 @@ pub fn dominant_mode(modes: &[Mode], samples: &[[f32; 2]]) -> (Option<usize>, f6
 }
 
 /// The value of the game V(D, G) = E_data ln D(x) + E_g ln(1 − D(x)) from D's probabilities
-/// on real and on generated samples (clamped to [1e-7, 1 − 1e-7], as D's loss is). At D* it is
+/// on real and on generated samples (clamped to [1e-7, 1 − 1e-7] against log 0). It is the game's
+/// value for the minimax and non-saturating losses, where D(x) = σ(logit). At D* it is
 /// −ln 4 + 2·JSD(p_data‖p_g); any other D scores less.
 pub fn game_value(p_real: &[f32], p_fake: &[f32]) -> f64 {
     let clamp = |p: f32| (p as f64).clamp(1e-7, 1.0 - 1e-7);

@@ -138,9 +138,12 @@ pub struct Plane {
     pub g_grad: Vec<[f32; 2]>,
     /// D(x) at the cell centres.
     pub d_grid: Vec<f32>,
-    /// The optimal discriminator p_data / (p_data + p_g) at the cell centres, both densities
-    /// by kernel density estimates from the real and the fake samples.
+    /// The optimal discriminator p_data / (p_data + p_g) at the cell centres: p_data's closed
+    /// form and p_g's kernel estimate (see [`crate::metrics::optimal_discriminator_on`]).
     pub d_star_grid: Vec<f32>,
+    /// The centres of the data's modes (ring and grid), in the order of `dominant_mode`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modes: Vec<[f32; 2]>,
 }
 
 /// What a snapshot should contain beyond the scalars and histograms.

@@ -438,18 +438,33 @@ mod tests {
         assert_eq!(constant.2, 0);
     }
 
-    /// A live change keeps the players; a change of anything else is refused. `freeze_g`
+    /// A live change keeps the players and their optimizers' state (a run retuned to what it
+    /// was goes on exactly as its twin); a change of anything else is refused. `freeze_g`
     /// leaves G as it is while D learns; `g_steps` counts each G step as an iteration.
     #[test]
     fn live_changes_keep_the_weights_and_freeze_g_keeps_g() {
-        let mut t = Gan::new(
-            Config::default(),
-            &crate::testing::flex(),
-            &Assets::default(),
-        )
-        .unwrap();
-        t.train(3);
+        let new = || {
+            let mut t = Gan::new(
+                Config::default(),
+                &crate::testing::flex(),
+                &Assets::default(),
+            )
+            .unwrap();
+            t.train(3);
+            t
+        };
         let samples = |t: &Gan| crate::testing::to_vec(t.fixed_samples());
+        let (mut t, mut twin) = (new(), new());
+        let mut same = t.config.clone();
+        same.hist_bins = 7;
+        assert!(t.retune(&same).unwrap());
+        t.train(2);
+        twin.train(2);
+        assert_eq!(
+            samples(&t),
+            samples(&twin),
+            "weights and optimizer state kept"
+        );
         let before = samples(&t);
         let mut live = t.config.clone();
         live.optim.lr_g = 1e-2;
@@ -461,7 +476,7 @@ mod tests {
         assert_eq!(samples(&t), before, "a live change keeps G");
         let d_before = crate::testing::to_vec(t.discriminator.forward(t.fixed_samples()));
         t.step();
-        assert_eq!(t.iteration(), 6, "three G steps, each an iteration");
+        assert_eq!(t.iteration(), 8, "5 before, then three G steps, each an iteration");
         assert_eq!(samples(&t), before, "a frozen G does not move");
         let d_after = crate::testing::to_vec(t.discriminator.forward(t.fixed_samples()));
         assert_ne!(d_before, d_after, "D learns while G is frozen");

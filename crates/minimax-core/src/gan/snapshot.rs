@@ -246,6 +246,7 @@ impl Context {
                     fake_generator: self.fake_generator,
                     g_grad: pairs(u.get("g_grad")?),
                     d_grid: u.get("d_grid")?.to_vec(),
+                    modes: self.modes.iter().flatten().map(|m| m.center).collect(),
                 });
             }
         }
