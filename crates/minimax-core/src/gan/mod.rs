@@ -476,7 +476,11 @@ mod tests {
         assert_eq!(samples(&t), before, "a live change keeps G");
         let d_before = crate::testing::to_vec(t.discriminator.forward(t.fixed_samples()));
         t.step();
-        assert_eq!(t.iteration(), 8, "5 before, then three G steps, each an iteration");
+        assert_eq!(
+            t.iteration(),
+            8,
+            "5 before, then three G steps, each an iteration"
+        );
         assert_eq!(samples(&t), before, "a frozen G does not move");
         let d_after = crate::testing::to_vec(t.discriminator.forward(t.fixed_samples()));
         assert_ne!(d_before, d_after, "D learns while G is frozen");

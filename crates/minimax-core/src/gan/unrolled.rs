@@ -77,9 +77,11 @@ fn forward(
     (out, pre, inputs)
 }
 
-/// ∂L_D/∂logit of each row of a batch of `n`: real rows (`real`) or generated ones.
+/// ∂L_D/∂logit of each row of a batch of `n`: real rows (`real`) or generated ones. (Written
+/// with the tensor operations the rest of the engine uses, so that the page's download does
+/// not grow by kernels of its own.)
 fn slope(kind: LossKind, logits: Tensor<2>, real: bool) -> Tensor<2> {
-    let n = logits.dims()[0] as f64;
+    let per_row = 1.0 / logits.dims()[0] as f64;
     let s = match (kind, real) {
         // softplus(−l) and softplus(l)
         (LossKind::Minimax | LossKind::NonSaturating, true) => sigmoid(logits.neg()).neg(),
@@ -87,14 +89,40 @@ fn slope(kind: LossKind, logits: Tensor<2>, real: bool) -> Tensor<2> {
         // ½(l − 1)² and ½l²
         (LossKind::Lsgan, true) => logits - 1.0,
         (LossKind::Lsgan, false) => logits,
-        // max(0, 1 − l) and max(0, 1 + l)
-        (LossKind::Hinge, true) => logits.lower_elem(1.0).float().neg(),
+        // max(0, 1 − l) and max(0, 1 + l): −[l < 1] and [l > −1]
+        (LossKind::Hinge, true) => logits.neg().greater_elem(-1.0).float().neg(),
         (LossKind::Hinge, false) => logits.greater_elem(-1.0).float(),
         // −l and l (WGAN-GP's penalty is refused with unrolled_through)
-        (LossKind::WganGp, true) => logits.ones_like().neg(),
-        (LossKind::WganGp, false) => logits.ones_like(),
+        (LossKind::WganGp, true) => logits * 0.0 - 1.0,
+        (LossKind::WganGp, false) => logits * 0.0 + 1.0,
     };
-    s.div_scalar(n)
+    s * per_row
+}
+
+/// The weight gradient from ∂L/∂logits `delta` of one batch, back through the layers whose
+/// inputs and pre-activations `forward` kept.
+fn backward(
+    w: &Weights,
+    act: Activation,
+    delta: Tensor<2>,
+    pre: &[Tensor<2>],
+    inputs: &[Tensor<2>],
+) -> Weights {
+    let last = w.w.len() - 1;
+    let (mut gw, mut gb) = (Vec::with_capacity(last + 1), Vec::with_capacity(last + 1));
+    let mut g = delta;
+    for i in (0..=last).rev() {
+        let width = g.dims()[1];
+        gw.push(inputs[i].clone().transpose().matmul(g.clone()));
+        gb.push(g.clone().sum_dim(0).reshape([width]));
+        if i > 0 {
+            g = g.matmul(w.w[i].clone().transpose())
+                * activation_derivative(act, pre[i - 1].clone());
+        }
+    }
+    gw.reverse();
+    gb.reverse();
+    Weights { w: gw, b: gb }
 }
 
 /// ∇ of D's loss (`loss.rs`) with respect to its weights, on a real and a generated batch, by
@@ -106,29 +134,15 @@ pub(crate) fn loss_gradient(
     real: Tensor<2>,
     fake: Tensor<2>,
 ) -> Weights {
-    let n_real = real.dims()[0];
-    let (out, pre, inputs) = forward(w, act, Tensor::cat(vec![real, fake], 0));
-    let n = out.dims()[0];
-    let mut g = Tensor::cat(
-        vec![
-            slope(kind, out.clone().narrow(0, 0, n_real), true),
-            slope(kind, out.narrow(0, n_real, n - n_real), false),
-        ],
-        0,
-    );
-    let last = w.w.len() - 1;
-    let (mut gw, mut gb) = (Vec::with_capacity(last + 1), Vec::with_capacity(last + 1));
-    for i in (0..=last).rev() {
-        gw.push(inputs[i].clone().transpose().matmul(g.clone()));
-        gb.push(g.clone().sum_dim(0).squeeze_dim::<1>(0));
-        if i > 0 {
-            g = g.matmul(w.w[i].clone().transpose())
-                * activation_derivative(act, pre[i - 1].clone());
-        }
+    let part = |x: Tensor<2>, is_real: bool| {
+        let (out, pre, inputs) = forward(w, act, x);
+        backward(w, act, slope(kind, out, is_real), &pre, &inputs)
+    };
+    let (r, f) = (part(real, true), part(fake, false));
+    Weights {
+        w: r.w.into_iter().zip(f.w).map(|(a, b)| a + b).collect(),
+        b: r.b.into_iter().zip(f.b).map(|(a, b)| a + b).collect(),
     }
-    gw.reverse();
-    gb.reverse();
-    Weights { w: gw, b: gb }
 }
 
 /// G's loss against D after one unrolled step per `(real, fake)` batch (the fakes made by G,
