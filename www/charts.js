@@ -1,7 +1,6 @@
 // Curves over iterations, drawn with uPlot (axes, legends, resizing).
 import uPlot from './vendor/uPlot.esm.js';
 import { REAL, FAKE } from './colors.js';
-import { chartPng } from './export.js';
 
 const MAX_POINTS = 1500;
 
@@ -33,7 +32,7 @@ export class Curves {
 
   /** The chart as a PNG: its canvas with the title and legend that uPlot keeps in HTML. */
   png() {
-    return chartPng(this.plot.ctx.canvas, this.title, this.series.map(({ label, color, dash }) => ({ label, color, dash })));
+    return import('./export.js').then(({ chartPng }) => chartPng(this.plot.ctx.canvas, this.title, this.series.map(({ label, color, dash }) => ({ label, color, dash }))));
   }
 
   clear() {

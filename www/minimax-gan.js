@@ -18,7 +18,6 @@ import { PRESETS, PRETRAINED } from './presets.js';
 import { drawPlane, planeExtent } from './plane.js';
 import { drawHistogram } from './histogram.js';
 import { Curves, COLORS } from './charts.js';
-import { chartPng } from './export.js';
 import { VIEWS, HIGHLIGHTS } from './views.js';
 
 export { VIEWS };
@@ -706,8 +705,10 @@ class MinimaxGan extends HTMLElement {
     download(await samplesPng(decode(images.fake), images.side), `minimax-samples-${this.latest.iter}.png`);
   }
 
-  /** A chart as a PNG blob: `plane`, `histogram`, `loss`, `gradients`, `jsd` or `verdict`. */
-  chartPng(name) {
+  /** A chart as a PNG blob: `plane`, `histogram`, `loss`, `gradients`, `jsd`, `mode` or
+   * `verdict` (export.js is fetched with the first). */
+  async chartPng(name) {
+    const { chartPng } = await import('./export.js');
     if (name === 'plane') {
       const canvas = this.$('canvas.plane');
       const { size, width } = planeExtent(canvas.clientWidth, canvas.clientHeight, this.options.showDStar ? 2 : 1);
@@ -716,7 +717,7 @@ class MinimaxGan extends HTMLElement {
     if (name === 'histogram') return chartPng(this.$('canvas.hist'), this.$('.hist-panel h2').textContent);
     if (name === 'verdict') return chartPng(this.$('canvas.verdict'), this.$('.eval-panel h2').textContent, [], null, this.$('.eval-scores').textContent);
     const curves = { loss: this.curves.loss, gradients: this.curves.grad, jsd: this.curves.jsd, mode: this.curves.mode }[name];
-    if (!curves) return Promise.reject(new Error(`no chart named ${name}`));
+    if (!curves) throw new Error(`no chart named ${name}`);
     return curves.png();
   }
 

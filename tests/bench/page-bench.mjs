@@ -78,7 +78,7 @@ try {
   console.log('');
   for (const [label, backend, ms] of firstDraw) console.log(`navigation → first drawn sample, ${label} (${backend}): ${ms.toFixed(0)} ms`);
   console.log('');
-  let raw = 0, gz = 0, lessonRaw = 0, lessonGz = 0, polishGz = 0, digitsGz = 0;
+  let raw = 0, gz = 0, lessonRaw = 0, lessonGz = 0, polishGz = 0, digitsGz = 0, pngGz = 0, embedGz = 0;
   const sizes = [];
   for (const f of walk(DIST)) {
     const body = fs.readFileSync(f);
@@ -104,15 +104,20 @@ try {
     }
     // Fetched only with the first digits (their grids, verdict and the VAE beside) or by the
     // benchmark.
-    if (['images.js', 'verdict.js', 'compare.js'].map((f) => path.join('www', f)).includes(rel)) { digitsGz += g; continue; }
+    if (['images.js', 'verdict.js', 'compare.js', path.join('worker', 'evaluation.js')].map((f) => path.join('www', f)).includes(rel)) { digitsGz += g; continue; }
+    // The embed page's own two files: the standalone page fetches index.html and main.js in
+    // their place (the embed page's download is the smaller by those).
+    if (rel === 'embed.html' || rel === path.join('www', 'embed.js')) { embedGz += g; continue; }
+    // Fetched by the benchmark only, and with the first chart saved as a PNG.
     if (rel === path.join('www', 'worker', 'bench.js')) continue;
+    if (rel === path.join('www', 'export.js')) { pngGz = g; continue; }
     raw += body.length; gz += g;
     sizes.push([rel, body.length, g]);
   }
   sizes.sort((a, b) => b[2] - a[2]);
   for (const [f, r, g] of sizes.slice(0, 6)) console.log(`${f.padEnd(40)} ${(r / 1e3).toFixed(1).padStart(9)} kB  ${(g / 1e3).toFixed(1).padStart(8)} kB gzip`);
-  console.log(`everything the page downloads without MNIST, in English, without a lesson: ${(raw / 1e6).toFixed(2)} MB, ${(gz / 1e6).toFixed(2)} MB gzip (target ≤ 3 MB gzip)`);
-  console.log(`a lesson adds (KaTeX, its fonts, the lessons): ${(lessonRaw / 1e3).toFixed(1)} kB, ${(lessonGz / 1e3).toFixed(1)} kB gzip at most; Polish adds ${(polishGz / 1e3).toFixed(1)} kB gzip; digits add ${(digitsGz / 1e3).toFixed(1)} kB gzip of modules (the service worker fetches these in the background too, for offline use)`);
+  console.log(`everything the standalone page downloads without MNIST, in English, without a lesson: ${(raw / 1e6).toFixed(2)} MB, ${(gz / 1e6).toFixed(2)} MB gzip = ${(gz / 1e3).toFixed(1)} kB (target ≤ 3 MB gzip); the embed page's own files ${(embedGz / 1e3).toFixed(1)} kB`);
+  console.log(`a lesson adds (KaTeX, its fonts, the lessons): ${(lessonRaw / 1e3).toFixed(1)} kB, ${(lessonGz / 1e3).toFixed(1)} kB gzip at most; Polish adds ${(polishGz / 1e3).toFixed(1)} kB gzip; digits add ${(digitsGz / 1e3).toFixed(1)} kB gzip of modules, saving a chart ${(pngGz / 1e3).toFixed(1)} kB (the service worker fetches these in the background too, for offline use)`);
 } finally {
   await server.close();
 }

@@ -7,13 +7,21 @@ import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
 import { chooseByMeasurement, moveTo } from './backend.js';
-import { Evaluation } from './evaluation.js';
 
 const wasmReady = init({ module_or_path: new URL('../../pkg/minimax_web_bg.wasm', import.meta.url) });
 const emit = (name, fields, transfer) => self.postMessage(event(name, fields), transfer || []);
 const session = new Session(emit);
-const evaluation = new Evaluation(session, emit);
-session.onObserved = () => { if (session.playing) evaluation.maybe(); };
+// The classifier's verdict (evaluation.js) is fetched for a run on the digits only.
+let evaluation = null;
+const evaluator = () => (evaluation ??= import('./evaluation.js').then(({ Evaluation }) => new Evaluation(session, emit)));
+let onDigits = { generation: -1, value: false };
+session.onObserved = () => {
+  if (!session.playing || !session.engine) return;
+  if (onDigits.generation !== session.generation) {
+    onDigits = { generation: session.generation, value: JSON.parse(session.engine.config()).dataset === 'mnist' };
+  }
+  if (onDigits.value) evaluator().then((e) => e.maybe());
+};
 let dead = false;
 
 // A Rust panic: the engine's memory can no longer be trusted (and with panic=abort every later
@@ -124,7 +132,7 @@ const handlers = {
   async history() { return session.history.get(); },
   // Answered beside the queue (see onmessage): the play loop and later requests go on while
   // the classifier works, between its chunks.
-  async evaluate() { return evaluation.run(); },
+  async evaluate() { return (await evaluator()).run(); },
   // The benchmark's module is fetched by the benchmark only.
   async bench(args) { return (await import('./bench.js')).bench(session, args); },
   async fault({ kind }) {
