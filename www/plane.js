@@ -56,8 +56,9 @@ export function planeExtent(cssW, cssH, panels) {
 }
 
 /** The ratio view's key: the colour bar from 1/100 to 100, with the quantity's name. */
-function ratioKey(ctx, x0, y0, size, label) {
-  const w = Math.min(150, size - 16), h = 8, x = x0 + 8, y = y0 + size - 26;
+function ratioKey(ctx, x0, y0, size, label, below) {
+  // Below the square where the canvas has room for it, else over its lower edge.
+  const w = Math.min(150, size - 16), h = 8, x = x0 + 8, y = below ? y0 + size + 18 : y0 + size - 26;
   ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fillRect(x - 4, y - 14, w + 8, 36);
   for (let i = 0; i < w; i++) {
     const [r, g, b] = heat(i / (w - 1));
@@ -118,7 +119,7 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, rat
         ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
       });
     }
-    if (ratio) ratioKey(ctx, x0, y0, size, p === 0 ? 'D/(1 − D)' : 'p_data/p_g = D*/(1 − D*)');
+    if (ratio) ratioKey(ctx, x0, y0, size, p === 0 ? 'D/(1 − D)' : 'p_data/p_g = D*/(1 − D*)', cssH - size >= 44);
     if (modeChart && plane.modes) {
       // The modes' numbers, as the mode chart and the status line count them.
       ctx.fillStyle = '#222'; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';

@@ -31,7 +31,7 @@ export default {
     planeTitleRatioStar: 'D/(1 − D) (left) and the true density ratio p_data/p_g (right), log scale',
     arrowsFixedAt: 'arrows at the scale of iteration {0}',
     valueStat: 'V(D, G) {0} · V(D*, G) = −log 4 + 2·JSD ≈ {1} (kernel estimate)', dominantStat: 'most samples by mode {0} ({1}%)',
-    jsdFromD: 'from D\'s value', modeTitle: 'Mode nearest to most samples', modeSeries: 'mode',
+    jsdFromD: 'from D\'s value', modeTitle: 'Most popular mode', modeSeries: 'mode',
     'chart.mode': 'mode chart',
     lessonLabel: 'Lesson', lessonPick: 'Choose a lesson', lessonKicker: 'Lesson', lessonDo: 'What to do', lessonWatch: 'What to watch',
     lessonVariants: 'Variants:', lessonMain: 'the lesson itself',

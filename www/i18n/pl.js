@@ -32,7 +32,7 @@ export default {
     planeTitleRatioStar: 'D/(1 − D) (po lewej) i prawdziwy iloraz gęstości p_data/p_g (po prawej), skala logarytmiczna',
     arrowsFixedAt: 'strzałki w skali z iteracji {0}',
     valueStat: 'V(D, G) {0} · V(D*, G) = −log 4 + 2·JSD ≈ {1} (oszacowanie jądrowe)', dominantStat: 'najwięcej próbek najbliżej modu {0} ({1}%)',
-    jsdFromD: 'z wartości D', modeTitle: 'Mod najbliższy większości próbek', modeSeries: 'mod',
+    jsdFromD: 'z wartości D', modeTitle: 'Najpopularniejszy mod', modeSeries: 'mod',
     'chart.mode': 'wykres modów',
     lessonLabel: 'Lekcja', lessonPick: 'Wybierz lekcję', lessonKicker: 'Lekcja', lessonDo: 'Co zrobić', lessonWatch: 'Na co patrzeć',
     lessonVariants: 'Warianty:', lessonMain: 'lekcja podstawowa',
