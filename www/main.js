@@ -59,7 +59,9 @@ async function start() {
   if (lesson) keep.lesson = lesson.spec;
   const options = optionsFromUrl(params, OWN);
   const write = () => {
-    const next = stateParams({ keep, lang: language(), options, views: el.views(), baseViews: lesson?.views ?? {} });
+    // A page that starts trained takes the checkpoint's config: options would not apply.
+    const trained = lesson?.pretrained || params.has('pretrained');
+    const next = stateParams({ keep, lang: language(), options: trained ? {} : options, views: el.views(), baseViews: lesson?.views ?? {} });
     history.replaceState(history.state, '', `${location.pathname}?${next}`);
   };
   el.addEventListener('configured', (e) => { Object.assign(options, e.detail.options); write(); });
