@@ -210,3 +210,42 @@ fn wgpu_generator_gradients_layer_by_layer() {
         );
     }
 }
+
+/// The unrolled GAN through D's steps (D's weight gradient written in tensor operations, then
+/// differentiated) runs on wgpu's kernels as on flex's: after three iterations from the same
+/// seed, the same losses and gradient norms up to float error.
+#[test]
+fn wgpu_runs_the_unrolled_gan_through_d_s_steps() {
+    let device = match init_device(Backend::Wgpu) {
+        Ok(d) => d,
+        Err(e) if std::env::var_os("MINIMAX_SKIP_WGPU").is_some() => {
+            eprintln!("skipped (MINIMAX_SKIP_WGPU is set): {e}");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let config = Config::from_value(&json!({
+        "g_hidden": 32, "d_hidden": 32, "batch_size": 64,
+        "unrolled": 3, "unrolled_through": true, "unrolled_lr": 0.05, "activation": "tanh"
+    }))
+    .unwrap();
+    let options = SnapshotOptions {
+        plane: false,
+        resolution: 16,
+    };
+    let mut gpu = Gan::new(config.clone(), &device, &Assets::default()).unwrap();
+    let mut cpu = Gan::new(config, &burn::tensor::Device::flex(), &Assets::default()).unwrap();
+    gpu.train(3);
+    cpu.train(3);
+    let (a, b) = (
+        gpu.snapshot(options).unwrap(),
+        cpu.snapshot(options).unwrap(),
+    );
+    for name in ["d_loss", "g_loss", "grad_d", "grad_g"] {
+        let (x, y) = (a.get(name), b.get(name));
+        assert!(
+            (x - y).abs() < 1e-2 * (1.0 + y.abs()),
+            "{name}: wgpu {x} vs flex {y}"
+        );
+    }
+}
