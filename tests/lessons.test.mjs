@@ -156,12 +156,11 @@ test('the state goes into the URL and a link brings it back; the browser\'s lang
   try {
     let { page } = await openApp(browser.context, server.url, '?lesson=jsd&backend=flex');
     assert.equal((await cardOf(page)).lang, 'pl', 'Polish from the browser');
-    await page.evaluate(async () => {
-      const el = window.minimax;
-      await el.configure({ lr_d: 0.0005, seed: 7 });
-      el.setViews({ showDStar: true });
-      await el.switchLanguage('en');
-    });
+    // One change at a time, each awaited on its own.
+    await page.evaluate(() => window.minimax.configure({ lr_d: 0.0005, seed: 7 }).then((c) => c.seed));
+    await page.evaluate(() => window.minimax.setViews({ showDStar: true }));
+    await page.evaluate(() => window.minimax.switchLanguage('en'));
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('lang') === 'en');
     const search = await page.evaluate(() => location.search);
     const p = new URLSearchParams(search);
     assert.equal(p.get('lesson'), 'jsd');
