@@ -18,25 +18,22 @@ async function fetchJson(name) {
   return response.json();
 }
 
-/** The lesson IDs, in the lecture's order. */
-export function lessonIds() {
-  return fetchJson('index.json');
+/** Every lesson, fetched once: {ids (the lecture's order), files (each lesson's JSON by ID)}.
+ * The menu needs all their titles, and the lesson shown is one of them. */
+export async function loadLessons() {
+  const ids = await fetchJson('index.json');
+  const files = await Promise.all(ids.map((id) => fetchJson(`${id}.json`)));
+  return { ids, files: Object.fromEntries(ids.map((id, i) => [id, files[i]])) };
 }
 
-/** Every lesson's title by language, for the lesson menu: {id: {en, pl}}. */
-export async function lessonTitles(ids) {
-  const lessons = await Promise.all(ids.map((id) => fetchJson(`${id}.json`)));
-  return Object.fromEntries(ids.map((id, i) => [id, Object.fromEntries(Object.entries(lessons[i].text).map(([l, x]) => [l, x.title]))]));
-}
-
-/** The lesson `spec` ("ID" or "ID/variant") with its variant laid over it, or an Error that
- * says what is wrong (an unknown lesson, an unknown variant). */
-export async function loadLesson(spec, ids) {
+/** The lesson `spec` ("ID" or "ID/variant") of `lessons` (loadLessons) with its variant laid
+ * over it; throws an Error that says what is wrong (an unknown lesson, an unknown variant). */
+export function lessonOf(spec, { ids, files }) {
   const [id, variant, ...rest] = String(spec).split('/');
   if (rest.length || !ID.test(id) || (variant !== undefined && !ID.test(variant)) || !ids.includes(id)) {
     throw new Error(t('lessonUnknown', String(spec).slice(0, 60), ids.join(', ')));
   }
-  const lesson = await fetchJson(`${id}.json`);
+  const lesson = files[id];
   const variants = lesson.variants ?? {};
   if (variant !== undefined && !Object.hasOwn(variants, variant)) {
     throw new Error(t('variantUnknown', variant, id, Object.keys(variants).join(', ') || '–'));
@@ -58,27 +55,30 @@ export async function loadLesson(spec, ids) {
   };
 }
 
-/** The card's style sheet, added to the page once (resolves when it has loaded). */
-let style = null;
-export function loadStyle() {
-  style ??= new Promise((resolve) => {
+/** Adds the style sheet `path` (next to this module) to the page; resolves once it has loaded
+ * (or failed to). */
+function addStyleSheet(path) {
+  return new Promise((resolve) => {
     const css = document.createElement('link');
     css.rel = 'stylesheet';
-    css.href = new URL('lessons.css', import.meta.url).href;
+    css.href = new URL(path, import.meta.url).href;
     css.onload = css.onerror = resolve;
     document.head.append(css);
   });
+}
+
+/** The card's style sheet, added to the page once. */
+let style = null;
+export function loadStyle() {
+  style ??= addStyleSheet('lessons.css');
   return style;
 }
 
 let katex = null;
 /** KaTeX, fetched with the first formula (it is not part of the page without lessons). */
-async function loadKatex() {
+function loadKatex() {
   if (!katex) {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = new URL('vendor/katex/katex.min.css', import.meta.url).href;
-    document.head.append(css);
+    addStyleSheet('vendor/katex/katex.min.css');
     katex = import('./vendor/katex/katex.js').then((m) => m.default);
   }
   return katex;
@@ -94,9 +94,14 @@ function href({ lesson }) {
   return `?${next}`;
 }
 
-/** Draws the lesson's card into `box`, in the element's language; `titles` (lessonTitles)
- * name the lessons of the menu. */
-export async function drawCard(box, lesson, ids, titles) {
+/** The lesson's title in the page's language (English where it has none). */
+export function titleOf(file) {
+  return file.text[language()]?.title ?? file.text.en.title;
+}
+
+/** Draws the lesson's card into `box`, in the page's language, with a menu of `lessons`
+ * (loadLessons). */
+export async function drawCard(box, lesson, { ids, files }) {
   const lang = language();
   const text = lesson.text[lang] ?? lesson.text.en;
   const el = (tag, cls, content) => {
@@ -116,7 +121,7 @@ export async function drawCard(box, lesson, ids, titles) {
   const pick = el('select', 'lesson-pick');
   pick.setAttribute('aria-label', t('lessonPick'));
   ids.forEach((id, i) => {
-    const o = new Option(`${i + 1}. ${titles[id]?.[lang] ?? titles[id]?.en ?? id}`, id);
+    const o = new Option(`${i + 1}. ${titleOf(files[id])}`, id);
     o.selected = id === lesson.id;
     pick.append(o);
   });

@@ -15,17 +15,20 @@ async function start() {
   let lesson = null;
   let problem = null;
   // The lessons' module (and KaTeX, with the first formula) only for a lesson.
-  const { lessonIds, lessonTitles, loadLesson, drawCard, loadStyle } = params.has('lesson') ? await import('./lessons.js') : {};
+  const { loadLessons, lessonOf, drawCard, titleOf, loadStyle } = params.has('lesson') ? await import('./lessons.js') : {};
+  let lessons = null;
   if (params.has('lesson')) {
     try {
-      const ids = await lessonIds();
-      lesson = await loadLesson(params.get('lesson'), ids);
-      lesson.ids = ids;
-      lesson.titles = await lessonTitles(ids);
+      lessons = await loadLessons();
+      lesson = lessonOf(params.get('lesson'), lessons);
     } catch (e) {
       problem = e.message;
     }
   }
+  const showCard = async () => {
+    await drawCard(card, lesson, lessons);
+    document.title = `${titleOf(lesson)} — Minimax`;
+  };
   // A lesson that starts trained takes the checkpoint's own config (its file says which).
   const base = lesson ? { config: lesson.pretrained ? {} : lesson.config, views: lesson.views } : {};
   const el = elementFromUrl(params, OWN, base);
@@ -40,8 +43,7 @@ async function start() {
     card = document.createElement('aside');
     card.className = 'lesson-card';
     document.body.append(card);
-    await drawCard(card, lesson, lesson.ids, lesson.titles);
-    document.title = `${lesson.text[language()]?.title ?? lesson.text.en.title} — Minimax`;
+    await showCard();
   }
   document.body.append(el);
   window.minimax = el;
@@ -68,10 +70,7 @@ async function start() {
   el.addEventListener('viewchange', write);
   el.addEventListener('languagechange', () => {
     document.documentElement.lang = language();
-    if (lesson) {
-      drawCard(card, lesson, lesson.ids, lesson.titles);
-      document.title = `${lesson.text[language()]?.title ?? lesson.text.en.title} — Minimax`;
-    }
+    if (lesson) showCard();
     write();
   });
 }

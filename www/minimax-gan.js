@@ -336,7 +336,7 @@ class MinimaxGan extends HTMLElement {
       this.curves[k].plot.setData(c.data);
     }
     if (this.schema) this.buildForm(this.schema);
-    if (this.backendShown) this.showBackend(this.backendShown);
+    if (this.backend) this.showBackend({ backend: this.backend, timings: this.backendTimings });
     this.$('.play').textContent = this.playing ? t('pause') : t('play');
     this.$('.play').setAttribute('aria-pressed', String(this.playing));
     this.status(this.ready ? (this.playing ? t('playing') : t('paused')) : kept.status);
@@ -605,9 +605,7 @@ class MinimaxGan extends HTMLElement {
   }
 
   /** The badge names the backend training now; after `auto` measured both, their figures. */
-  showBackend(msg) {
-    const { backend, reason, timings, message } = msg;
-    this.backendShown = { backend, timings: timings ?? this.backendTimings };
+  showBackend({ backend, reason, timings, message }) {
     this.backend = backend;
     if (timings) this.backendTimings = timings;
     const badge = this.$('.backend');

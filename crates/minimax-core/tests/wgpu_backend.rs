@@ -7,18 +7,23 @@ use minimax_core::readback::block_on;
 use minimax_core::{Assets, Config, Gan, SnapshotOptions, checkpoint};
 use serde_json::json;
 
-#[test]
-fn wgpu_trains_and_agrees_with_flex_at_the_start() {
-    let device = match init_device(Backend::Wgpu) {
-        Ok(d) => d,
+/// This machine's wgpu device; None (the test is skipped) only where MINIMAX_SKIP_WGPU is set.
+fn wgpu_device() -> Option<burn::tensor::Device> {
+    match init_device(Backend::Wgpu) {
+        Ok(d) => Some(d),
         Err(e) if std::env::var_os("MINIMAX_SKIP_WGPU").is_some() => {
             eprintln!("skipped (MINIMAX_SKIP_WGPU is set): {e}");
-            return;
+            None
         }
         Err(e) => panic!(
             "{e}; install Mesa's Vulkan drivers (cargo xtask setup) or set MINIMAX_SKIP_WGPU=1"
         ),
-    };
+    }
+}
+
+#[test]
+fn wgpu_trains_and_agrees_with_flex_at_the_start() {
+    let Some(device) = wgpu_device() else { return };
     let config =
         Config::from_value(&json!({"g_hidden": 32, "d_hidden": 32, "batch_size": 64})).unwrap();
     let options = SnapshotOptions {
@@ -65,13 +70,7 @@ fn wgpu_trains_and_agrees_with_flex_at_the_start() {
 /// agree (0.150 against 0.169): fusion is off (crates/minimax-core/Cargo.toml).
 #[test]
 fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
-    let Ok(device) = init_device(Backend::Wgpu) else {
-        assert!(
-            std::env::var_os("MINIMAX_SKIP_WGPU").is_some(),
-            "no wgpu adapter"
-        );
-        return;
-    };
+    let Some(device) = wgpu_device() else { return };
     let assets = Assets {
         mnist: Some(std::sync::Arc::new(minimax_core::mnist::Mnist::noise(
             16, 37,
@@ -136,13 +135,7 @@ fn wgpu_input_gradient_of_the_dcgan_discriminator() {
     use burn::tensor::{Tensor, TensorData};
     use minimax_core::dcgan::DcganDiscriminator;
     use minimax_core::rng::RunRng;
-    let Ok(device) = init_device(Backend::Wgpu) else {
-        assert!(
-            std::env::var_os("MINIMAX_SKIP_WGPU").is_some(),
-            "no wgpu adapter"
-        );
-        return;
-    };
+    let Some(device) = wgpu_device() else { return };
     let mut report = Vec::new();
     for (name, device) in [("flex", burn::tensor::Device::flex()), ("wgpu", device)] {
         let ad = device.autodiff();
@@ -180,13 +173,7 @@ fn wgpu_generator_gradients_layer_by_layer() {
     use burn::tensor::{Tensor, TensorData};
     use minimax_core::dcgan::DcganGenerator;
     use minimax_core::rng::RunRng;
-    let Ok(device) = init_device(Backend::Wgpu) else {
-        assert!(
-            std::env::var_os("MINIMAX_SKIP_WGPU").is_some(),
-            "no wgpu adapter"
-        );
-        return;
-    };
+    let Some(device) = wgpu_device() else { return };
     for bn in [false, true] {
         let mut norms = Vec::new();
         for device in [burn::tensor::Device::flex(), device.clone()] {
@@ -216,14 +203,7 @@ fn wgpu_generator_gradients_layer_by_layer() {
 /// seed, the same losses and gradient norms up to float error.
 #[test]
 fn wgpu_runs_the_unrolled_gan_through_d_s_steps() {
-    let device = match init_device(Backend::Wgpu) {
-        Ok(d) => d,
-        Err(e) if std::env::var_os("MINIMAX_SKIP_WGPU").is_some() => {
-            eprintln!("skipped (MINIMAX_SKIP_WGPU is set): {e}");
-            return;
-        }
-        Err(e) => panic!("{e}"),
-    };
+    let Some(device) = wgpu_device() else { return };
     let config = Config::from_value(&json!({
         "g_hidden": 32, "d_hidden": 32, "batch_size": 64,
         "unrolled": 3, "unrolled_through": true, "unrolled_lr": 0.05, "activation": "tanh"
