@@ -50,8 +50,10 @@ async function start() {
   document.documentElement.lang = language();
   if (problem) el.addEventListener('ready', () => el.showError(problem), { once: true });
   if (lesson?.vae) el.addEventListener('ready', () => el.startVae().catch(() => {}), { once: true });
-  // The panel the lesson is about, in view (the GAN-and-VAE panel lies below the fold).
-  if (lesson?.highlight.length) el.addEventListener('firstdraw', () => requestAnimationFrame(() => el.revealHighlight()), { once: true });
+  // The panel the lesson is about, in view (the GAN-and-VAE panel lies below the fold), where
+  // the card stands beside the page; in a narrow window the card above it comes first.
+  const besideCard = matchMedia('(min-width: 901px)').matches;
+  if (lesson?.highlight.length && besideCard) el.addEventListener('firstdraw', () => requestAnimationFrame(() => el.revealHighlight()), { once: true });
 
   // The state goes back into the URL as it changes (replaceState: no history entry each time).
   const keep = {};

@@ -224,7 +224,9 @@ class MinimaxGan extends HTMLElement {
     this.onVisibility = update;
     document.addEventListener('visibilitychange', update);
     this.visibility = new IntersectionObserver((entries) => { inView = entries[entries.length - 1].isIntersecting; update(); });
-    this.visibility.observe(this);
+    // What is drawn, not the host: in one column the panels run on below the host's box
+    // (100vh in the page), and the host scrolled out of view is no reason to pause.
+    this.visibility.observe(this.$('.app'));
   }
 
   // ---- Public API -------------------------------------------------------------------------
@@ -327,6 +329,8 @@ class MinimaxGan extends HTMLElement {
       error: this.$('.error').hidden ? null : this.$('.error').textContent, status: this.$('.status').textContent,
     };
     this.render();
+    this.visibility?.disconnect();
+    this.visibility?.observe(this.$('.app'));
     this.$('select.vae-sigma').value = kept.sigma;
     this.$('select[name=speed]').value = kept.speed;
     if (kept.notice) this.notice(kept.notice);
