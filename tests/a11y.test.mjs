@@ -42,6 +42,13 @@ test('keyboard only: Tab reaches every visible control, each with an accessible 
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => window.minimax.playing === false, null, { timeout: 10_000 });
     assert.equal(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.play').getAttribute('aria-pressed')), 'false');
+    // Enter in an option's field applies the value and submits nothing: the page stays (no
+    // navigation, which the CSP's form-action would refuse and report).
+    await page.evaluate(() => { window.__stayed = true; const el = window.minimax.shadowRoot.querySelector('input[name="lr_d"]'); el.focus(); el.select(); });
+    await page.keyboard.type('0.0003');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.minimax.config.lr_d === 0.0003, null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.__stayed), true, 'Enter in a field left the page');
     assert.deepEqual(errors, []);
     await clean();
   } finally {

@@ -62,6 +62,9 @@ export async function openApp(context, url, query = '') {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // A refusal the CSP reports only on the console (or from a worker) counts as a violation too.
+  const refused = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refused.push(m.text()); });
   const foreign = [];
   page.on('request', (r) => {
     const u = r.url();
@@ -83,6 +86,7 @@ export async function openApp(context, url, query = '') {
   // request left the origin.
   const clean = async () => {
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(refused, [], 'CSP refusals on the console');
     assert.deepEqual(foreign, [], 'requests outside the origin');
   };
   return { page, errors, clean };

@@ -803,7 +803,7 @@ class MinimaxGan extends HTMLElement {
             <button class="export-json">${t('exportJson')}</button>
           </span>
         </nav>
-        <form class="controls" onsubmit="return false">
+        <form class="controls">
           <div class="options"></div>
           <p class="draw-hint" hidden>${t('drawHint')} <button type="button" class="clear-points">${t('clearPoints')}</button></p>
           <label>${t('speed')}<select name="speed">${['max', '20', '5', '1'].map((v) => opt('speed', v)).join('')}</select></label>
@@ -926,6 +926,10 @@ class MinimaxGan extends HTMLElement {
     on('select.vae-sigma', 'change', () => { if (this.vae?.running) this.startVae().catch(() => {}); });
     for (const b of this.shadowRoot.querySelectorAll('button.png')) b.addEventListener('click', () => this.saveChart(b.dataset.chart).catch((e) => this.showError(e.message)));
     const form = this.$('form.controls');
+    // Enter in a field would submit the form (a navigation the CSP's form-action refuses): the
+    // change event applies the value; the submission itself is dropped here, not by an inline
+    // handler, which the CSP refuses as well.
+    form.addEventListener('submit', (e) => e.preventDefault());
     form.addEventListener('change', (e) => {
       const el = e.target;
       if (el.name === 'speed') return this.request('speed', { level: el.value === 'max' ? 'max' : Number(el.value) }).catch(() => {});

@@ -156,6 +156,17 @@ fn is_root() -> bool {
 fn test() -> Result {
     run(cargo().args(["test", "--workspace", "--release"]))?;
     dist::dist()?;
+    // The browser is whatever Debian ships today, and its builds differ in what they report
+    // (a security release began reporting an inline handler under the CSP): say which one ran.
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let version = Command::new(&chromium)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("cannot start the tests' browser {chromium}: {e}"))?;
+    eprintln!(
+        "browser tests on {}",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/"])
         .current_dir(root()))
