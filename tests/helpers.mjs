@@ -41,6 +41,12 @@ export async function serve(dir = DIST) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** The `minimax` CLI built beside the page (`cargo xtask test` says where). */
+export function minimaxBinary() {
+  if (process.env.MINIMAX_BIN) return process.env.MINIMAX_BIN;
+  return path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'minimax');
+}
+
 const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=vulkan', '--enable-unsafe-swiftshader'];
 

@@ -3,7 +3,11 @@
 // Each case must end with a message, the session alive, and nothing lost.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, trainUntil, screenshotPath } from './helpers.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, openApp, trainUntil, screenshotPath, minimaxBinary } from './helpers.mjs';
 
 let server;
 before(async () => { server = await serve(); });
@@ -85,6 +89,46 @@ test('a corrupt checkpoint upload is refused with a message; the run goes on unt
     await clean();
   } finally {
     await browser.close();
+  }
+});
+
+test('crafted checkpoints (a shared parameter id, f64, f16 or quantized weights, NaN, inf, huge counters) and an oversized file are refused by name; the run goes on untouched', async () => {
+  const browser = await launch({ webgpu: false });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minimax-hostile-'));
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?backend=flex');
+    const before = await trainUntil(page, 20);
+    // The page's own checkpoint, broken in each way by the CLI (the core's crate::hostile).
+    const genuine = await page.evaluate(async () => Array.from((await window.minimax.checkpoint()).bytes));
+    fs.writeFileSync(path.join(dir, 'genuine.ckpt'), Buffer.from(genuine));
+    const listed = execFileSync(minimaxBinary(), ['hostile', path.join(dir, 'genuine.ckpt'), path.join(dir, 'out')], { encoding: 'utf8' });
+    const cases = listed.trim().split('\n').map((l) => l.split('\t'));
+    assert.equal(cases.length, 8, listed);
+    for (const [file, refusal] of cases) {
+      const name = path.basename(file);
+      await page.evaluate(() => { window.minimax.shadowRoot.querySelector('.error').hidden = true; });
+      await page.locator('minimax-gan .load-checkpoint').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: fs.readFileSync(file) });
+      await waitShown(page, '.error');
+      const shown = await shadow(page, '.error');
+      assert.ok(shown.includes(refusal), `${name}: ${shown}`);
+      assert.equal((await page.evaluate(() => window.minimax.snapshot())).iter, before.iter, `${name} replaced the session`);
+    }
+    // A file larger than any checkpoint the budget allows is refused by its size, unread.
+    const max = await page.evaluate(() => window.minimax.schema.budget.checkpoint_bytes);
+    const big = path.join(dir, 'big.ckpt');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, max + 1);
+    await page.evaluate(() => { window.minimax.shadowRoot.querySelector('.error').hidden = true; });
+    await page.locator('minimax-gan .load-checkpoint').setInputFiles(big);
+    await waitShown(page, '.error');
+    assert.match(await shadow(page, '.error'), /larger than any checkpoint/);
+    const after = await trainUntil(page, before.iter + 5);
+    assert.ok(after.iter >= before.iter + 5);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -367,9 +367,21 @@ class MinimaxGan extends HTMLElement {
   /** A checkpoint of the session: {bytes, iter}. */
   checkpoint() { return this.request('checkpoint'); }
 
+  /** The refusal of a checkpoint of `size` bytes, larger than any a config within the engine's
+   * budget writes; null if it may be one. */
+  oversized(size) {
+    const max = this.schema?.budget?.checkpoint_bytes;
+    return max && size > max ? t('checkpointTooLarge', (size / 1e6).toFixed(1), (max / 1e6).toFixed(1)) : null;
+  }
+
   /** Replaces the session with a checkpoint's (validated whole first; a bad one is refused
    * with a message and the session goes on). */
   async restore(bytes, { trained = false } = {}) {
+    const refusal = this.oversized(bytes.byteLength);
+    if (refusal) {
+      this.showError(refusal);
+      throw new Error(refusal);
+    }
     const copy = new Uint8Array(bytes).slice();
     const r = await this.request('restore', { bytes: copy }, [copy.buffer]);
     this.onConfig(r.config);
@@ -913,7 +925,12 @@ class MinimaxGan extends HTMLElement {
     on('.load-checkpoint', 'change', (e) => {
       const file = e.target.files[0];
       e.target.value = '';
-      if (file) file.arrayBuffer().then((b) => this.restore(b)).catch(() => {});
+      if (!file) return;
+      // The size is known before anything is read: a file larger than any checkpoint the
+      // budget allows is not read at all.
+      const refusal = this.oversized(file.size);
+      if (refusal) return this.showError(refusal);
+      file.arrayBuffer().then((b) => this.restore(b)).catch(() => {});
     });
     on('.export-csv', 'click', quiet(() => this.exportHistory('csv')));
     on('.export-json', 'click', quiet(() => this.exportHistory('json')));

@@ -30,9 +30,7 @@ export function checkpointOf(engine) {
 export async function makeEngine(config, backend, bytes, notice) {
   if (bytes) config = JSON.parse(checkpointConfig(bytes));
   await ensureData(config, notice);
-  const engine = await Engine.create(JSON.stringify(config), backend);
-  if (bytes) engine.restore(bytes);
-  return engine;
+  return bytes ? Engine.fromCheckpoint(bytes, backend) : Engine.create(JSON.stringify(config), backend);
 }
 
 export class Session {
@@ -140,7 +138,15 @@ export class Session {
       return null;
     }
     if (kept) {
-      this.engine.restore(kept.bytes);
+      try {
+        this.engine.restore(kept.bytes);
+      } catch (e) {
+        // The kept state is one the loader refuses (an optimizer moment that overflowed): it
+        // is dropped, never gone back to; the run stays paused where it diverged.
+        this.kept = null;
+        this.emit('problem', { kind: 'diverged', message: `${message}; the last kept state cannot be restored either (${e.message ?? e})`, iter: null });
+        return null;
+      }
       this.replace(this.engine, { fresh: false });
     }
     this.rollingBack = true;

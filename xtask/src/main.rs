@@ -169,6 +169,8 @@ fn test() -> Result {
     );
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/"])
+        // The CLI, for tests that craft files with it (`minimax hostile`).
+        .env("MINIMAX_BIN", build_minimax()?)
         .current_dir(root()))
 }
 

@@ -23,6 +23,12 @@ fn cli() -> Command {
             "Print the config schema as JSON: every option's name, path, type, rule, default and help",
         ))
         .subcommand(
+            Command::new("hostile")
+                .about("Write checkpoints crafted from CHECKPOINT, each broken in one way the loader must refuse (for tests)")
+                .arg(clap::Arg::new("checkpoint").required(true))
+                .arg(clap::Arg::new("folder").required(true)),
+        )
+        .subcommand(
             Command::new("fuzz")
                 .about("Feed mutated checkpoints and configs to the engine; count refusals, acceptances, crashes and hangs")
                 .arg(
@@ -56,6 +62,10 @@ fn main() {
             println!("{:#}", minimax_core::schema::describe());
             Ok(())
         }
+        Some(("hostile", m)) => hostile(
+            m.get_one::<String>("checkpoint").expect("required"),
+            m.get_one::<String>("folder").expect("required"),
+        ),
         Some(("fuzz", m)) => {
             let cases = *m.get_one::<u64>("cases").expect("has a default");
             let seed = *m.get_one::<u64>("seed").expect("has a default");
@@ -64,6 +74,8 @@ fn main() {
             println!("{report} ({:.0} s)", start.elapsed().as_secs_f64());
             if report.crashed > 0 {
                 Err("the engine crashed on some inputs".into())
+            } else if !report.hostile_accepted.is_empty() {
+                Err("the loader accepted hostile checkpoints".into())
             } else {
                 Ok(())
             }
@@ -74,4 +86,19 @@ fn main() {
         eprintln!("error: {message}");
         std::process::exit(1);
     }
+}
+
+/// Writes `<folder>/<name>.ckpt` for each hostile variant of the checkpoint at `path`.
+fn hostile(path: &str, folder: &str) -> Result<(), String> {
+    let genuine = train::read_checkpoint(path)?;
+    std::fs::create_dir_all(folder).map_err(|e| format!("cannot create {folder}: {e}"))?;
+    for h in minimax_core::hostile::Hostile::ALL {
+        let bytes = h
+            .craft(&genuine)
+            .map_err(|e| format!("{path}: {}: {e}", h.name()))?;
+        let out = std::path::Path::new(folder).join(format!("{}.ckpt", h.name()));
+        std::fs::write(&out, bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        println!("{}\t{}", out.display(), h.refusal());
+    }
+    Ok(())
 }

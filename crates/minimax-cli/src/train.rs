@@ -266,6 +266,31 @@ fn summary(s: &Snapshot) -> String {
     line
 }
 
+/// Reads a checkpoint file, unless it is larger than any checkpoint a config within the budget
+/// writes (then it is not read at all).
+pub fn read_checkpoint(path: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read {path}: {e}");
+    let max = minimax_core::budget::CHECKPOINT_BYTES;
+    let too_large = |size: String| {
+        format!(
+            "{path}: {size} bytes, larger than any checkpoint Minimax writes (at most {max}); not read"
+        )
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    if size > max {
+        return Err(too_large(size.to_string()));
+    }
+    // (Read no further than the bound: a file may grow meanwhile, or be a pipe of no size.)
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(format!("more than {max}")));
+    }
+    Ok(bytes)
+}
+
 /// Reads an evaluator file (`--eval`).
 fn read_evaluator(path: &str) -> Result<Evaluator, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
@@ -335,7 +360,7 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
                         .into(),
                 );
             }
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let bytes = read_checkpoint(path)?;
             let header = checkpoint::header(&bytes).map_err(|e| format!("{path}: {e}"))?;
             let assets = load_assets(m, &header.config)?;
             checkpoint::load(&bytes, &device, &assets).map_err(|e| format!("{path}: {e}"))?

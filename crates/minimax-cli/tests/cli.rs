@@ -111,6 +111,42 @@ fn save_then_load_continues_the_count() {
     std::fs::remove_file(path).ok();
 }
 
+/// Checkpoints crafted from a real one, each broken inside a record or a counter, are refused
+/// by `train --load` with a message naming the fault (the list and the messages: `minimax
+/// hostile`, from the core's crate::hostile).
+#[test]
+fn hostile_checkpoints_are_refused_by_name() {
+    let genuine = temp_path("genuine.ckpt");
+    let folder = temp_path("hostile");
+    let out = minimax(&["train", "--iters", "3", "--save", genuine.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = minimax(&[
+        "hostile",
+        genuine.to_str().unwrap(),
+        folder.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(listed.lines().count(), 8, "{listed}");
+    for line in listed.lines() {
+        let (file, refusal) = line.split_once('\t').unwrap();
+        let out = minimax(&["train", "--iters", "1", "--load", file]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{file} loaded");
+        assert!(stderr.contains(refusal), "{file}: {stderr}");
+    }
+    std::fs::remove_dir_all(folder).ok();
+    std::fs::remove_file(genuine).ok();
+}
+
 #[test]
 fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
     let cases: &[(&[&str], &str)] = &[

@@ -42,11 +42,12 @@ pub struct Header {
     pub rng: RunRng,
 }
 
-/// One named part of a checkpoint.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    pub name: String,
-    pub bytes: Vec<u8>,
+/// One named part of a checkpoint, borrowed from its bytes (a loader copies each section once,
+/// into the buffer burn reads).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Section<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
 }
 
 /// What a section must be: its name and the byte sizes its payload may take.
@@ -163,6 +164,13 @@ pub fn sections(bytes: &[u8]) -> Result<Vec<(&str, &[u8])>, CheckpointError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(CheckpointError::Foreign);
     }
+    if bytes.len() as u64 > crate::budget::CHECKPOINT_BYTES {
+        return Err(corrupt(format!(
+            "{} bytes, more than any config within the budget writes ({} bytes)",
+            bytes.len(),
+            crate::budget::CHECKPOINT_BYTES
+        )));
+    }
     if bytes.len() < PREAMBLE {
         return Err(CheckpointError::Truncated {
             expected: PREAMBLE as u64,
@@ -231,10 +239,15 @@ fn read_header(table: &[(&str, &[u8])]) -> Result<Header, CheckpointError> {
     if payload.len() as u64 > MAX_HEADER {
         return Err(corrupt(format!("a header of {} bytes", payload.len())));
     }
-    serde_json::from_slice(payload).map_err(|e| CheckpointError::Part {
+    let header: Header = serde_json::from_slice(payload).map_err(|e| CheckpointError::Part {
         part: HEADER.into(),
         message: e.to_string(),
-    })
+    })?;
+    // Bounded before anything is built (a counter at u64::MAX would wrap at the next step).
+    for name in header.counters.keys() {
+        crate::records::counter(&header, name)?;
+    }
+    Ok(header)
 }
 
 /// A new experiment on `device` restored from checkpoint bytes.
@@ -268,10 +281,7 @@ pub fn load(
     let mut experiment = experiment::build(header.config.clone(), device, assets)?;
     let sections: Vec<Section> = table[1..]
         .iter()
-        .map(|(name, payload)| Section {
-            name: name.to_string(),
-            bytes: payload.to_vec(),
-        })
+        .map(|&(name, bytes)| Section { name, bytes })
         .collect();
     experiment.load_sections(&header, &sections)?;
     Ok(experiment)

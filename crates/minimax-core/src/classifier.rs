@@ -351,7 +351,7 @@ mod training {
         fn load_sections(
             &mut self,
             header: &Header,
-            sections: &[Section],
+            sections: &[Section<'_>],
         ) -> Result<(), CheckpointError> {
             let bytes = |name: &str| section(sections, name);
             self.net = load_module(self.net.clone(), "classifier", bytes("classifier")?)?;

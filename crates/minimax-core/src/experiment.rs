@@ -83,7 +83,7 @@ pub trait Experiment {
     fn load_sections(
         &mut self,
         header: &Header,
-        sections: &[Section],
+        sections: &[Section<'_>],
     ) -> Result<(), CheckpointError>;
 }
 

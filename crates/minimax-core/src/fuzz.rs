@@ -34,15 +34,24 @@ pub struct Report {
     pub crashed: u64,
     /// The first few crashes: which mutation, and the panic's message.
     pub crashes: Vec<String>,
+    /// Hostile files (crate::hostile) that loaded: each one a hole in the loader.
+    pub hostile_accepted: Vec<String>,
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} cases: {} refused, {} accepted, {} crashed, 0 hung",
-            self.cases, self.refused, self.accepted, self.crashed
+            "{} cases: {} refused, {} accepted, {} crashed, 0 hung, {} hostile files accepted",
+            self.cases,
+            self.refused,
+            self.accepted,
+            self.crashed,
+            self.hostile_accepted.len()
         )?;
+        for h in &self.hostile_accepted {
+            write!(f, "\n  hostile file accepted: {h}")?;
+        }
         for c in &self.crashes {
             write!(f, "\n  crash: {c}")?;
         }
@@ -164,7 +173,7 @@ fn mutate_header(header: &mut Value, rng: &mut RunRng) -> &'static str {
 fn mutate(seed: &[u8], rng: &mut RunRng) -> (Vec<u8>, String) {
     let mut b = seed.to_vec();
     let n = b.len();
-    let kind = rng.index(8);
+    let kind = rng.index(9);
     let what = match kind {
         0 => {
             for _ in 0..1 + rng.index(8) {
@@ -278,6 +287,19 @@ fn mutate(seed: &[u8], rng: &mut RunRng) -> (Vec<u8>, String) {
             }
             "preamble".to_string()
         }
+        7 => {
+            // A well-formed file with one fault inside a record or a counter (crate::hostile).
+            let hostile =
+                crate::hostile::Hostile::ALL[rng.index(crate::hostile::Hostile::ALL.len())];
+            match hostile.craft(seed) {
+                Ok(crafted) => {
+                    b = crafted;
+                    format!("hostile {}", hostile.name())
+                }
+                // (A seed without what it breaks: Adam's counter where D uses RMSprop.)
+                Err(_) => "unchanged".to_string(),
+            }
+        }
         _ => {
             // Random bytes after a valid signature.
             let len = rng.index(600);
@@ -370,7 +392,12 @@ pub fn run(cases: u64, seed: u64, time_limit: Duration) -> Report {
         started.store(u64::MAX, Ordering::Relaxed);
         report.cases += 1;
         match outcome {
-            Ok(Ok(())) => report.accepted += 1,
+            Ok(Ok(())) => {
+                report.accepted += 1;
+                if what.starts_with("hostile ") {
+                    report.hostile_accepted.push(what);
+                }
+            }
             Ok(Err(_)) => report.refused += 1,
             Err(panic) => {
                 report.crashed += 1;

@@ -18,6 +18,8 @@ pub mod experiment;
 #[cfg(not(target_family = "wasm"))]
 pub mod fuzz;
 pub mod gan;
+#[cfg(not(target_family = "wasm"))]
+pub mod hostile;
 pub mod loss;
 pub mod metrics;
 pub mod mnist;

@@ -1,10 +1,16 @@
 //! Checkpoint sections shared by the experiments: a module's record loaded only if every
 //! shape matches, and an optimizer's record checked against its module before burn loads it
 //! (burn loads one on trust).
+//!
+//! Both kinds are read first as the file gives them, before burn sees them: every tensor must
+//! be f32 (the models' only dtype: burn would cast another, or take a quantized one with almost
+//! no data), carry a parameter id of its own (two tensors under one id would share one
+//! gradient), and hold finite values (a NaN weight would come back at every rollback). Step
+//! counters are bounded, so that no counter wraps and Adam's bias correction stays a number.
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::store::ModuleRecord;
-use burn::tensor::{Bytes, Tensor};
+use burn::tensor::{Bytes, DType, Tensor};
 
 use crate::checkpoint::{Header, Section};
 use crate::config::OptimizerKind;
@@ -36,6 +42,80 @@ pub(crate) fn shapes<M: Module>(m: &M) -> Vec<Vec<usize>> {
     params(m).into_iter().map(|(_, s)| s).collect()
 }
 
+/// The most steps a counter may record: far beyond any run (a thousand years at 30 000 steps
+/// a second), far below where a u64 wraps.
+pub const MAX_STEPS: u64 = 1_000_000_000_000_000;
+/// The most steps Adam's own counter (`time`) may record: burn raises β to its power as an
+/// i32 (`time as i32`), which a larger count would wrap to a negative power.
+pub const MAX_ADAM_TIME: u64 = i32::MAX as u64;
+
+/// The bytes of a checkpoint section, shared: the checks and burn's loader read the same copy.
+fn shared(bytes: &[u8]) -> Bytes {
+    Bytes::from_bytes_vec(bytes.to_vec()).shared()
+}
+
+/// One tensor of a record as the file gives it: f32 and finite (`non_negative`: and ≥ 0, for a
+/// running mean of squares, whose square root a step takes).
+fn check_values(
+    tensor: &burn_pack::Tensor,
+    non_negative: bool,
+    bad: &impl Fn(String) -> CheckpointError,
+) -> Result<(), CheckpointError> {
+    let name = &tensor.name;
+    if tensor.dtype != DType::F32 {
+        return Err(bad(format!(
+            "tensor {name} is {:?}; this model's tensors are F32",
+            tensor.dtype
+        )));
+    }
+    let expected = 4 * tensor.shape.as_slice().iter().product::<usize>();
+    let data = tensor.to_bytes().map_err(|e| bad(e.to_string()))?;
+    if data.len() != expected {
+        return Err(bad(format!(
+            "tensor {name} has {} bytes for its shape's {expected}",
+            data.len()
+        )));
+    }
+    for (i, b) in data.chunks_exact(4).enumerate() {
+        let v = f32::from_le_bytes(b.try_into().expect("4 bytes"));
+        if !v.is_finite() {
+            return Err(bad(format!(
+                "tensor {name} holds {v} at index {i} (its values must be finite)"
+            )));
+        }
+        if non_negative && v < 0.0 {
+            return Err(bad(format!(
+                "tensor {name} holds {v} at index {i} (a mean of squares is never negative)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A module's record as the file gives it: f32, finite, each tensor with a parameter id of
+/// its own.
+fn check_module(name: &str, bytes: &Bytes) -> Result<(), CheckpointError> {
+    let bad = |message: String| CheckpointError::Part {
+        part: name.to_string(),
+        message,
+    };
+    let reader = burn_pack::Reader::from_bytes(bytes.clone()).map_err(|e| bad(e.to_string()))?;
+    let mut ids = std::collections::BTreeMap::new();
+    for tensor in reader.into_tensors().map_err(|e| bad(e.to_string()))? {
+        let id = tensor
+            .param_id
+            .ok_or_else(|| bad(format!("tensor {} carries no parameter id", tensor.name)))?;
+        if let Some(other) = ids.insert(id, tensor.name.clone()) {
+            return Err(bad(format!(
+                "tensors {other} and {} carry the same parameter id {id}",
+                tensor.name
+            )));
+        }
+        check_values(&tensor, false, &bad)?;
+    }
+    Ok(())
+}
+
 /// The state tensors each optimizer keeps per parameter, as named in its record (Adam without
 /// AMSGrad, RMSprop neither centred nor with momentum, SGD without momentum: Minimax's).
 pub(crate) fn state_leaves(kind: OptimizerKind) -> &'static [&'static str] {
@@ -53,18 +133,27 @@ pub(crate) fn check_optimizer<M: Module>(
     module: &M,
     kind: OptimizerKind,
     name: &str,
-    bytes: &[u8],
+    bytes: &Bytes,
 ) -> Result<(), CheckpointError> {
     let bad = |message: String| CheckpointError::Part {
         part: name.to_string(),
         message,
     };
     let expected = params(module);
-    let reader = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
-        .map_err(|e| bad(e.to_string()))?;
+    let reader = burn_pack::Reader::from_bytes(bytes.clone()).map_err(|e| bad(e.to_string()))?;
     // Burn groups a state by the id its name starts with and rebuilds it with the rank its
     // `<id>.__rank` scalar gives: each must be a parameter of this model, of that rank.
     for (key, value) in reader.scalars() {
+        // Adam's step counter, `<id>.momentum.time`: bounded (see MAX_ADAM_TIME).
+        if key.ends_with(".time") {
+            let time = u64::try_from(*value).map_err(|_| bad(format!("{key} is not a count")))?;
+            if time > MAX_ADAM_TIME {
+                return Err(bad(format!(
+                    "{key} is {time}, above the most a run takes ({MAX_ADAM_TIME})"
+                )));
+            }
+            continue;
+        }
         let Some(prefix) = key.strip_suffix(".__rank") else {
             continue;
         };
@@ -81,7 +170,17 @@ pub(crate) fn check_optimizer<M: Module>(
         }
     }
     for tensor in reader.into_tensors().map_err(|e| bad(e.to_string()))? {
-        let (tensor_name, _, shape, id, _) = tensor.into_parts().map_err(|e| bad(e.to_string()))?;
+        // Second moments (Adam's, RMSprop's mean of squares) go under a square root.
+        let squares = ["momentum.moment_2", "square_avg.square_avg"]
+            .iter()
+            .any(|leaf| tensor.name.ends_with(leaf));
+        check_values(&tensor, squares, &bad)?;
+        let burn_pack::Tensor {
+            name: tensor_name,
+            shape,
+            param_id: id,
+            ..
+        } = tensor;
         let id = id.ok_or_else(|| bad(format!("tensor {tensor_name} belongs to no parameter")))?;
         // Named "<parameter id>.<state>", the id its own: a state this optimizer does not keep
         // is refused (it would load, and fail later, when the state is read back).
@@ -116,8 +215,9 @@ pub(crate) fn load_module<M: Module>(
     bytes: &[u8],
 ) -> Result<M, CheckpointError> {
     let expected = shapes(&fresh);
-    let record =
-        ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec())).map_err(part(name))?;
+    let bytes = shared(bytes);
+    check_module(name, &bytes)?;
+    let record = ModuleRecord::from_bytes(bytes).map_err(part(name))?;
     let loaded = fresh.try_load_record(record).map_err(part(name))?;
     if shapes(&loaded) != expected {
         return Err(CheckpointError::Part {
@@ -130,29 +230,36 @@ pub(crate) fn load_module<M: Module>(
 
 /// The payload of section `name`, or an error naming it as missing.
 pub(crate) fn section<'a>(
-    sections: &'a [Section],
+    sections: &[Section<'a>],
     name: &str,
 ) -> Result<&'a [u8], CheckpointError> {
     sections
         .iter()
         .find(|s| s.name == name)
-        .map(|s| s.bytes.as_slice())
+        .map(|s| s.bytes)
         .ok_or_else(|| CheckpointError::Part {
             part: name.to_string(),
             message: "missing".into(),
         })
 }
 
-/// The header's step counter `name`, or an error naming it.
+/// The header's step counter `name` (at most [`MAX_STEPS`]), or an error naming it.
 pub(crate) fn counter(header: &Header, name: &str) -> Result<u64, CheckpointError> {
-    header
+    let bad = |message: String| CheckpointError::Part {
+        part: "header".into(),
+        message,
+    };
+    let steps = header
         .counters
         .get(name)
         .copied()
-        .ok_or_else(|| CheckpointError::Part {
-            part: "header".into(),
-            message: format!("no counter '{name}'"),
-        })
+        .ok_or_else(|| bad(format!("no counter '{name}'")))?;
+    if steps > MAX_STEPS {
+        return Err(bad(format!(
+            "counter '{name}' is {steps}, above the most a run takes ({MAX_STEPS})"
+        )));
+    }
+    Ok(steps)
 }
 
 /// `optimizer` with the record `bytes` (section `name`) loaded onto the experiment's `device`,
@@ -165,11 +272,9 @@ pub(crate) fn load_optimizer<M: Module>(
     bytes: &[u8],
     device: &burn::tensor::Device,
 ) -> Result<burn::optim::ModuleOptimizer, CheckpointError> {
-    check_optimizer(module, kind, name, bytes)?;
+    let bytes = shared(bytes);
+    check_optimizer(module, kind, name, &bytes)?;
     crate::readback::loading_onto(device, || {
-        optimizer
-            .clone()
-            .from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
-            .map_err(part(name))
+        optimizer.clone().from_bytes(bytes).map_err(part(name))
     })
 }

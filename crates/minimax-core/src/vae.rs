@@ -168,12 +168,8 @@ pub fn section_bounds(config: &Config) -> Vec<SectionBounds> {
 /// Trainable parameters of (the encoder: D's convolutions with a dense layer of 2 × latent
 /// outputs, the decoder: G).
 pub fn parameters(config: &Config) -> (u64, u64) {
-    let (g, d) = budget::players(config);
-    let flat = ((IMAGE_SIDE / 4) * (IMAGE_SIDE / 4) * 2 * config.model.d_channels) as u64;
-    (
-        d.params + (2 * config.model.latent_dim as u64 - 1) * (flat + 1),
-        g.params,
-    )
+    let (encoder, decoder) = budget::vae_parts(config);
+    (encoder.params, decoder.params)
 }
 
 /// A VAE run: the net, its optimizers, the data, the RNG and the step counter.
@@ -417,7 +413,7 @@ impl Experiment for Vae {
     fn load_sections(
         &mut self,
         header: &Header,
-        sections: &[Section],
+        sections: &[Section<'_>],
     ) -> Result<(), CheckpointError> {
         let bytes = |name: &str| section(sections, name);
         let kind = self.config.optim.optimizer_g;

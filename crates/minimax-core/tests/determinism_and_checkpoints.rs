@@ -291,6 +291,7 @@ fn fuzzed_checkpoints_and_configs_never_crash_or_hang() {
     let report = minimax_core::fuzz::run(cases, 1, std::time::Duration::from_secs(20));
     eprintln!("{report}");
     assert_eq!(report.crashed, 0, "{report}");
+    assert!(report.hostile_accepted.is_empty(), "{report}");
     assert!(report.refused > cases / 2, "{report}");
     assert!(report.accepted > 0, "no mutation survived: {report}");
 }

@@ -197,6 +197,20 @@ impl Engine {
         })
     }
 
+    /// A session restored from checkpoint bytes (checked whole first), on `backend`: one
+    /// experiment is built, from the checkpoint's config, and no other beside it.
+    #[wasm_bindgen(js_name = fromCheckpoint)]
+    pub async fn from_checkpoint(bytes: Vec<u8>, backend: String) -> Result<Engine, JsError> {
+        let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
+        not_the_classifier(&checkpoint::header(&bytes).map_err(js_error)?.config)?;
+        let device = device(backend).await?;
+        let experiment = checkpoint::load(&bytes, &device, &assets()).map_err(js_error)?;
+        Ok(Engine {
+            experiment,
+            backend,
+        })
+    }
+
     /// Lays `overrides` (flat JSON text) over the current config. With `keep`, the running
     /// game takes a change of live options only (schema `live`) as it is and keeps its
     /// weights (returns true); any other change, or any change without `keep`, starts over

@@ -123,11 +123,11 @@ impl Experiment for Gan {
     fn load_sections(
         &mut self,
         header: &Header,
-        sections: &[Section],
+        sections: &[Section<'_>],
     ) -> Result<(), CheckpointError> {
         let bytes = |name: &str| section(sections, name);
-        // Loaded weights keep the fresh module's parameter ids (burn's record maps by path),
-        // so the optimizer records are checked against the loaded modules.
+        // Loaded weights take the record's parameter ids (burn maps a record by path and keeps
+        // its ids), so the optimizer records are checked against the loaded modules.
         self.discriminator = load_module(
             self.discriminator.clone(),
             "discriminator",
@@ -336,7 +336,8 @@ mod crafted {
                 .map(|(id, _)| id.to_string())
                 .collect();
             let check = |b: &[u8]| {
-                check_optimizer(&gan.discriminator, gan.config.optim.optimizer_d, "d", b)
+                let b = Bytes::from_bytes_vec(b.to_vec());
+                check_optimizer(&gan.discriminator, gan.config.optim.optimizer_d, "d", &b)
             };
             assert!(check(&d).is_ok(), "{optimizer}: the genuine record");
             let (a, b) = (ids[0].clone(), ids[1].clone());
