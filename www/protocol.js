@@ -43,8 +43,8 @@ export const REQUESTS = {
   history: [],
   // Times iterations with nothing else running. Result: {backend, iters, ms_per_iter, chunk_ms}.
   bench: ['iters', 'warmupMs', 'chunks'],
-  // Test hooks: "panic" (a Rust panic inside the engine), "nan" (poisons the next snapshot's
-  // check as a diverged run would), "device-lost" (the GPU session fails as a lost device).
+  // Test hooks: "panic" (a Rust panic inside the engine), "device-lost" (the GPU session
+  // fails as a lost device).
   fault: ['kind'],
   // Digits: the classifier's scores of 1 000 samples of G (or of a VAE's decoder; also sent as
   // the event `evaluation`). Result: {iter, n, is, fid, classes, sharpness, ms, real, accuracy}.

@@ -2,7 +2,7 @@
 //! the first 10 000 of MNIST's training set, as JSON floats, one file per label) converted
 //! once into the compact asset the page and the CLI load: `assets/mnist-10k.bin.gz`.
 //!
-//! The format is the core's (`minimax_core::mnist`): `MNISTU8\0` · count u32 · rows u16 ·
+//! The format is the core's (`minimax_core::data::mnist`): `MNISTU8\0` · count u32 · rows u16 ·
 //! cols u16 · labels (u8) · pixels (u8, row-major) · CRC-32 of all before it; gzip-compressed.
 //! The core's tests decode the file this writes, so the two cannot drift apart unnoticed.
 

@@ -210,9 +210,7 @@ fn site(root: &Path, dist: &Path) -> Result {
         std::fs::copy(root.join(page), dist.join(page)).map_err(|e| format!("{page}: {e}"))?;
     }
     // Both pages run under one Content Security Policy, the one servers send as a header.
-    if crate::serve::page_csp(&root.join("embed.html"))?
-        != crate::serve::page_csp(&root.join("index.html"))?
-    {
+    if page_csp(&root.join("embed.html"))? != page_csp(&root.join("index.html"))? {
         return Err("embed.html's Content-Security-Policy differs from index.html's".into());
     }
     let icons = dist.join("icons");
@@ -276,4 +274,18 @@ fn site(root: &Path, dist: &Path) -> Result {
         .arg(dist)
         .current_dir(root))?;
     Ok(())
+}
+
+/// The Content Security Policy of a page's meta tag (`index.html`'s is the one source).
+pub fn page_csp(page: &Path) -> Result<String> {
+    let html = std::fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
+    let key = "http-equiv=\"Content-Security-Policy\" content=\"";
+    let start = html
+        .find(key)
+        .ok_or("index.html has no Content-Security-Policy")?
+        + key.len();
+    let end = html[start..]
+        .find('"')
+        .ok_or("unterminated Content-Security-Policy")?;
+    Ok(html[start..start + end].to_string())
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use crate::dist::page_csp;
 use crate::{Result, root};
 
 /// Threads answering requests: at most this many are served at once, the rest wait.
@@ -108,20 +109,6 @@ fn answer(request: Request, dir: &Path, csp: &str) -> std::io::Result<()> {
         ),
         Err(_) => refuse(request, 404, "not found"),
     }
-}
-
-/// The Content Security Policy of a page's meta tag (`index.html`'s is the one source).
-pub fn page_csp(page: &Path) -> Result<String> {
-    let html = std::fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
-    let key = "http-equiv=\"Content-Security-Policy\" content=\"";
-    let start = html
-        .find(key)
-        .ok_or("index.html has no Content-Security-Policy")?
-        + key.len();
-    let end = html[start..]
-        .find('"')
-        .ok_or("unterminated Content-Security-Policy")?;
-    Ok(html[start..start + end].to_string())
 }
 
 pub fn serve(args: &[String]) -> Result {

@@ -8,9 +8,9 @@ use burn::nn::{Linear, LinearConfig};
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Distribution, Tensor, activation};
 use clap::Args;
-use minimax_core::classifier::DigitNet;
-use minimax_core::evaluation::Evaluator;
-use minimax_core::mnist::Mnist;
+use minimax_core::data::mnist::Mnist;
+use minimax_core::experiments::classifier::DigitNet;
+use minimax_core::experiments::evaluation::Evaluator;
 use minimax_core::rng::RunRng;
 use minimax_core::{Assets, Backend, Config, Experiment, SnapshotOptions, backend::init_device};
 use serde_json::json;
@@ -184,9 +184,8 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             } else {
                 (iters / 10).max(5)
             };
-            let mut trainer =
-                minimax_core::experiment::build(case.config.clone(), &device, &assets)
-                    .map_err(|e| e.to_string())?;
+            let mut trainer = minimax_core::launch::build(case.config.clone(), &device, &assets)
+                .map_err(|e| e.to_string())?;
             let trainer_device = trainer.device().clone();
             let ours = time_per_iter(iters, &trainer_device, || trainer.step());
             let plain = if case.plain {
@@ -246,16 +245,16 @@ fn time_evaluation(
     model: &dyn Experiment,
     evaluator: &Evaluator,
 ) -> Result<String, String> {
-    let what = if model.config().experiment == minimax_core::config::ExperimentKind::Vae {
+    let what = if model.config().experiment == minimax_core::spec::config::ExperimentKind::Vae {
         "VAE"
     } else {
         "DCGAN"
     };
-    let n = minimax_core::evaluation::DEFAULT_SAMPLES;
+    let n = minimax_core::experiments::evaluation::DEFAULT_SAMPLES;
     let read = || -> Result<Vec<f32>, String> {
         let mut pixels = Vec::new();
-        for start in (0..n).step_by(minimax_core::evaluation::SAMPLE_CHUNK) {
-            let rows = start..(start + minimax_core::evaluation::SAMPLE_CHUNK).min(n);
+        for start in (0..n).step_by(minimax_core::experiments::evaluation::SAMPLE_CHUNK) {
+            let rows = start..(start + minimax_core::experiments::evaluation::SAMPLE_CHUNK).min(n);
             pixels.extend(
                 model
                     .samples(n, rows)

@@ -1,6 +1,8 @@
 //! `minimax`: the engine of Minimax, headless.
 
 mod bench;
+mod fuzz;
+mod hostile;
 mod lessons;
 mod train;
 
@@ -59,7 +61,7 @@ fn main() {
             }
         }),
         Some(("schema", _)) => {
-            println!("{:#}", minimax_core::schema::describe());
+            println!("{:#}", minimax_core::spec::schema::describe());
             Ok(())
         }
         Some(("hostile", m)) => hostile(
@@ -70,7 +72,7 @@ fn main() {
             let cases = *m.get_one::<u64>("cases").expect("has a default");
             let seed = *m.get_one::<u64>("seed").expect("has a default");
             let start = std::time::Instant::now();
-            let report = minimax_core::fuzz::run(cases, seed, std::time::Duration::from_secs(20));
+            let report = crate::fuzz::run(cases, seed, std::time::Duration::from_secs(20));
             println!("{report} ({:.0} s)", start.elapsed().as_secs_f64());
             if report.crashed > 0 {
                 Err("the engine crashed on some inputs".into())
@@ -92,7 +94,7 @@ fn main() {
 fn hostile(path: &str, folder: &str) -> Result<(), String> {
     let genuine = train::read_checkpoint(path)?;
     std::fs::create_dir_all(folder).map_err(|e| format!("cannot create {folder}: {e}"))?;
-    for h in minimax_core::hostile::Hostile::ALL {
+    for h in crate::hostile::Hostile::ALL {
         let bytes = h
             .craft(&genuine)
             .map_err(|e| format!("{path}: {}: {e}", h.name()))?;

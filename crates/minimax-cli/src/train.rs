@@ -8,15 +8,15 @@ use std::sync::Arc;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use indicatif::{ProgressBar, ProgressStyle};
 use minimax_core::burn::module::Module;
-use minimax_core::classifier::Classifier;
-use minimax_core::config::ExperimentKind;
-use minimax_core::evaluation::Evaluator;
-use minimax_core::mnist::Mnist;
-use minimax_core::schema::{ALIASES, FIELDS, Kind, allowed};
-use minimax_core::snapshot::Images;
+use minimax_core::data::mnist::Mnist;
+use minimax_core::experiments::classifier::Classifier;
+use minimax_core::experiments::evaluation::Evaluator;
+use minimax_core::spec::config::ExperimentKind;
+use minimax_core::spec::schema::{ALIASES, FIELDS, Kind, allowed};
+use minimax_core::train::snapshot::Images;
 use minimax_core::{
     Assets, Backend, Config, Experiment, Snapshot, SnapshotOptions, backend::init_device,
-    checkpoint,
+    train::checkpoint,
 };
 use serde_json::{Map, Value};
 
@@ -148,16 +148,16 @@ fn build_config(m: &ArgMatches) -> Result<Config, String> {
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             let value: Value =
                 serde_json::from_str(&text).map_err(|e| format!("{path}: invalid config: {e}"))?;
-            minimax_core::schema::flat_names(&value).map_err(|e| format!("{path}: {e}"))?
+            minimax_core::spec::schema::flat_names(&value).map_err(|e| format!("{path}: {e}"))?
         }
         None => Map::new(),
     };
     if let Some(spec) = m.get_one::<String>("lesson") {
         let mut lesson = crate::lessons::config(spec)?;
-        minimax_core::schema::overlay(&mut lesson, &flat);
+        minimax_core::spec::schema::overlay(&mut lesson, &flat);
         flat = lesson;
     }
-    minimax_core::schema::overlay(&mut flat, &overrides(m));
+    minimax_core::spec::schema::overlay(&mut flat, &overrides(m));
     Config::from_flat(&flat, &|_| true).map_err(|e| e.to_string())
 }
 
@@ -271,7 +271,7 @@ fn summary(s: &Snapshot) -> String {
 pub fn read_checkpoint(path: &str) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let cannot = |e: std::io::Error| format!("cannot read {path}: {e}");
-    let max = minimax_core::budget::CHECKPOINT_BYTES;
+    let max = minimax_core::spec::budget::CHECKPOINT_BYTES;
     let too_large = |size: String| {
         format!(
             "{path}: {size} bytes, larger than any checkpoint Minimax writes (at most {max}); not read"
@@ -363,12 +363,13 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
             let bytes = read_checkpoint(path)?;
             let header = checkpoint::header(&bytes).map_err(|e| format!("{path}: {e}"))?;
             let assets = load_assets(m, &header.config)?;
-            checkpoint::load(&bytes, &device, &assets).map_err(|e| format!("{path}: {e}"))?
+            minimax_core::launch::load(&bytes, &device, &assets)
+                .map_err(|e| format!("{path}: {e}"))?
         }
         None => {
             let config = build_config(m)?;
             let assets = load_assets(m, &config)?;
-            minimax_core::experiment::build(config, &device, &assets).map_err(|e| e.to_string())?
+            minimax_core::launch::build(config, &device, &assets).map_err(|e| e.to_string())?
         }
     };
     let samples = m.get_one::<String>("samples").map(PathBuf::from);

@@ -1,6 +1,6 @@
 //! The `minimax` binary end to end: JSON reports, checkpoints and clear errors.
 
-use minimax_core::snapshot::Snapshot;
+use minimax_core::train::snapshot::Snapshot;
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
@@ -147,6 +147,36 @@ fn hostile_checkpoints_are_refused_by_name() {
     std::fs::remove_file(genuine).ok();
 }
 
+/// The fuzzer (`minimax fuzz`): mutated checkpoints and configs end in an error or a usable run,
+/// never a crash or a hang, and no hostile file loads (the long run: `cargo xtask fuzz`).
+#[test]
+fn fuzzed_checkpoints_and_configs_never_crash_or_hang() {
+    let cases = std::env::var("MINIMAX_FUZZ_CASES").unwrap_or_else(|_| "3000".into());
+    let out = minimax(&["fuzz", "--cases", &cases]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let count = |what: &str| -> u64 {
+        let head = report.split(&format!(" {what}")).next().unwrap();
+        head.rsplit(' ')
+            .next()
+            .unwrap()
+            .trim_start_matches(':')
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(count("crashed"), 0, "{report}");
+    assert_eq!(count("hostile files accepted"), 0, "{report}");
+    assert!(
+        count("refused") > cases.parse::<u64>().unwrap() / 2,
+        "{report}"
+    );
+    assert!(count("accepted,") > 0, "no mutation survived: {report}");
+}
+
 #[test]
 fn bad_input_gets_a_clear_message_and_a_non_zero_exit() {
     let cases: &[(&[&str], &str)] = &[
@@ -225,7 +255,7 @@ fn the_readme_table_and_the_flags_match_the_schema() {
             );
         }
     }
-    let schema = minimax_core::schema::describe();
+    let schema = minimax_core::spec::schema::describe();
     let mut fields = std::collections::BTreeSet::new();
     for f in schema["fields"].as_array().unwrap() {
         let flag = f["name"].as_str().unwrap().replace('_', "-");

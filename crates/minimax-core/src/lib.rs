@@ -1,35 +1,30 @@
 //! # minimax-core
 //!
-//! The engine of Minimax: the config schema, datasets (2-D sets and MNIST digits), players
-//! (MLP, DCGAN), losses, experiments (the GAN, the VAE, the digit classifier), metrics, snapshots and checkpoints. **It never
-//! touches the browser** (no wasm-bindgen, no web-sys) and never reads files or fetches; the
-//! wasm crate and the native CLI both drive it one step at a time and read small [`Snapshot`]s.
+//! The engine of Minimax. **It never touches the browser** (no wasm-bindgen, no web-sys) and
+//! never reads files or fetches; the wasm crate and the native CLI both drive it one step at a
+//! time and read small [`Snapshot`]s.
+//!
+//! Its modules are layers, declared here bottom-up: a module refers only to modules declared
+//! before it (and to its own children), so no import cycle can form (`tests/layers.rs`).
+//!
+//! 1. the base: errors, the run's RNG, the backends;
+//! 2. [`spec`]: what a run is (config, budget, schema and validation);
+//! 3. [`data`]: MNIST, p_data, metrics of samples;
+//! 4. [`nets`]: the players and the losses;
+//! 5. [`train`]: read-back, records, optimizers, codes, snapshots, the `Experiment` trait,
+//!    checkpoints;
+//! 6. [`experiments`]: the GAN, the VAE, the classifier and its evaluation;
+//! 7. [`launch`]: an experiment built from a config or a checkpoint.
 
-pub mod backend;
-pub mod budget;
-pub mod checkpoint;
-pub mod classifier;
-pub mod config;
-pub mod dataset;
-pub mod dcgan;
 pub mod error;
-pub mod evaluation;
-pub mod experiment;
-#[cfg(not(target_family = "wasm"))]
-pub mod fuzz;
-pub mod gan;
-#[cfg(not(target_family = "wasm"))]
-pub mod hostile;
-pub mod loss;
-pub mod metrics;
-pub mod mnist;
-pub mod model;
-pub mod readback;
-pub(crate) mod records;
 pub mod rng;
-pub mod schema;
-pub mod snapshot;
-pub mod vae;
+pub mod backend;
+pub mod spec;
+pub mod data;
+pub mod nets;
+pub mod train;
+pub mod experiments;
+pub mod launch;
 
 #[cfg(test)]
 mod testing;
@@ -37,8 +32,8 @@ mod testing;
 pub use backend::Backend;
 /// The burn this engine is built on, for the crates that drive it.
 pub use burn;
-pub use config::Config;
 pub use error::{BackendError, CheckpointError, ConfigError, TrainError};
-pub use experiment::{Assets, Experiment};
-pub use gan::Gan;
-pub use snapshot::{Plane, Snapshot, SnapshotOptions};
+pub use experiments::gan::Gan;
+pub use spec::config::Config;
+pub use train::experiment::{Assets, Experiment};
+pub use train::snapshot::{Plane, Snapshot, SnapshotOptions};

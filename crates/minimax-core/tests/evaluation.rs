@@ -7,11 +7,11 @@ use common::asset;
 use std::sync::Arc;
 
 use burn::tensor::Device;
-use minimax_core::classifier::{CLASSES, Classifier, argmax, held_out};
-use minimax_core::evaluation::{Evaluator, Scores};
-use minimax_core::mnist::Mnist;
+use minimax_core::data::mnist::Mnist;
+use minimax_core::experiments::classifier::{CLASSES, Classifier, argmax, held_out};
+use minimax_core::experiments::evaluation::{Evaluator, Scores};
 use minimax_core::rng::RunRng;
-use minimax_core::{Assets, Config, Experiment, Gan, checkpoint};
+use minimax_core::{Assets, Config, Experiment, Gan, train::checkpoint};
 use serde_json::json;
 
 fn shipped(name: &str) -> Vec<u8> {
@@ -125,7 +125,7 @@ fn the_trained_dcgan_scores_between_noise_and_real_digits_with_every_digit() {
         e.score(&noise)
     };
     let real = e.score(&real(&digits, 1000, 0));
-    let loaded = checkpoint::load(&bytes, &Device::flex(), &assets).unwrap();
+    let loaded = minimax_core::launch::load(&bytes, &Device::flex(), &assets).unwrap();
     let gan = loaded.as_any().downcast_ref::<Gan>().unwrap();
     assert_eq!(gan.iteration(), 3000);
     for seed in [11u64, 12] {
@@ -187,7 +187,7 @@ fn the_classifier_learns_the_digits() {
         assert_eq!(after.histograms["classes"].iter().sum::<u32>(), 1000);
         // Its checkpoint continues it exactly.
         let bytes = checkpoint::save(&c).unwrap();
-        let mut back = checkpoint::load(&bytes, &Device::flex(), &assets).unwrap();
+        let mut back = minimax_core::launch::load(&bytes, &Device::flex(), &assets).unwrap();
         c.train(5);
         back.train(5);
         assert_eq!(

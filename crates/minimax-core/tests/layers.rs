@@ -220,3 +220,90 @@ fn the_parser_sees_grouped_and_plain_paths_and_skips_tests_and_comments() {
         ]
     );
 }
+
+/// ARCHITECTURE.md's code map of the core names only files and folders that exist, its
+/// layers in the order `lib.rs` declares them; and the core depends on no browser crate.
+#[test]
+fn the_architecture_document_maps_the_tree() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../ARCHITECTURE.md"
+    ))
+    .unwrap();
+    let start = doc
+        .find("### `crates/minimax-core`")
+        .expect("a core section");
+    let end = start + doc[start..].find("\n### ").expect("a section after it");
+    let map = &doc[start..end];
+    let mut files = Vec::new();
+    for (k, piece) in map.split('`').enumerate() {
+        if k % 2 == 1 && (piece.ends_with(".rs") || piece.ends_with('/')) && !piece.contains(' ') {
+            files.push(piece.to_string());
+        }
+    }
+    assert!(files.len() > 20, "{files:?}");
+    let all: Vec<String> = walk(Path::new(SRC))
+        .into_iter()
+        .chain(walk(&Path::new(SRC).join("../tests")))
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    for f in &files {
+        let found = all.iter().any(|p| {
+            p.ends_with(&format!("/{f}")) || p.contains(&format!("/{}", f.trim_end_matches('/')))
+        });
+        assert!(
+            found,
+            "ARCHITECTURE.md names `{f}`, which the core does not have"
+        );
+    }
+    // The layers, as numbered there, in lib.rs's order.
+    let layers = [
+        "spec/",
+        "data/",
+        "nets/",
+        "train/",
+        "experiments/",
+        "launch.rs",
+    ];
+    let at: Vec<usize> = layers
+        .iter()
+        .map(|l| {
+            map.find(&format!("**`{l}`**"))
+                .unwrap_or_else(|| panic!("layer {l} unnamed"))
+        })
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "layers out of order: {at:?}"
+    );
+    let declared: Vec<String> = modules()
+        .into_iter()
+        .map(|(m, _)| m)
+        .filter(|m| !m.contains("::"))
+        .collect();
+    let named: Vec<String> = layers
+        .iter()
+        .map(|l| l.trim_end_matches('/').trim_end_matches(".rs").to_string())
+        .collect();
+    let order: Vec<&String> = declared.iter().filter(|m| named.contains(m)).collect();
+    assert_eq!(order, named.iter().collect::<Vec<_>>());
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    for browser in ["wasm-bindgen", "web-sys", "js-sys"] {
+        assert!(!manifest.contains(browser), "the core depends on {browser}");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.push(p.join(""));
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

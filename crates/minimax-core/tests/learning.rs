@@ -218,7 +218,7 @@ fn a_strong_d_starves_the_saturating_loss_and_nears_the_value_at_d_star() {
         t.train(1500);
         let saturating = snapshot(&t);
         let mut c = t.config().clone();
-        c.objective.loss = minimax_core::config::LossKind::NonSaturating;
+        c.objective.loss = minimax_core::spec::config::LossKind::NonSaturating;
         assert!(t.retune(&c).unwrap());
         let non_saturating = snapshot(&t);
         let ratio = non_saturating.get("grad_g") / saturating.get("grad_g");

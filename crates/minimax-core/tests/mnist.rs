@@ -5,7 +5,7 @@ use common::asset;
 use std::sync::Arc;
 
 use burn::tensor::Device;
-use minimax_core::mnist::Mnist;
+use minimax_core::data::mnist::Mnist;
 use minimax_core::{Assets, Config, Gan, SnapshotOptions};
 use serde_json::json;
 

@@ -8,9 +8,9 @@ use common::asset;
 use std::sync::Arc;
 
 use burn::tensor::Device;
-use minimax_core::evaluation::{SAMPLE_CHUNK, sharpness};
-use minimax_core::vae::Vae;
-use minimax_core::{Assets, Config, Experiment, Gan, checkpoint};
+use minimax_core::experiments::evaluation::{SAMPLE_CHUNK, sharpness};
+use minimax_core::experiments::vae::Vae;
+use minimax_core::{Assets, Config, Experiment, Gan, train::checkpoint};
 use serde_json::json;
 
 fn shipped(name: &str) -> Vec<u8> {
@@ -60,7 +60,7 @@ fn samples(e: &dyn Experiment, n: usize) -> Vec<f32> {
 fn real_sharpness(assets: &Assets) -> f64 {
     let digits = assets.mnist.as_ref().unwrap();
     let mut x = Vec::new();
-    for i in (0..digits.len()).filter(|&i| minimax_core::classifier::held_out(i)) {
+    for i in (0..digits.len()).filter(|&i| minimax_core::experiments::classifier::held_out(i)) {
         digits.push_scaled(i, &mut x);
     }
     sharpness(&x)
@@ -106,7 +106,7 @@ fn the_vae_s_elbo_improves_and_its_checkpoint_continues_it() {
             after.get("sigma")
         );
         let bytes = checkpoint::save(&v).unwrap();
-        let mut back = checkpoint::load(&bytes, &Device::flex(), &assets).unwrap();
+        let mut back = minimax_core::launch::load(&bytes, &Device::flex(), &assets).unwrap();
         v.train(3);
         back.train(3);
         assert_eq!(
@@ -124,8 +124,10 @@ fn the_vae_s_elbo_improves_and_its_checkpoint_continues_it() {
 fn gan_samples_are_sharper_than_the_vae_s_at_the_same_budget() {
     let assets = assets();
     let real = real_sharpness(&assets);
-    let gan = checkpoint::load(&shipped("mnist-dcgan.ckpt"), &Device::flex(), &assets).unwrap();
-    let vae = checkpoint::load(&shipped("mnist-vae.ckpt"), &Device::flex(), &assets).unwrap();
+    let gan =
+        minimax_core::launch::load(&shipped("mnist-dcgan.ckpt"), &Device::flex(), &assets).unwrap();
+    let vae =
+        minimax_core::launch::load(&shipped("mnist-vae.ckpt"), &Device::flex(), &assets).unwrap();
     assert_eq!((gan.iteration(), vae.iteration()), (3000, 3000));
     assert!(vae.as_any().is::<Vae>() && gan.as_any().is::<Gan>());
     let mut runs: Vec<(String, f64, f64)> = vec![(

@@ -3,8 +3,8 @@
 #![cfg(feature = "wgpu")]
 
 use minimax_core::backend::{Backend, init_device};
-use minimax_core::readback::block_on;
-use minimax_core::{Assets, Config, Gan, SnapshotOptions, checkpoint};
+use minimax_core::train::readback::block_on;
+use minimax_core::{Assets, Config, Gan, SnapshotOptions, train::checkpoint};
 use serde_json::json;
 
 /// This machine's wgpu device; None (the test is skipped) only where MINIMAX_SKIP_WGPU is set.
@@ -72,9 +72,9 @@ fn wgpu_trains_and_agrees_with_flex_at_the_start() {
 fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
     let Some(device) = wgpu_device() else { return };
     let assets = Assets {
-        mnist: Some(std::sync::Arc::new(minimax_core::mnist::Mnist::noise(
-            16, 37,
-        ))),
+        mnist: Some(std::sync::Arc::new(
+            minimax_core::data::mnist::Mnist::noise(16, 37),
+        )),
     };
     let config = Config::from_value(&json!({
         "dataset": "mnist", "model": "dcgan", "latent_dim": 16, "g_channels": 16, "d_channels": 8,
@@ -116,7 +116,8 @@ fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
     let sync = checkpoint::save(&gpu).unwrap();
     let awaited = block_on(checkpoint::prepare(&gpu).unwrap().read()).unwrap();
     assert_eq!(awaited, sync);
-    let on_cpu = checkpoint::load(&awaited, &burn::tensor::Device::flex(), &assets).unwrap();
+    let on_cpu =
+        minimax_core::launch::load(&awaited, &burn::tensor::Device::flex(), &assets).unwrap();
     let c = on_cpu.snapshot(options).unwrap();
     assert_eq!(c.iter, 3);
     for name in ["d_loss", "g_loss", "d_real", "d_fake"] {
@@ -133,7 +134,7 @@ fn wgpu_runs_the_dcgan_and_agrees_with_flex_at_the_start() {
 #[test]
 fn wgpu_input_gradient_of_the_dcgan_discriminator() {
     use burn::tensor::{Tensor, TensorData};
-    use minimax_core::dcgan::DcganDiscriminator;
+    use minimax_core::nets::dcgan::DcganDiscriminator;
     use minimax_core::rng::RunRng;
     let Some(device) = wgpu_device() else { return };
     let mut report = Vec::new();
@@ -171,7 +172,7 @@ fn wgpu_input_gradient_of_the_dcgan_discriminator() {
 #[test]
 fn wgpu_generator_gradients_layer_by_layer() {
     use burn::tensor::{Tensor, TensorData};
-    use minimax_core::dcgan::DcganGenerator;
+    use minimax_core::nets::dcgan::DcganGenerator;
     use minimax_core::rng::RunRng;
     let Some(device) = wgpu_device() else { return };
     for bn in [false, true] {

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use burn::tensor::Device;
 use minimax_core::backend::{Backend, init_device_async};
-use minimax_core::config::ExperimentKind;
-use minimax_core::evaluation::Evaluator;
-use minimax_core::mnist::Mnist;
-use minimax_core::snapshot::PendingSnapshot;
-use minimax_core::{Assets, Config, Experiment, SnapshotOptions, checkpoint, experiment};
+use minimax_core::data::mnist::Mnist;
+use minimax_core::experiments::evaluation::Evaluator;
+use minimax_core::spec::config::ExperimentKind;
+use minimax_core::train::snapshot::PendingSnapshot;
+use minimax_core::{Assets, Config, Experiment, SnapshotOptions, launch, train::checkpoint};
 use wasm_bindgen::prelude::*;
 
 use minimax_core::burn;
@@ -66,7 +66,7 @@ fn assets() -> Assets {
 /// The page builds its form and reads its URL with it.
 #[wasm_bindgen]
 pub fn schema() -> String {
-    minimax_core::schema::describe().to_string()
+    minimax_core::spec::schema::describe().to_string()
 }
 
 /// Hands the engine MNIST's digits (the decompressed asset). Fails with a message if the bytes
@@ -119,10 +119,10 @@ pub fn classify(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
 }
 
 /// The sharpness of a chunk of images (`n × 784` pixels in [−1, 1]): the mean variance of their
-/// Laplacian (see `minimax_core::evaluation::sharpness`).
+/// Laplacian (see `minimax_core::experiments::evaluation::sharpness`).
 #[wasm_bindgen]
 pub fn sharpness(pixels: &[f32]) -> f64 {
-    minimax_core::evaluation::sharpness(pixels)
+    minimax_core::experiments::evaluation::sharpness(pixels)
 }
 
 /// The scores (JSON: n, is, fid, classes, sharpness) from the classifier's outputs of all the
@@ -190,7 +190,7 @@ impl Engine {
         let config = Config::from_json(&config).map_err(js_error)?;
         not_the_classifier(&config)?;
         let device = device(backend).await?;
-        let experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
+        let experiment = launch::build(config, &device, &assets()).map_err(js_error)?;
         Ok(Engine {
             experiment,
             backend,
@@ -204,7 +204,7 @@ impl Engine {
         let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
         not_the_classifier(&checkpoint::header(&bytes).map_err(js_error)?.config)?;
         let device = device(backend).await?;
-        let experiment = checkpoint::load(&bytes, &device, &assets()).map_err(js_error)?;
+        let experiment = launch::load(&bytes, &device, &assets()).map_err(js_error)?;
         Ok(Engine {
             experiment,
             backend,
@@ -231,7 +231,7 @@ impl Engine {
             return Ok(true);
         }
         let device = self.experiment.device().clone();
-        self.experiment = experiment::build(config, &device, &assets()).map_err(js_error)?;
+        self.experiment = launch::build(config, &device, &assets()).map_err(js_error)?;
         Ok(false)
     }
 
@@ -302,7 +302,7 @@ impl Engine {
     pub fn restore(&mut self, bytes: &[u8]) -> Result<(), JsError> {
         not_the_classifier(&checkpoint::header(bytes).map_err(js_error)?.config)?;
         let device = self.experiment.device().clone();
-        self.experiment = checkpoint::load(bytes, &device, &assets()).map_err(js_error)?;
+        self.experiment = launch::load(bytes, &device, &assets()).map_err(js_error)?;
         Ok(())
     }
 }

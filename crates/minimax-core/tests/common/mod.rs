@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests that need MNIST's digits.
 
-use minimax_core::mnist::Mnist;
+use minimax_core::data::mnist::Mnist;
 
 /// The asset `cargo xtask data` writes (which `cargo xtask test` runs first).
 pub fn asset() -> Mnist {

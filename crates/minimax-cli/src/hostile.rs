@@ -2,12 +2,12 @@
 //! checksum, section table, sizes within bounds, shapes right) and breaks one thing that only a
 //! loader reading the records themselves can see. The loader must refuse every one, naming
 //! what is wrong; the unit tests, the fuzzer, the CLI's test and the page's test use them
-//! (`minimax hostile <checkpoint> <folder>` writes them out). Native only.
+//! (`minimax hostile <checkpoint> <folder>` writes them out).
 
-use burn::tensor::{Bytes, DType};
+use minimax_core::burn::tensor::{Bytes, DType};
 use serde_json::Value;
 
-use crate::checkpoint;
+use minimax_core::train::checkpoint;
 
 /// One way to break a checkpoint, with a fragment the refusal's message must contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,8 +222,9 @@ fn rewrite(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::{self, Assets};
-    use crate::{Config, mnist::Mnist};
+    use minimax_core::burn::tensor::Device;
+    use minimax_core::{Assets, launch};
+    use minimax_core::{Config, data::mnist::Mnist};
 
     /// Every hostile file, crafted from real checkpoints of a GAN (MLP; two generators on
     /// RMSprop and SGD for G) and of a VAE (DCGAN players with batch norm), is refused by the
@@ -233,7 +234,7 @@ mod tests {
         let assets = Assets {
             mnist: Some(std::sync::Arc::new(Mnist::noise(16, 3))),
         };
-        let device = crate::testing::flex();
+        let device = Device::flex();
         for config in [
             serde_json::json!({"g_hidden": 8, "d_hidden": 8, "batch_size": 16}),
             serde_json::json!({"generators": 2, "optimizer_g": "rmsprop", "g_hidden": 4,
@@ -242,13 +243,13 @@ mod tests {
                 "latent_dim": 4, "g_channels": 4, "d_channels": 2, "batch_size": 4}),
         ] {
             let config = Config::from_value(&config).unwrap();
-            let mut run = experiment::build(config, &device, &assets).unwrap();
+            let mut run = launch::build(config, &device, &assets).unwrap();
             run.train(2);
             let genuine = checkpoint::save(run.as_ref()).unwrap();
-            checkpoint::load(&genuine, &device, &assets).expect("the genuine checkpoint");
+            launch::load(&genuine, &device, &assets).expect("the genuine checkpoint");
             for hostile in Hostile::ALL {
                 let bytes = hostile.craft(&genuine).unwrap();
-                let err = match checkpoint::load(&bytes, &device, &assets) {
+                let err = match launch::load(&bytes, &device, &assets) {
                     Ok(_) => panic!("{} was accepted", hostile.name()),
                     Err(e) => e.to_string(),
                 };

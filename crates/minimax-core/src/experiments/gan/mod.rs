@@ -6,29 +6,24 @@
 //! produced only when a snapshot is asked for (see `snapshot.rs`).
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, RmsPropConfig, SgdConfig};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 
-use crate::readback::Tap;
+use crate::train::codes::{EVAL_SALT, evaluation_codes, sample_latent};
+use crate::train::optim::optimizer;
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::budget::eval_size;
-use crate::config::{Config, LatentKind, LossKind, OptimizerKind};
-use crate::dataset::Dataset;
+use crate::data::dataset::Dataset;
 use crate::error::ConfigError;
-use crate::experiment::Assets;
-use crate::loss;
-use crate::model::{Discriminator, Generator};
+use crate::nets::loss;
+use crate::nets::model::{Discriminator, Generator};
 use crate::rng::RunRng;
+use crate::spec::budget::eval_size;
+use crate::spec::config::{Config, LossKind};
+use crate::train::experiment::Assets;
 
 mod sections;
 mod snapshot;
 mod unrolled;
-
-/// Salt for the RNG of the fixed evaluation set, so that snapshots never draw from the
-/// training RNG (taking a snapshot must not change the run).
-pub(crate) const EVAL_SALT: u64 = 0x6D69_6E69_6D61_7821;
-/// Salt for the codes of [`Gan::samples_from_seed`] (evaluation by the classifier).
-const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
 
 /// The state of a GAN run: both players, their optimizers, the RNG and the step counters.
 pub struct Gan {
@@ -46,14 +41,6 @@ pub struct Gan {
     /// (DCGAN's `fixed_noise`): the same z can be watched as G evolves.
     pub(crate) fixed_noise: Vec<f32>,
     pub(crate) fixed_real: Vec<f32>,
-}
-
-pub(crate) fn optimizer(kind: OptimizerKind, beta1: f64) -> ModuleOptimizer {
-    match kind {
-        OptimizerKind::Adam => Tap(AdamConfig::new().with_beta_1(beta1 as f32).build()).into(),
-        OptimizerKind::Sgd => Tap(SgdConfig::new().build()).into(),
-        OptimizerKind::Rmsprop => Tap(RmsPropConfig::new().with_momentum(0.0).build()).into(),
-    }
 }
 
 impl Gan {
@@ -123,11 +110,11 @@ impl Gan {
     }
 
     /// Takes `config` as the running game's own, keeping the weights, when it differs from
-    /// the current one only in options that a running game takes (see [`crate::schema::LIVE`]);
+    /// the current one only in options that a running game takes (see [`crate::spec::schema::LIVE`]);
     /// an optimizer whose kind or β₁ changes starts with a fresh state. Returns false (and
     /// changes nothing) for any other difference.
     pub fn retune(&mut self, config: &Config) -> Result<bool, ConfigError> {
-        if !crate::schema::only_live_changes(&self.config, config) {
+        if !crate::spec::schema::only_live_changes(&self.config, config) {
             return Ok(false);
         }
         config.validate()?;
@@ -219,7 +206,7 @@ impl Gan {
     /// G's loss against D after `unrolled` gradient steps, differentiable through them (see
     /// `unrolled.rs`); the batches are drawn in the order the first-order version draws them.
     fn unrolled_generator_loss(&mut self) -> Tensor<1> {
-        let crate::model::DiscriminatorNet::Mlp(d) = &self.discriminator.net else {
+        let crate::nets::model::DiscriminatorNet::Mlp(d) = &self.discriminator.net else {
             unreachable!("the config requires an MLP D for unrolled_through")
         };
         let d = d.clone();
@@ -371,39 +358,10 @@ pub(crate) fn generator_shares(n: usize, k: usize) -> Vec<std::ops::Range<usize>
     (0..k).map(|i| (i * n / k)..((i + 1) * n / k)).collect()
 }
 
-/// Rows `rows` of `n` latent codes drawn from `seed` (salted, so never a run's training draws):
-/// the codes evaluations score a generator on, a GAN's G and a VAE's decoder alike,
-/// `[rows.len(), latent_dim]`.
-pub(crate) fn evaluation_codes(
-    config: &Config,
-    n: usize,
-    seed: u64,
-    rows: std::ops::Range<usize>,
-    device: &Device,
-) -> Tensor<2> {
-    let latent = config.model.latent_dim;
-    let z = sample_latent(config, n, &mut RunRng::new(seed ^ SAMPLES_SALT));
-    let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
-    Tensor::from_data(
-        TensorData::new(
-            z[start * latent..end * latent].to_vec(),
-            [end - start, latent],
-        ),
-        device,
-    )
-}
-
-pub(crate) fn sample_latent(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
-    let len = n * config.model.latent_dim;
-    match config.model.latent {
-        LatentKind::Gaussian => rng.normals(len),
-        LatentKind::Uniform => (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::config::OptimizerKind;
 
     /// The D of G's step is a constant: G's gradient through it is the one through a tracked
     /// D, bit for bit, and D gets none.
@@ -424,7 +382,7 @@ mod tests {
                 loss::generator_loss(t.config.objective.loss, d.forward(fake)).backward();
             let g_grads = GradientsParams::from_module(&mut grads, g);
             let d_grads = GradientsParams::from_module(&mut grads, d);
-            let crate::model::GeneratorNet::Mlp(net) = &g.net else {
+            let crate::nets::model::GeneratorNet::Mlp(net) = &g.net else {
                 unreachable!("the default model is an MLP")
             };
             let weight = g_grads.get::<2>(net.layers[0].weight.id).unwrap();
@@ -499,7 +457,7 @@ mod tests {
     #[test]
     fn every_loss_and_remedy_runs_with_the_dcgan() {
         let assets = Assets {
-            mnist: Some(std::sync::Arc::new(crate::mnist::Mnist::noise(32, 4))),
+            mnist: Some(std::sync::Arc::new(crate::data::mnist::Mnist::noise(32, 4))),
         };
         let run = |options: serde_json::Value| {
             let mut flat = serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 8,

@@ -1,5 +1,5 @@
 //! Judging generated digits by a classifier's eyes: a GAN has no likelihood, so its samples are
-//! scored by what the digit classifier ([`crate::classifier`]) makes of them.
+//! scored by what the digit classifier ([`crate::experiments::classifier`]) makes of them.
 //!
 //! * **Inception Score** (Salimans et al. 2016, with our classifier in Inception's place):
 //!   IS = exp(E_x KL(p(y|x) ‖ p(y))), p(y) the mean of p(y|x) over the samples. Between 1 (every
@@ -29,13 +29,13 @@ use std::collections::BTreeMap;
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
-use crate::checkpoint;
-use crate::classifier::{CLASSES, DigitNet, FEATURES, held_out};
-use crate::config::IMAGE_SIDE;
+use crate::data::mnist::Mnist;
 use crate::error::CheckpointError;
-use crate::mnist::Mnist;
-use crate::records::load_module;
+use crate::experiments::classifier::{CLASSES, DigitNet, FEATURES, held_out};
 use crate::rng::RunRng;
+use crate::spec::config::IMAGE_SIDE;
+use crate::train::checkpoint;
+use crate::train::records::load_module;
 
 /// Samples generated and classified at a time: memory stays small, and a page can train between
 /// chunks. (A generator with batch norm normalises by each chunk's statistics, so the chunk
@@ -326,8 +326,9 @@ impl Evaluator {
         let right = held
             .iter()
             .filter(|&&i| {
-                crate::classifier::argmax(&probabilities[i * CLASSES..(i + 1) * CLASSES])
-                    == digits.labels()[i] as usize
+                crate::experiments::classifier::argmax(
+                    &probabilities[i * CLASSES..(i + 1) * CLASSES],
+                ) == digits.labels()[i] as usize
             })
             .count();
         this.reference.accuracy = right as f64 / held.len().max(1) as f64;
@@ -391,7 +392,7 @@ impl Evaluator {
         let n = probabilities.len() / CLASSES;
         let mut classes = vec![0u32; CLASSES];
         for row in probabilities.chunks(CLASSES) {
-            classes[crate::classifier::argmax(row)] += 1;
+            classes[crate::experiments::classifier::argmax(row)] += 1;
         }
         let (mean, cov) = moments(features, FEATURES);
         Scores {
@@ -410,7 +411,8 @@ impl Evaluator {
     pub fn to_bytes(&self) -> Result<Vec<u8>, CheckpointError> {
         let json = serde_json::to_vec(&self.reference).expect("the reference serialises");
         let (_, record) =
-            crate::readback::PendingRecord::module("classifier".into(), &self.net).read_sync()?;
+            crate::train::readback::PendingRecord::module("classifier".into(), &self.net)
+                .read_sync()?;
         let statistics: Vec<u8> = self
             .mean
             .iter()

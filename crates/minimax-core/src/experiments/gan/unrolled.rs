@@ -12,9 +12,9 @@
 use burn::module::Module;
 use burn::tensor::{Tensor, activation::sigmoid};
 
-use crate::config::{Activation, LossKind};
-use crate::loss;
-use crate::model::{Mlp, activate, activation_derivative};
+use crate::nets::loss;
+use crate::nets::model::{Mlp, activate, activation_derivative};
+use crate::spec::config::{Activation, LossKind};
 
 /// An MLP's weights as tensors: `w[i]` is `[in, out]`, `b[i]` is `[out]`.
 #[derive(Clone)]
@@ -165,10 +165,10 @@ pub(crate) fn generator_loss(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::gan::Gan;
+    use crate::experiments::gan::Gan;
+    use crate::spec::config::Config;
     use crate::testing::{flex, to_vec};
-    use crate::{Assets, model::DiscriminatorNet, model::GeneratorNet};
+    use crate::{Assets, nets::model::DiscriminatorNet, nets::model::GeneratorNet};
     use burn::optim::GradientsParams;
     use burn::tensor::TensorData;
 
@@ -198,7 +198,7 @@ mod tests {
             let (batches, _) = gan.split();
             let mut b = batches;
             let real = b.real_batch();
-            let fake = crate::gan::generate(b.generators, b.latent_batch()).detach();
+            let fake = crate::experiments::gan::generate(b.generators, b.latent_batch()).detach();
             let kind = config.objective.loss;
             let auto = {
                 let l = loss::discriminator_loss(
@@ -269,7 +269,7 @@ mod tests {
                     Tensor::from_data(TensorData::new(w, [rows, cols]), &flex().autodiff())
                         .require_grad(),
                 );
-                let fakes = |g: &crate::model::Generator| -> Vec<Tensor<2>> {
+                let fakes = |g: &crate::nets::model::Generator| -> Vec<Tensor<2>> {
                     zs[..3].iter().map(|z| g.forward(z.clone())).collect()
                 };
                 let batches: Vec<(Tensor<2>, Tensor<2>)> = if through {

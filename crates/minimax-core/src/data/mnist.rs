@@ -11,7 +11,7 @@ use std::fmt;
 const MAGIC: &[u8; 8] = b"MNISTU8\0";
 const HEADER: usize = 8 + 4 + 2 + 2;
 /// Side of the images this engine trains on.
-pub const SIDE: usize = crate::config::IMAGE_SIDE;
+pub const SIDE: usize = crate::spec::config::IMAGE_SIDE;
 const MAX_COUNT: usize = 100_000;
 
 /// Real digits with their labels.

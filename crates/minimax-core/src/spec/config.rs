@@ -1,12 +1,10 @@
 //! The run's configuration: plain Rust structs, grouped as the lecture groups them (the data,
 //! the two players, the game's objective, the optimisers), and one list of field descriptors,
-//! [`FIELDS`](crate::schema::FIELDS), from which everything else is derived: nested JSON, the
+//! [`FIELDS`](crate::spec::schema::FIELDS), from which everything else is derived: nested JSON, the
 //! flat names used by CLI flags, URL parameters and the page's form, validation, and the
 //! machine-readable schema. See `schema.rs`.
 
 use serde::{Deserialize, Serialize};
-
-use crate::error::ConfigError;
 
 /// What a run trains: a GAN, or the digit classifier that judges GANs' samples (the evaluation
 /// of the lecture's last part). Each is an [`Experiment`](crate::Experiment).
@@ -247,19 +245,6 @@ pub const WGAN_GP_DEFAULT_LAMBDA: f64 = 10.0;
 pub const IMAGE_SIDE: usize = 28;
 
 impl Config {
-    /// Parses a config from JSON, nested or flat; missing fields take their defaults, unknown
-    /// ones are an error.
-    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
-        Self::from_value(&value)
-    }
-
-    /// The config as nested JSON with the fields that apply to it.
-    pub fn to_json(&self) -> String {
-        self.to_value().to_string()
-    }
-
     /// Dimension of one data sample.
     pub fn data_dim(&self) -> usize {
         match self.data.kind {
@@ -277,82 +262,12 @@ impl Config {
             self.objective.gp
         }
     }
-
-    /// Checks every field against its rule in the schema, then the rules that tie fields
-    /// together, then the memory and work budget; the message names the field and the rule.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        crate::schema::check_ranges(self)?;
-        let invalid = |m: String| Err(ConfigError::Invalid(m));
-        if self.data.kind == DatasetKind::Points {
-            if self.data.points.is_empty() {
-                return invalid("the points dataset needs at least one point".into());
-            }
-            if self.data.points.len() > 100_000 {
-                return invalid("the points dataset takes at most 100000 points".into());
-            }
-            if let Some(p) = self
-                .data
-                .points
-                .iter()
-                .find(|p| !(p[0].is_finite() && p[1].is_finite()))
-            {
-                return invalid(format!("point {p:?} is not a finite number pair"));
-            }
-        }
-        if self.experiment == ExperimentKind::Classifier && !self.data.kind.is_image() {
-            return invalid(format!(
-                "experiment = classifier learns the digits' labels: it needs dataset = mnist, not {}",
-                crate::schema::name_of(&self.data.kind)
-            ));
-        }
-        if self.objective.unrolled_through
-            && (self.model.kind != ModelKind::Mlp || self.gradient_penalty() > 0.0)
-        {
-            return invalid(
-                "unrolled_through differentiates through D's steps written out for an MLP D without a gradient penalty: it needs model = mlp and gp = 0 (and a loss other than wgan-gp)".into(),
-            );
-        }
-        if self.experiment == ExperimentKind::Vae
-            && (!self.data.kind.is_image() || self.model.kind != ModelKind::Dcgan)
-        {
-            return invalid(format!(
-                "experiment = vae trains convolutional players on digits: it needs dataset = mnist and model = dcgan, not {} and {}",
-                crate::schema::name_of(&self.data.kind),
-                crate::schema::name_of(&self.model.kind)
-            ));
-        }
-        if self.model.kind == ModelKind::Dcgan && !self.data.kind.is_image() {
-            return invalid(format!(
-                "model = dcgan needs image data (dataset = mnist), not dataset = {}",
-                crate::schema::name_of(&self.data.kind)
-            ));
-        }
-        if self.objective.generators > self.optim.batch_size {
-            return invalid(format!(
-                "generators ({}) must not exceed batch_size ({}): each generator needs samples in every batch",
-                self.objective.generators, self.optim.batch_size
-            ));
-        }
-        crate::budget::check(self)
-    }
-}
-
-impl Serialize for Config {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.to_value().serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Config {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        Self::from_value(&value).map_err(serde::de::Error::custom)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ConfigError;
     use serde_json::json;
 
     fn flat(v: serde_json::Value) -> Result<Config, ConfigError> {

@@ -6,8 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::config::{Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind};
-use crate::error::ConfigError;
+use crate::spec::config::{Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind};
 
 /// Estimated memory a run may take: 1 GiB. A wasm32 page can address 4 GiB, but browsers
 /// give a tab far less in practice, and the page also holds the wasm code and the UI.
@@ -204,61 +203,6 @@ fn estimate_gan(config: &Config) -> Estimate {
     }
 }
 
-fn mib(bytes: u64) -> String {
-    format!("{:.0} MiB", bytes as f64 / (1 << 20) as f64)
-}
-
-/// Refuses a config whose estimate is over the budget, naming the fields that drive it.
-pub fn check(config: &Config) -> Result<(), ConfigError> {
-    let e = estimate(config);
-    let over = |e: &Estimate| {
-        (e.memory_bytes() as f64 / MEMORY_BYTES as f64).max(e.macs as f64 / WORK_MACS as f64)
-    };
-    let load = over(&e);
-    if load <= 1.0 {
-        return Ok(());
-    }
-    // Which fields drive it: those whose reset to the default lowers the load the most.
-    let mut drivers: Vec<(f64, String)> = crate::schema::FIELDS
-        .iter()
-        .filter(|f| f.applies(config) && matches!(f.kind, crate::schema::Kind::Int { .. }))
-        .filter(|f| f.get(config) != f.default_value() && f.name != "seed")
-        .filter_map(|f| {
-            let mut flat = config.to_flat();
-            flat.insert(f.name.into(), f.default_value());
-            let reset = Config::from_flat_unchecked(&flat)?;
-            let gain = load - over(&estimate(&reset));
-            (gain > 0.0).then(|| (gain, format!("{} = {}", f.name, f.get(config))))
-        })
-        .collect();
-    drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let names: Vec<String> = drivers.into_iter().map(|(_, n)| n).collect();
-    let what = if e.memory_bytes() as f64 / MEMORY_BYTES as f64 >= e.macs as f64 / WORK_MACS as f64
-    {
-        format!(
-            "about {} of memory (weights and optimizer state {}, activations {}), above the budget of {}",
-            mib(e.memory_bytes()),
-            mib(e.state_bytes),
-            mib(e.activation_bytes),
-            mib(MEMORY_BYTES)
-        )
-    } else {
-        format!(
-            "about {:.1} G multiply-adds per round (k D steps and the G steps), above the budget of {:.0} G",
-            e.macs as f64 / 1e9,
-            WORK_MACS as f64 / 1e9
-        )
-    };
-    Err(ConfigError::Invalid(format!(
-        "this config is too large for a browser tab: it needs {what}; make smaller: {}",
-        if names.is_empty() {
-            "the model or the batch".to_string()
-        } else {
-            names.join(", ")
-        }
-    )))
-}
-
 pub fn describe() -> Value {
     json!({"memory_bytes": MEMORY_BYTES, "macs_per_iteration": WORK_MACS,
         "checkpoint_bytes": CHECKPOINT_BYTES})
@@ -308,7 +252,7 @@ mod tests {
         let mut gan = big.clone();
         gan["experiment"] = json!("gan");
         Config::from_value(&gan).unwrap();
-        // The parts are the built VAE's (crate::vae's test counts them on a built net).
+        // The parts are the built VAE's (crate::experiments::vae's test counts them on a built net).
         let c = Config::from_value(&json!({"experiment": "vae", "dataset": "mnist",
             "model": "dcgan", "d_channels": 8, "latent_dim": 16}))
         .unwrap();

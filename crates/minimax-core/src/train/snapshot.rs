@@ -29,13 +29,13 @@ pub struct Snapshot {
     /// equilibrium), `grad_d`, `grad_g` (L2 norms of each loss's gradient over its player's
     /// parameters), `d_loss_eq`, `g_loss_eq` (the losses at equilibrium, where defined);
     /// 2-D data: `jsd` (estimated JSD(p_data‖p_g), nats, in [0, ln 2], from p_data's closed
-    /// form and p_g's kernel estimate, see [`crate::metrics::jensen_shannon_estimate`]) and
+    /// form and p_g's kernel estimate, see [`crate::data::metrics::jensen_shannon_estimate`]) and
     /// `jsd_bandwidth` (that kernel's bandwidth); ring and grid:
     /// `modes` of `modes_total` covered, `hq` (fraction within 3σ of a mode),
     /// `dominant_mode` (the index of the mode nearest to the most samples) and
     /// `dominant_share`
     /// (the share of samples it holds). Every GAN: `value` (V(D, G) from D's probabilities,
-    /// see [`crate::metrics::game_value`]); 2-D data: `value_star` (V(D*, G) = −ln 4 + 2·`jsd`).
+    /// see [`crate::data::metrics::game_value`]); 2-D data: `value_star` (V(D*, G) = −ln 4 + 2·`jsd`).
     #[serde(flatten)]
     pub scalars: BTreeMap<String, f64>,
     /// Histograms of D(x), equal bins over [0, 1]: `real` and `fake`.
@@ -98,7 +98,7 @@ pub(crate) fn image_bytes(v: &[f32], what: &'static str) -> Result<Vec<u8>, Trai
     if v.iter().any(|x| !x.is_finite()) {
         return Err(TrainError::NonFinite(what));
     }
-    Ok(v.iter().map(|&x| crate::mnist::to_u8(x)).collect())
+    Ok(v.iter().map(|&x| crate::data::mnist::to_u8(x)).collect())
 }
 
 impl Images {
@@ -139,7 +139,7 @@ pub struct Plane {
     /// D(x) at the cell centres.
     pub d_grid: Vec<f32>,
     /// The optimal discriminator p_data / (p_data + p_g) at the cell centres: p_data's closed
-    /// form and p_g's kernel estimate (see [`crate::metrics::optimal_discriminator_on`]).
+    /// form and p_g's kernel estimate (see [`crate::data::metrics::optimal_discriminator_on`]).
     pub d_star_grid: Vec<f32>,
     /// The centres of the data's modes (ring and grid), in the order of `dominant_mode`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

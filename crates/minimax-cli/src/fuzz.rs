@@ -12,15 +12,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use burn::tensor::Device;
+use minimax_core::burn::tensor::Device;
 use serde_json::{Value, json};
 
-use crate::checkpoint;
-use crate::config::Config;
-use crate::experiment::{self, Assets};
-use crate::mnist::Mnist;
-use crate::rng::RunRng;
-use crate::snapshot::SnapshotOptions;
+use minimax_core::data::mnist::Mnist;
+use minimax_core::rng::RunRng;
+use minimax_core::spec::config::Config;
+use minimax_core::train::checkpoint;
+use minimax_core::train::snapshot::SnapshotOptions;
+use minimax_core::{Assets, launch};
 
 /// How a fuzzing run ended.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -75,7 +75,7 @@ fn seeds(device: &Device, assets: &Assets) -> Vec<Vec<u8>> {
     .into_iter()
     .map(|c| {
         let config = Config::from_value(&c).expect("a valid seed config");
-        let mut e = experiment::build(config, device, assets).expect("a valid seed run");
+        let mut e = launch::build(config, device, assets).expect("a valid seed run");
         e.train(1);
         checkpoint::save(e.as_ref()).expect("a seed checkpoint")
     })
@@ -142,7 +142,7 @@ fn mutate_header(header: &mut Value, rng: &mut RunRng) -> &'static str {
             "counters"
         }
         _ => {
-            let fields = crate::schema::FIELDS;
+            let fields = minimax_core::spec::schema::FIELDS;
             let f = &fields[rng.index(fields.len())];
             let mut flat = serde_json::Map::new();
             if let Ok(c) = serde_json::from_value::<Config>(header["config"].clone()) {
@@ -316,7 +316,7 @@ fn mutate(seed: &[u8], rng: &mut RunRng) -> (Vec<u8>, String) {
 
 /// A mutated config as JSON text.
 fn mutate_config(rng: &mut RunRng) -> String {
-    let fields = crate::schema::FIELDS;
+    let fields = minimax_core::spec::schema::FIELDS;
     let mut flat = serde_json::Map::new();
     for _ in 0..1 + rng.index(4) {
         let f = &fields[rng.index(fields.len())];
@@ -379,8 +379,7 @@ pub fn run(cases: u64, seed: u64, time_limit: Duration) -> Report {
             let (bytes, what) = mutate(&seeds[rng.index(seeds.len())], &mut rng);
             started.store(clock.elapsed().as_millis() as u64, Ordering::Relaxed);
             let r = catch_unwind(AssertUnwindSafe(|| {
-                let mut e =
-                    checkpoint::load(&bytes, &device, &assets).map_err(|e| e.to_string())?;
+                let mut e = launch::load(&bytes, &device, &assets).map_err(|e| e.to_string())?;
                 e.train(1);
                 e.prepare_snapshot(SnapshotOptions::default())
                     .read()

@@ -14,11 +14,11 @@ use burn::module::{Module, Param};
 use burn::tensor::module::conv2d;
 use burn::tensor::{Device, Tensor, activation};
 
-use crate::checkpoint::SectionBounds;
-use crate::config::{Config, IMAGE_SIDE};
-use crate::dcgan::{conv_options, uniform_param};
-use crate::model::LEAKY_SLOPE;
+use crate::nets::dcgan::LEAKY_SLOPE;
+use crate::nets::dcgan::{conv_options, uniform_param};
 use crate::rng::RunRng;
+use crate::spec::config::{Config, IMAGE_SIDE};
+use crate::train::checkpoint::SectionBounds;
 
 #[cfg(feature = "classifier-training")]
 pub use training::Classifier;
@@ -126,15 +126,15 @@ mod training {
     use burn::tensor::{Device, Tensor, TensorData, activation};
 
     use super::{CLASSES, DigitNet, argmax, held_out};
-    use crate::checkpoint::{Header, Section};
-    use crate::config::{Config, IMAGE_SIDE};
+    use crate::data::mnist::Mnist;
     use crate::error::{CheckpointError, ConfigError};
-    use crate::experiment::{Assets, Experiment};
-    use crate::mnist::Mnist;
-    use crate::readback::PendingRecord;
-    use crate::records::{counter, load_module, load_optimizer, section};
     use crate::rng::{ParamNumbering, RunRng};
-    use crate::snapshot::{Packer, PendingSnapshot, Snapshot, SnapshotOptions};
+    use crate::spec::config::{Config, IMAGE_SIDE};
+    use crate::train::checkpoint::{Header, Section};
+    use crate::train::experiment::{Assets, Experiment};
+    use crate::train::readback::PendingRecord;
+    use crate::train::records::{counter, load_module, load_optimizer, section};
+    use crate::train::snapshot::{Packer, PendingSnapshot, Snapshot, SnapshotOptions};
 
     /// The largest shift of a training image, in pixels.
     const MAX_SHIFT: i32 = 2;
@@ -182,7 +182,7 @@ mod training {
             let net = ParamNumbering::new(config.seed).number(DigitNet::new(&mut rng, &device));
             let train = (0..digits.len()).filter(|&i| !held_out(i)).collect();
             Ok(Self {
-                optim: crate::gan::optimizer(config.optim.optimizer_d, config.optim.beta1),
+                optim: crate::train::optim::optimizer(config.optim.optimizer_d, config.optim.beta1),
                 config,
                 device,
                 net,

@@ -13,15 +13,9 @@
 //! an experiment built and its records loaded, and each loaded tensor's shape compared with the
 //! fresh one's. Every failure is an error value; the running session is never touched.
 
-use std::collections::BTreeMap;
-
-use burn::tensor::Device;
-use serde::{Deserialize, Serialize};
-
-use crate::config::Config;
 use crate::error::CheckpointError;
-use crate::experiment::{self, Assets, Experiment};
-use crate::rng::RunRng;
+use crate::train::experiment::Experiment;
+pub use crate::train::records::{Header, Section, SectionBounds};
 
 const MAGIC: &[u8; 8] = b"MINIMAX\0";
 /// The checkpoint format version this build writes and reads.
@@ -33,48 +27,11 @@ const HEADER: &str = "header";
 /// Bytes a header may take (a config with 100 000 drawn points is about 2.5 MB of JSON).
 const MAX_HEADER: u64 = 8 << 20;
 
-/// The run's state besides weights: config, step counters by name, RNG.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Header {
-    pub config: Config,
-    pub counters: BTreeMap<String, u64>,
-    pub rng: RunRng,
-}
-
-/// One named part of a checkpoint, borrowed from its bytes (a loader copies each section once,
-/// into the buffer burn reads).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Section<'a> {
-    pub name: &'a str,
-    pub bytes: &'a [u8],
-}
-
-/// What a section must be: its name and the byte sizes its payload may take.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SectionBounds {
-    pub name: String,
-    pub min: u64,
-    pub max: u64,
-}
-
-impl SectionBounds {
-    /// A burn record of `floats` f32 values in `tensors` tensors: the data plus its metadata
-    /// (names, shapes), which is a few hundred bytes per tensor at most.
-    pub fn record(name: String, floats: u64, tensors: u64) -> Self {
-        Self {
-            name,
-            min: 4 * floats,
-            max: 4 * floats + 4096 + 512 * tensors,
-        }
-    }
-}
-
 /// A checkpoint whose tensors are still on the device: [`read`](Self::read) it (async, as the
 /// browser's GPU needs) or, natively, [`read_sync`](Self::read_sync).
 pub struct PendingCheckpoint {
     header: Vec<u8>,
-    sections: Vec<crate::readback::PendingRecord>,
+    sections: Vec<crate::train::readback::PendingRecord>,
 }
 
 /// Gathers the whole state of a run for reading; nothing is read here.
@@ -152,7 +109,7 @@ fn take<'a>(rest: &mut &'a [u8], n: u64, what: &str) -> Result<&'a [u8], Checkpo
     Ok(head)
 }
 
-fn corrupt(message: impl Into<String>) -> CheckpointError {
+pub(crate) fn corrupt(message: impl Into<String>) -> CheckpointError {
     CheckpointError::Part {
         part: "section table".into(),
         message: message.into(),
@@ -164,11 +121,11 @@ pub fn sections(bytes: &[u8]) -> Result<Vec<(&str, &[u8])>, CheckpointError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(CheckpointError::Foreign);
     }
-    if bytes.len() as u64 > crate::budget::CHECKPOINT_BYTES {
+    if bytes.len() as u64 > crate::spec::budget::CHECKPOINT_BYTES {
         return Err(corrupt(format!(
             "{} bytes, more than any config within the budget writes ({} bytes)",
             bytes.len(),
-            crate::budget::CHECKPOINT_BYTES
+            crate::spec::budget::CHECKPOINT_BYTES
         )));
     }
     if bytes.len() < PREAMBLE {
@@ -229,7 +186,7 @@ pub fn header(bytes: &[u8]) -> Result<Header, CheckpointError> {
     read_header(&table)
 }
 
-fn read_header(table: &[(&str, &[u8])]) -> Result<Header, CheckpointError> {
+pub(crate) fn read_header(table: &[(&str, &[u8])]) -> Result<Header, CheckpointError> {
     let (name, payload) = table.first().ok_or_else(|| corrupt("no sections"))?;
     if *name != HEADER {
         return Err(corrupt(format!(
@@ -245,44 +202,7 @@ fn read_header(table: &[(&str, &[u8])]) -> Result<Header, CheckpointError> {
     })?;
     // Bounded before anything is built (a counter at u64::MAX would wrap at the next step).
     for name in header.counters.keys() {
-        crate::records::counter(&header, name)?;
+        crate::train::records::counter(&header, name)?;
     }
     Ok(header)
-}
-
-/// A new experiment on `device` restored from checkpoint bytes.
-pub fn load(
-    bytes: &[u8],
-    device: &Device,
-    assets: &Assets,
-) -> Result<Box<dyn Experiment>, CheckpointError> {
-    let table = sections(bytes)?;
-    let header = read_header(&table)?;
-    let expected = experiment::section_bounds(&header.config);
-    let found: Vec<&str> = table[1..].iter().map(|(n, _)| *n).collect();
-    let wanted: Vec<&str> = expected.iter().map(|b| b.name.as_str()).collect();
-    if found != wanted {
-        return Err(corrupt(format!(
-            "sections {found:?}, but this config needs {wanted:?}"
-        )));
-    }
-    for ((name, payload), bounds) in table[1..].iter().zip(&expected) {
-        let n = payload.len() as u64;
-        if n < bounds.min || n > bounds.max {
-            return Err(CheckpointError::Part {
-                part: name.to_string(),
-                message: format!(
-                    "{n} bytes, but this config needs {}..={} bytes",
-                    bounds.min, bounds.max
-                ),
-            });
-        }
-    }
-    let mut experiment = experiment::build(header.config.clone(), device, assets)?;
-    let sections: Vec<Section> = table[1..]
-        .iter()
-        .map(|&(name, bytes)| Section { name, bytes })
-        .collect();
-    experiment.load_sections(&header, &sections)?;
-    Ok(experiment)
 }

@@ -7,7 +7,7 @@ use burn::tensor::{
     activation::{relu, sigmoid, softplus},
 };
 
-use crate::config::LossKind;
+use crate::spec::config::LossKind;
 
 /// D's loss, to be minimised: the negated objective D maximises.
 ///

@@ -4,12 +4,9 @@ use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData, activation};
 
-use crate::config::{Activation, Config, ModelKind};
-use crate::dcgan::{DcganDiscriminator, DcganGenerator};
+use crate::nets::dcgan::{DcganDiscriminator, DcganGenerator, LEAKY_SLOPE};
 use crate::rng::RunRng;
-
-/// Slope of leaky ReLU for negative inputs (DCGAN's 0.2).
-pub const LEAKY_SLOPE: f64 = 0.2;
+use crate::spec::config::{Activation, Config, ModelKind};
 
 /// σ(h), the hidden layers' activation.
 pub(crate) fn activate(kind: Activation, h: Tensor<2>) -> Tensor<2> {

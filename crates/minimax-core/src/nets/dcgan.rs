@@ -19,9 +19,11 @@ use burn::tensor::module::{conv_transpose2d, conv2d};
 use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 
-use crate::config::IMAGE_SIDE;
-use crate::model::LEAKY_SLOPE;
 use crate::rng::RunRng;
+use crate::spec::config::IMAGE_SIDE;
+
+/// Slope of leaky ReLU for negative inputs (DCGAN's 0.2).
+pub const LEAKY_SLOPE: f64 = 0.2;
 
 /// Side of the smallest feature map (28 / 4).
 const S: usize = IMAGE_SIDE / 4;
@@ -258,12 +260,12 @@ mod tests {
             assert_eq!(x.dims(), [3, 784]);
             assert!(to_vec(x.clone()).iter().all(|v| v.abs() <= 1.0));
             assert_eq!(d.forward(x).dims(), [3, 1]);
-            let config = crate::config::Config::from_value(&serde_json::json!({
+            let config = crate::spec::config::Config::from_value(&serde_json::json!({
                 "dataset": "mnist", "model": "dcgan", "latent_dim": 16, "g_channels": 8,
                 "d_channels": 4, "batch_norm": bn,
             }))
             .unwrap();
-            let (eg, ed) = crate::budget::players(&config);
+            let (eg, ed) = crate::spec::budget::players(&config);
             assert_eq!(eg.params as usize, g.num_params(), "G, batch norm {bn}");
             assert_eq!(ed.params as usize, d.num_params(), "D, batch norm {bn}");
         }

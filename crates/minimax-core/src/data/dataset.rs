@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::config::{Config, DatasetKind};
+use crate::data::mnist::Mnist;
 use crate::error::ConfigError;
-use crate::metrics::Density;
-use crate::mnist::Mnist;
 use crate::rng::RunRng;
+use crate::spec::config::{Config, DatasetKind};
 
 /// The default view of the 2-D data plane: [-3, 3]².
 pub const DEFAULT_VIEW: [f32; 4] = [-3.0, 3.0, -3.0, 3.0];
@@ -247,6 +246,44 @@ impl Dataset {
     }
 }
 
+/// A density on the plane known in closed form: an equal-weight mixture of isotropic
+/// gaussians of one σ. The ring's and the grid's modes are such mixtures; a curve with
+/// gaussian noise across it (line, moons, spiral), drawn by a parameter t uniform on an
+/// interval, is the mixture over t, written here as the midpoint rule over many nodes (node
+/// spacing well under σ, so the rule's error is far below the estimator's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Density {
+    pub nodes: Vec<[f32; 2]>,
+    pub std: f32,
+}
+
+/// N(d²; 0, v·I) in 2-D for a squared distance d² and variance v; 0 beyond 12 σ (e^−72).
+pub(crate) fn gauss2(d2: f64, v: f64) -> f64 {
+    if d2 > 144.0 * v {
+        0.0
+    } else {
+        (-0.5 * d2 / v).exp() / (2.0 * std::f64::consts::PI * v)
+    }
+}
+
+pub(crate) fn dist2(a: [f32; 2], b: [f32; 2]) -> f64 {
+    let (dx, dy) = ((a[0] - b[0]) as f64, (a[1] - b[1]) as f64);
+    dx * dx + dy * dy
+}
+
+impl Density {
+    /// The density at `x` after smoothing by a gaussian kernel of bandwidth `h` (p * K_h: each
+    /// node's variance becomes σ² + h²); `h = 0` gives the density itself.
+    pub fn at(&self, x: [f32; 2], h: f32) -> f64 {
+        let v = (self.std as f64).powi(2) + (h as f64).powi(2);
+        self.nodes
+            .iter()
+            .map(|&c| gauss2(dist2(x, c), v))
+            .sum::<f64>()
+            / self.nodes.len() as f64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,7 +305,7 @@ mod tests {
         for p in xs.chunks(2) {
             let r = (p[0] * p[0] + p[1] * p[1]).sqrt();
             assert!((r - 2.0).abs() < 0.15, "radius {r}");
-            let (k, d) = crate::metrics::nearest_mode(&modes, [p[0], p[1]]);
+            let (k, d) = crate::data::metrics::nearest_mode(&modes, [p[0], p[1]]);
             assert!(d < 5.0 * RING_STD, "{d}");
             hits[k] += 1;
         }

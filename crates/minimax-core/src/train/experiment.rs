@@ -6,12 +6,11 @@ use std::sync::Arc;
 
 use burn::tensor::Device;
 
-use crate::checkpoint::{Header, Section, SectionBounds};
-use crate::config::{Config, ExperimentKind};
+use crate::data::mnist::Mnist;
 use crate::error::{CheckpointError, ConfigError};
-use crate::gan::Gan;
-use crate::mnist::Mnist;
-use crate::snapshot::{PendingSnapshot, SnapshotOptions};
+use crate::spec::config::Config;
+use crate::train::records::{Header, Section};
+use crate::train::snapshot::{PendingSnapshot, SnapshotOptions};
 
 /// What an experiment needs besides its config: data the caller loaded (the core never reads
 /// files or fetches).
@@ -45,7 +44,7 @@ pub trait Experiment {
     }
 
     /// Takes `config` without starting over, where this experiment can (only the options in
-    /// [`crate::schema::LIVE`] changed): true if it did, false (nothing changed) if the change
+    /// [`crate::spec::schema::LIVE`] changed): true if it did, false (nothing changed) if the change
     /// needs a new run.
     fn retune(&mut self, _config: &Config) -> Result<bool, ConfigError> {
         Ok(false)
@@ -63,7 +62,7 @@ pub trait Experiment {
     /// Rows `rows` of `n` samples of the model from codes fixed by the seed (the same ones at
     /// every call), for evaluation, `[rows.len(), data_dim]`; `None` for an experiment that
     /// makes no samples. Evaluations take them in chunks of
-    /// [`SAMPLE_CHUNK`](crate::evaluation::SAMPLE_CHUNK).
+    /// `SAMPLE_CHUNK` (the evaluation's).
     fn samples(&self, _n: usize, _rows: std::ops::Range<usize>) -> Option<burn::tensor::Tensor<2>> {
         None
     }
@@ -75,8 +74,8 @@ pub trait Experiment {
     fn header(&self) -> Header;
 
     /// The named sections of a checkpoint (weights, optimizer states), in order, with their
-    /// tensors gathered for one read each (see [`crate::readback`]).
-    fn pending_sections(&self) -> Vec<crate::readback::PendingRecord>;
+    /// tensors gathered for one read each (see [`crate::train::readback`]).
+    fn pending_sections(&self) -> Vec<crate::train::readback::PendingRecord>;
 
     /// Restores the state written by [`pending_sections`](Self::pending_sections) and
     /// [`header`](Self::header); on error the experiment must be dropped.
@@ -85,36 +84,4 @@ pub trait Experiment {
         header: &Header,
         sections: &[Section<'_>],
     ) -> Result<(), CheckpointError>;
-}
-
-/// Builds the experiment a config describes.
-pub fn build(
-    config: Config,
-    device: &Device,
-    assets: &Assets,
-) -> Result<Box<dyn Experiment>, ConfigError> {
-    Ok(match config.experiment {
-        ExperimentKind::Gan => Box::new(Gan::new(config, device, assets)?),
-        ExperimentKind::Vae => Box::new(crate::vae::Vae::new(config, device, assets)?),
-        #[cfg(feature = "classifier-training")]
-        ExperimentKind::Classifier => {
-            Box::new(crate::classifier::Classifier::new(config, device, assets)?)
-        }
-        #[cfg(not(feature = "classifier-training"))]
-        ExperimentKind::Classifier => {
-            return Err(ConfigError::Invalid(
-                "this build does not train the classifier (the CLI does: `minimax train --experiment classifier`)".into(),
-            ));
-        }
-    })
-}
-
-/// The sections a checkpoint of this config must have, with the byte sizes each may take,
-/// known from the config alone (checked before anything is allocated).
-pub fn section_bounds(config: &Config) -> Vec<SectionBounds> {
-    match config.experiment {
-        ExperimentKind::Gan => Gan::section_bounds(config),
-        ExperimentKind::Vae => crate::vae::section_bounds(config),
-        ExperimentKind::Classifier => crate::classifier::section_bounds(config),
-    }
 }

@@ -6,12 +6,12 @@ use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData};
 
 use super::{Gan, generate, generator_shares};
-use crate::config::IMAGE_SIDE;
+use crate::data::metrics::{self, Grid};
+use crate::data::mnist::to_u8;
 use crate::error::TrainError;
-use crate::loss;
-use crate::metrics::{self, Grid};
-use crate::mnist::to_u8;
-use crate::snapshot::{
+use crate::nets::loss;
+use crate::spec::config::IMAGE_SIDE;
+use crate::train::snapshot::{
     Images, Packer, PendingSnapshot, Plane, Snapshot, SnapshotOptions, Unpacked, grad_norm,
     image_bytes,
 };
@@ -169,9 +169,9 @@ struct Context {
     real_images: Vec<u8>,
     fake_generator: Vec<u8>,
     want_plane: bool,
-    modes: Option<Vec<crate::dataset::Mode>>,
+    modes: Option<Vec<crate::data::dataset::Mode>>,
     /// p_data in closed form (2-D data) and the kernel bandwidth of the JSD and D*.
-    density: Option<metrics::Density>,
+    density: Option<crate::data::dataset::Density>,
     bandwidth: f32,
     two_d: bool,
     images: bool,

@@ -10,8 +10,11 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::config::{Config, IMAGE_SIDE};
+use serde::{Deserialize, Serialize};
+
 use crate::error::ConfigError;
+use crate::spec::budget;
+use crate::spec::config::{Config, DatasetKind, ExperimentKind, IMAGE_SIDE, ModelKind};
 
 /// The type and rule of a field.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -830,9 +833,154 @@ pub fn describe() -> Value {
     json!({
         "fields": fields,
         "aliases": aliases,
-        "budget": crate::budget::describe(),
+        "budget": budget::describe(),
         "image_side": IMAGE_SIDE,
     })
+}
+
+// ---- Parsing, printing and validation of a config ----------------------------------------
+
+impl Config {
+    /// Parses a config from JSON, nested or flat; missing fields take their defaults, unknown
+    /// ones are an error.
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        Self::from_value(&value)
+    }
+
+    /// The config as nested JSON with the fields that apply to it.
+    pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// Checks every field against its rule in the schema, then the rules that tie fields
+    /// together, then the memory and work budget; the message names the field and the rule.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        crate::spec::schema::check_ranges(self)?;
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.data.kind == DatasetKind::Points {
+            if self.data.points.is_empty() {
+                return invalid("the points dataset needs at least one point".into());
+            }
+            if self.data.points.len() > 100_000 {
+                return invalid("the points dataset takes at most 100000 points".into());
+            }
+            if let Some(p) = self
+                .data
+                .points
+                .iter()
+                .find(|p| !(p[0].is_finite() && p[1].is_finite()))
+            {
+                return invalid(format!("point {p:?} is not a finite number pair"));
+            }
+        }
+        if self.experiment == ExperimentKind::Classifier && !self.data.kind.is_image() {
+            return invalid(format!(
+                "experiment = classifier learns the digits' labels: it needs dataset = mnist, not {}",
+                crate::spec::schema::name_of(&self.data.kind)
+            ));
+        }
+        if self.objective.unrolled_through
+            && (self.model.kind != ModelKind::Mlp || self.gradient_penalty() > 0.0)
+        {
+            return invalid(
+                "unrolled_through differentiates through D's steps written out for an MLP D without a gradient penalty: it needs model = mlp and gp = 0 (and a loss other than wgan-gp)".into(),
+            );
+        }
+        if self.experiment == ExperimentKind::Vae
+            && (!self.data.kind.is_image() || self.model.kind != ModelKind::Dcgan)
+        {
+            return invalid(format!(
+                "experiment = vae trains convolutional players on digits: it needs dataset = mnist and model = dcgan, not {} and {}",
+                crate::spec::schema::name_of(&self.data.kind),
+                crate::spec::schema::name_of(&self.model.kind)
+            ));
+        }
+        if self.model.kind == ModelKind::Dcgan && !self.data.kind.is_image() {
+            return invalid(format!(
+                "model = dcgan needs image data (dataset = mnist), not dataset = {}",
+                crate::spec::schema::name_of(&self.data.kind)
+            ));
+        }
+        if self.objective.generators > self.optim.batch_size {
+            return invalid(format!(
+                "generators ({}) must not exceed batch_size ({}): each generator needs samples in every batch",
+                self.objective.generators, self.optim.batch_size
+            ));
+        }
+        check_budget(self)
+    }
+}
+
+impl Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        Self::from_value(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1 << 20) as f64)
+}
+
+/// Refuses a config whose estimate is over the budget, naming the fields that drive it.
+fn check_budget(config: &Config) -> Result<(), ConfigError> {
+    let e = budget::estimate(config);
+    let over = |e: &budget::Estimate| {
+        (e.memory_bytes() as f64 / budget::MEMORY_BYTES as f64)
+            .max(e.macs as f64 / budget::WORK_MACS as f64)
+    };
+    let load = over(&e);
+    if load <= 1.0 {
+        return Ok(());
+    }
+    // Which fields drive it: those whose reset to the default lowers the load the most.
+    let mut drivers: Vec<(f64, String)> = FIELDS
+        .iter()
+        .filter(|f| f.applies(config) && matches!(f.kind, Kind::Int { .. }))
+        .filter(|f| f.get(config) != f.default_value() && f.name != "seed")
+        .filter_map(|f| {
+            let mut flat = config.to_flat();
+            flat.insert(f.name.into(), f.default_value());
+            let reset = Config::from_flat_unchecked(&flat)?;
+            let gain = load - over(&budget::estimate(&reset));
+            (gain > 0.0).then(|| (gain, format!("{} = {}", f.name, f.get(config))))
+        })
+        .collect();
+    drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let names: Vec<String> = drivers.into_iter().map(|(_, n)| n).collect();
+    let what = if e.memory_bytes() as f64 / budget::MEMORY_BYTES as f64
+        >= e.macs as f64 / budget::WORK_MACS as f64
+    {
+        format!(
+            "about {} of memory (weights and optimizer state {}, activations {}), above the budget of {}",
+            mib(e.memory_bytes()),
+            mib(e.state_bytes),
+            mib(e.activation_bytes),
+            mib(budget::MEMORY_BYTES)
+        )
+    } else {
+        format!(
+            "about {:.1} G multiply-adds per round (k D steps and the G steps), above the budget of {:.0} G",
+            e.macs as f64 / 1e9,
+            budget::WORK_MACS as f64 / 1e9
+        )
+    };
+    Err(ConfigError::Invalid(format!(
+        "this config is too large for a browser tab: it needs {what}; make smaller: {}",
+        if names.is_empty() {
+            "the model or the batch".to_string()
+        } else {
+            names.join(", ")
+        }
+    )))
 }
 
 #[cfg(test)]

@@ -34,21 +34,23 @@ use std::collections::BTreeMap;
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 
-use crate::model::{Discriminator, DiscriminatorNet, Generator};
+use crate::nets::model::{Discriminator, DiscriminatorNet, Generator};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::budget::{self, eval_size};
-use crate::checkpoint::{Header, Section, SectionBounds};
-use crate::config::{Config, IMAGE_SIDE};
-use crate::dataset::Dataset;
-use crate::dcgan::DcganDiscriminator;
+use crate::data::dataset::Dataset;
+use crate::data::mnist::to_u8;
 use crate::error::{CheckpointError, ConfigError, TrainError};
-use crate::experiment::{Assets, Experiment};
-use crate::mnist::to_u8;
-use crate::readback::PendingRecord;
-use crate::records::{counter, load_module, load_optimizer, section};
+use crate::nets::dcgan::DcganDiscriminator;
 use crate::rng::{ParamNumbering, RunRng};
-use crate::snapshot::{Images, Packer, PendingSnapshot, Snapshot, SnapshotOptions, image_bytes};
+use crate::spec::budget::{self, eval_size};
+use crate::spec::config::{Config, IMAGE_SIDE};
+use crate::train::checkpoint::{Header, Section, SectionBounds};
+use crate::train::experiment::{Assets, Experiment};
+use crate::train::readback::PendingRecord;
+use crate::train::records::{counter, load_module, load_optimizer, section};
+use crate::train::snapshot::{
+    Images, Packer, PendingSnapshot, Snapshot, SnapshotOptions, image_bytes,
+};
 
 /// Log-variances are kept in [−LOG_VAR_BOUND, LOG_VAR_BOUND]: exp stays finite early on.
 const LOG_VAR_BOUND: f64 = 10.0;
@@ -204,14 +206,20 @@ impl Vae {
         };
         let latent = config.model.latent_dim;
         // The GAN's salt: the same seed gives the same evaluation digits and codes.
-        let mut eval_rng = RunRng::new(config.seed ^ crate::gan::EVAL_SALT);
+        let mut eval_rng = RunRng::new(config.seed ^ crate::train::codes::EVAL_SALT);
         let n = eval_size(PIXELS);
         let fixed_noise = eval_rng.normals(n * latent);
         let fixed_real = dataset.sample(n, &mut eval_rng);
         let fixed_eps = eval_rng.normals(n * latent);
         Ok(Self {
-            encoder_optim: crate::gan::optimizer(config.optim.optimizer_g, config.optim.beta1),
-            decoder_optim: crate::gan::optimizer(config.optim.optimizer_g, config.optim.beta1),
+            encoder_optim: crate::train::optim::optimizer(
+                config.optim.optimizer_g,
+                config.optim.beta1,
+            ),
+            decoder_optim: crate::train::optim::optimizer(
+                config.optim.optimizer_g,
+                config.optim.beta1,
+            ),
             config,
             device,
             net,
@@ -275,7 +283,7 @@ impl Vae {
         seed: u64,
         rows: std::ops::Range<usize>,
     ) -> Tensor<2> {
-        let z = crate::gan::evaluation_codes(&self.config, n, seed, rows, &self.device);
+        let z = crate::train::codes::evaluation_codes(&self.config, n, seed, rows, &self.device);
         self.net().decode(z).detach()
     }
 }

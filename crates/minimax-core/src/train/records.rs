@@ -12,9 +12,14 @@ use burn::module::{Module, ModuleVisitor, Param};
 use burn::store::ModuleRecord;
 use burn::tensor::{Bytes, DType, Tensor};
 
-use crate::checkpoint::{Header, Section};
-use crate::config::OptimizerKind;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
 use crate::error::CheckpointError;
+use crate::rng::RunRng;
+use crate::spec::config::Config;
+use crate::spec::config::OptimizerKind;
 
 pub(crate) fn part(name: &str) -> impl Fn(burn::store::RecordError) -> CheckpointError + '_ {
     move |e| CheckpointError::Part {
@@ -40,6 +45,43 @@ pub(crate) fn params<M: Module>(m: &M) -> Vec<(u64, Vec<usize>)> {
 
 pub(crate) fn shapes<M: Module>(m: &M) -> Vec<Vec<usize>> {
     params(m).into_iter().map(|(_, s)| s).collect()
+}
+
+/// The run's state besides weights: config, step counters by name, RNG.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub config: Config,
+    pub counters: BTreeMap<String, u64>,
+    pub rng: RunRng,
+}
+
+/// One named part of a checkpoint, borrowed from its bytes (a loader copies each section once,
+/// into the buffer burn reads).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Section<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// What a section must be: its name and the byte sizes its payload may take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionBounds {
+    pub name: String,
+    pub min: u64,
+    pub max: u64,
+}
+
+impl SectionBounds {
+    /// A burn record of `floats` f32 values in `tensors` tensors: the data plus its metadata
+    /// (names, shapes), which is a few hundred bytes per tensor at most.
+    pub fn record(name: String, floats: u64, tensors: u64) -> Self {
+        Self {
+            name,
+            min: 4 * floats,
+            max: 4 * floats + 4096 + 512 * tensors,
+        }
+    }
 }
 
 /// The most steps a counter may record: far beyond any run (a thousand years at 30 000 steps
@@ -274,7 +316,7 @@ pub(crate) fn load_optimizer<M: Module>(
 ) -> Result<burn::optim::ModuleOptimizer, CheckpointError> {
     let bytes = shared(bytes);
     check_optimizer(module, kind, name, &bytes)?;
-    crate::readback::loading_onto(device, || {
+    crate::train::readback::loading_onto(device, || {
         optimizer.clone().from_bytes(bytes).map_err(part(name))
     })
 }

@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use burn::tensor::Device;
 
 use super::Gan;
-use crate::budget;
-use crate::checkpoint::{Header, Section, SectionBounds};
-use crate::config::Config;
 use crate::error::CheckpointError;
-use crate::experiment::Experiment;
-use crate::readback::PendingRecord;
-use crate::records::{counter, load_module, load_optimizer, section};
-use crate::snapshot::{PendingSnapshot, SnapshotOptions};
+use crate::spec::budget;
+use crate::spec::config::Config;
+use crate::train::checkpoint::{Header, Section, SectionBounds};
+use crate::train::experiment::Experiment;
+use crate::train::readback::PendingRecord;
+use crate::train::records::{counter, load_module, load_optimizer, section};
+use crate::train::snapshot::{PendingSnapshot, SnapshotOptions};
 
 /// Tensors a player may have (an MLP of 8 hidden layers has 18; the DCGAN at most 10).
 const MAX_TENSORS: u64 = 32;
@@ -166,7 +166,7 @@ impl Experiment for Gan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Assets, checkpoint};
+    use crate::{Assets, train::checkpoint};
     use burn::module::Module;
     use burn::store::ModuleRecord;
     use burn::tensor::Bytes;
@@ -199,7 +199,7 @@ mod tests {
         let module = |m: ModuleRecord| m.into_bytes().unwrap().to_vec();
         // (With its states in the order of their names, as the engine writes them.)
         let optim = |o: &burn::optim::ModuleOptimizer| {
-            crate::readback::in_name_order(o.into_bytes().unwrap())
+            crate::train::readback::in_name_order(o.into_bytes().unwrap())
                 .unwrap()
                 .to_vec()
         };
@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn sections_read_in_two_phases_are_burns_own_records() {
         let assets = Assets {
-            mnist: Some(std::sync::Arc::new(crate::mnist::Mnist::noise(32, 9))),
+            mnist: Some(std::sync::Arc::new(crate::data::mnist::Mnist::noise(32, 9))),
         };
         let dcgan = serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 8,
             "g_channels": 8, "d_channels": 4, "batch_size": 8});
@@ -262,17 +262,18 @@ mod tests {
             let awaited: Vec<_> = gan
                 .pending_sections()
                 .into_iter()
-                .map(|p| crate::readback::block_on(p.read()).unwrap())
+                .map(|p| crate::train::readback::block_on(p.read()).unwrap())
                 .collect();
             assert_eq!(sync, own, "{flat}");
             assert_eq!(awaited, own, "{flat}");
             let bytes = checkpoint::save(&gan).unwrap();
             let async_bytes =
-                crate::readback::block_on(checkpoint::prepare(&gan).unwrap().read()).unwrap();
+                crate::train::readback::block_on(checkpoint::prepare(&gan).unwrap().read())
+                    .unwrap();
             assert_eq!(bytes, async_bytes);
             // Loaded and saved again: the same tensors, scalars and metadata (an optimizer lists
             // its states in the order of a hash map, which a new map need not repeat).
-            let loaded = checkpoint::load(&bytes, &crate::testing::flex(), &assets).unwrap();
+            let loaded = crate::launch::load(&bytes, &crate::testing::flex(), &assets).unwrap();
             let again = checkpoint::save(loaded.as_ref()).unwrap();
             let parsed = |b: &[u8]| -> Vec<(String, Vec<u8>)> {
                 checkpoint::sections(b)
@@ -290,7 +291,7 @@ mod tests {
 mod crafted {
     use super::*;
     use crate::Assets;
-    use crate::records::{check_optimizer, params};
+    use crate::train::records::{check_optimizer, params};
     use burn::tensor::Bytes;
 
     /// `bytes` (an optimizer record) rewritten: each tensor's name through `rename`, each

@@ -2,7 +2,7 @@
 //! coverage, kernel density estimates of p_data and p_g, the optimal discriminator
 //! D* = p_data / (p_data + p_g) and the Jensen–Shannon divergence between them.
 
-use crate::dataset::Mode;
+use crate::data::dataset::{Density, Mode, dist2, gauss2};
 
 /// Counts of `values` (in [0, 1]) in `bins` equal bins; 1 falls in the last bin.
 pub fn histogram(values: &[f32], bins: usize) -> Vec<u32> {
@@ -109,44 +109,6 @@ impl Grid {
                 ]
             })
             .collect()
-    }
-}
-
-/// A density on the plane known in closed form: an equal-weight mixture of isotropic
-/// gaussians of one σ. The ring's and the grid's modes are such mixtures; a curve with
-/// gaussian noise across it (line, moons, spiral), drawn by a parameter t uniform on an
-/// interval, is the mixture over t, written here as the midpoint rule over many nodes (node
-/// spacing well under σ, so the rule's error is far below the estimator's).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Density {
-    pub nodes: Vec<[f32; 2]>,
-    pub std: f32,
-}
-
-/// N(d²; 0, v·I) in 2-D for a squared distance d² and variance v; 0 beyond 12 σ (e^−72).
-fn gauss2(d2: f64, v: f64) -> f64 {
-    if d2 > 144.0 * v {
-        0.0
-    } else {
-        (-0.5 * d2 / v).exp() / (2.0 * std::f64::consts::PI * v)
-    }
-}
-
-fn dist2(a: [f32; 2], b: [f32; 2]) -> f64 {
-    let (dx, dy) = ((a[0] - b[0]) as f64, (a[1] - b[1]) as f64);
-    dx * dx + dy * dy
-}
-
-impl Density {
-    /// The density at `x` after smoothing by a gaussian kernel of bandwidth `h` (p * K_h: each
-    /// node's variance becomes σ² + h²); `h = 0` gives the density itself.
-    pub fn at(&self, x: [f32; 2], h: f32) -> f64 {
-        let v = (self.std as f64).powi(2) + (h as f64).powi(2);
-        self.nodes
-            .iter()
-            .map(|&c| gauss2(dist2(x, c), v))
-            .sum::<f64>()
-            / self.nodes.len() as f64
     }
 }
 
@@ -264,9 +226,9 @@ pub fn jensen_shannon(p: &[f64], q: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::dataset::Dataset;
+    use crate::data::dataset::Dataset;
     use crate::rng::RunRng;
+    use crate::spec::config::Config;
     use std::f64::consts::LN_2;
 
     fn pairs(v: &[f32]) -> Vec<[f32; 2]> {
@@ -345,7 +307,7 @@ mod tests {
     #[test]
     fn the_jsd_estimate_matches_numerical_integration_for_gaussians() {
         let mut c = Config::default();
-        c.data.kind = crate::config::DatasetKind::Gaussian;
+        c.data.kind = crate::spec::config::DatasetKind::Gaussian;
         c.data.dim = 2;
         let ds = Dataset::new(&c, None).unwrap();
         let p = ds.density().unwrap();
