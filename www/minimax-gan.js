@@ -303,10 +303,10 @@ class MinimaxGan extends HTMLElement {
     if (r && (r.top < 0 || r.bottom > innerHeight)) panel.scrollIntoView({ block: 'start' });
   }
 
-  /** D/(1 − D) is a density ratio only where D is a probability (σ of the log-losses'
-   * logit, LSGAN's D); for a hinge or Wasserstein critic the view shows D. */
+  /** D/(1 − D) is a density ratio only where D is a probability (the engine's schema says
+   * for which losses); for a hinge or Wasserstein critic the view shows D. */
   ratioShown() {
-    return this.options.ratio && ['minimax', 'non-saturating', 'lsgan'].includes(this.config?.loss);
+    return this.options.ratio && Boolean(this.schema?.losses?.[this.config?.loss]?.d_is_probability);
   }
 
   planeTitle() {
@@ -581,10 +581,9 @@ class MinimaxGan extends HTMLElement {
     if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec >= 1 ? s.iters_per_sec.toFixed(1) : s.iters_per_sec.toPrecision(2)} ${t('itersPerSec')}`);
     if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
     if (s.jsd != null) parts.push(t('jsdStat', s.jsd.toFixed(3), (s.jsd / Math.LN2).toFixed(2), s.jsd_bandwidth?.toPrecision(2) ?? '?'));
-    // V(D, G) is the value of the game that the minimax and non-saturating losses play.
-    const valued = s.value != null && (this.config.loss === 'minimax' || this.config.loss === 'non-saturating');
+    // V(D, G), reported by the engine where D plays it (the minimax and non-saturating losses).
     const fix3 = (x) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
-    if (valued) parts.push(s.value_star != null ? t('valueStat', fix3(s.value), fix3(s.value_star)) : t('valueOnlyStat', fix3(s.value)));
+    if (s.value != null) parts.push(s.value_star != null ? t('valueStat', fix3(s.value), fix3(s.value_star)) : t('valueOnlyStat', fix3(s.value)));
     if (s.dominant_mode != null && s.dominant_mode >= 0) parts.push(t('dominantStat', s.dominant_mode + 1, Math.round(s.dominant_share * 100)));
     stats.textContent = parts.join(' · ');
     this.$('.plane-panel').hidden = !s.plane;
@@ -611,9 +610,8 @@ class MinimaxGan extends HTMLElement {
     drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
     this.curves.loss.push(s.iter, [s.d_loss, s.g_loss, s.d_loss_eq ?? null, s.g_loss_eq ?? null]);
     this.curves.grad.push(s.iter, [Math.max(s.grad_d, 1e-8), Math.max(s.grad_g, 1e-8)]);
-    // D's value bounds the JSD from below: max over D of V(D, G) = −log 4 + 2·JSD.
-    const fromD = valued ? (s.value + Math.log(4)) / 2 : null;
-    this.curves.jsd.push(s.iter, [s.jsd ?? null, fromD, Math.LN2]);
+    // D's value bounds the JSD from below (the engine's jsd_lower_bound); ln 2 its maximum.
+    this.curves.jsd.push(s.iter, [s.jsd ?? null, s.jsd_lower_bound ?? null, Math.LN2]);
     this.$('.mode-panel').hidden = s.dominant_mode == null || !this.options.modeChart;
     if (s.dominant_mode != null) this.curves.mode.push(s.iter, [s.dominant_mode >= 0 ? s.dominant_mode + 1 : null]);
     this.$('.ov-dreal').textContent = s.d_real.toFixed(2);

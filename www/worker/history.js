@@ -3,7 +3,7 @@
 // the rate, so a long run keeps its whole span at an even spacing.
 
 export const COLUMNS = ['iter', 'd_steps', 'd_loss', 'g_loss', 'd_real', 'd_fake', 'grad_d', 'grad_g', 'jsd', 'modes', 'hq', 'd_loss_eq', 'g_loss_eq',
-  'value', 'value_star', 'dominant_mode', 'dominant_share'];
+  'value', 'jsd_lower_bound', 'value_star', 'dominant_mode', 'dominant_share'];
 const MAX_ROWS = 10_000;
 
 export class History {

@@ -109,33 +109,17 @@ impl Hostile {
                     return Err("the optimizer keeps no Adam step counter".into());
                 }
             }
-            Hostile::InfiniteMoment => {
-                rewrite(
-                    &mut sections[optimizer].1,
-                    |tensors| set_first_value(&mut tensors[0], f32::INFINITY),
-                    |_, _| {},
-                )?;
-            }
+            Hostile::InfiniteMoment => retensor(&mut sections[optimizer].1, |t| {
+                set_first_value(&mut t[0], f32::INFINITY)
+            })?,
             Hostile::SharedId => {
-                rewrite(
-                    &mut sections[weights].1,
-                    |tensors| tensors[1].param_id = tensors[0].param_id,
-                    |_, _| {},
-                )?;
+                retensor(&mut sections[weights].1, |t| t[1].param_id = t[0].param_id)?
             }
-            Hostile::NanWeight => {
-                rewrite(
-                    &mut sections[weights].1,
-                    |tensors| set_first_value(&mut tensors[0], f32::NAN),
-                    |_, _| {},
-                )?;
-            }
+            Hostile::NanWeight => retensor(&mut sections[weights].1, |t| {
+                set_first_value(&mut t[0], f32::NAN)
+            })?,
             Hostile::F64Weights | Hostile::F16Weights | Hostile::QuantizedWeights => {
-                rewrite(
-                    &mut sections[weights].1,
-                    |tensors| retype(&mut tensors[0], self),
-                    |_, _| {},
-                )?;
+                retensor(&mut sections[weights].1, |t| retype(&mut t[0], self))?
             }
         }
         let table: Vec<(&str, &[u8])> = sections
@@ -144,6 +128,14 @@ impl Hostile {
             .collect();
         Ok(checkpoint::encode(&table))
     }
+}
+
+/// A record with its tensors (in name order) rewritten by `f`.
+fn retensor(
+    payload: &mut Vec<u8>,
+    f: impl FnOnce(&mut Vec<burn_pack::Tensor>),
+) -> Result<(), String> {
+    rewrite(payload, f, |_, _| {}).map(|_| ())
 }
 
 /// The f32 values of a record's tensor.

@@ -75,6 +75,25 @@ pub enum LossKind {
     WganGp,
 }
 
+impl LossKind {
+    /// D is trained as a probability (σ of its logit for the log-losses, a score toward 0 and
+    /// 1 for LSGAN): D/(1 − D) is then a density ratio at the optimum. A hinge or Wasserstein
+    /// critic is not.
+    pub fn d_is_probability(self) -> bool {
+        matches!(
+            self,
+            LossKind::Minimax | LossKind::NonSaturating | LossKind::Lsgan
+        )
+    }
+
+    /// D is trained on the lecture's value V(D, G) = E log D(x) + E log(1 − D(G(z))), whose
+    /// maximum over D is −log 4 + 2·JSD(p_data ‖ p_g): V(D, G) and the bound it gives on the
+    /// JSD mean something for this loss.
+    pub fn plays_the_value(self) -> bool {
+        matches!(self, LossKind::Minimax | LossKind::NonSaturating)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Activation {

@@ -777,6 +777,20 @@ fn flatten(obj: &Map<String, Value>) -> Result<Map<String, Value>, ConfigError> 
 /// The schema as JSON: for each field its name, path, type, rule, default, help and condition;
 /// then the aliases and the budget. The page builds its form from it; tests check the CLI and
 /// the README against it.
+/// For each loss: whether D is a probability (its ratio view means p_data/p_g) and whether D
+/// plays the value V(D, G).
+fn losses() -> Value {
+    use crate::spec::config::LossKind::*;
+    let mut out = Map::new();
+    for kind in [Minimax, NonSaturating, Lsgan, Hinge, WganGp] {
+        out.insert(
+            name_of(&kind),
+            json!({"d_is_probability": kind.d_is_probability(), "plays_the_value": kind.plays_the_value()}),
+        );
+    }
+    Value::Object(out)
+}
+
 pub fn describe() -> Value {
     let fields: Vec<Value> = FIELDS
         .iter()
@@ -834,6 +848,8 @@ pub fn describe() -> Value {
         "fields": fields,
         "aliases": aliases,
         "budget": budget::describe(),
+        // What each loss makes of D, so that the page draws without knowing GAN rules.
+        "losses": losses(),
         "image_side": IMAGE_SIDE,
     })
 }
@@ -986,6 +1002,45 @@ fn check_budget(config: &Config) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The page learns what each loss makes of D from the schema: every loss is described, and
+    /// D is a probability for the log-losses and LSGAN only, plays V(D, G) for the log-losses.
+    #[test]
+    fn every_loss_says_what_d_is() {
+        let d = describe();
+        let field = d["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "loss")
+            .unwrap();
+        let values: Vec<&str> = field["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let losses = d["losses"].as_object().unwrap();
+        assert_eq!(
+            losses
+                .keys()
+                .map(String::as_str)
+                .collect::<std::collections::BTreeSet<_>>(),
+            values.iter().copied().collect()
+        );
+        let probability: Vec<&str> = values
+            .iter()
+            .copied()
+            .filter(|v| losses[*v]["d_is_probability"] == true)
+            .collect();
+        let valued: Vec<&str> = values
+            .iter()
+            .copied()
+            .filter(|v| losses[*v]["plays_the_value"] == true)
+            .collect();
+        assert_eq!(probability, ["minimax", "non-saturating", "lsgan"]);
+        assert_eq!(valued, ["minimax", "non-saturating"]);
+    }
 
     #[test]
     fn every_field_round_trips_its_default_and_names_are_unique() {

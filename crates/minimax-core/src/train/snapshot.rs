@@ -34,8 +34,10 @@ pub struct Snapshot {
     /// `modes` of `modes_total` covered, `hq` (fraction within 3σ of a mode),
     /// `dominant_mode` (the index of the mode nearest to the most samples) and
     /// `dominant_share`
-    /// (the share of samples it holds). Every GAN: `value` (V(D, G) from D's probabilities,
-    /// see [`crate::data::metrics::game_value`]); 2-D data: `value_star` (V(D*, G) = −ln 4 + 2·`jsd`).
+    /// (the share of samples it holds). A GAN whose D plays the value (minimax and
+    /// non-saturating losses): `value` (V(D, G) from D's probabilities, see
+    /// [`crate::data::metrics::game_value`]) and `jsd_lower_bound` ((V(D, G) + ln 4)/2 ≤ JSD);
+    /// 2-D data: `value_star` (V(D*, G) = −ln 4 + 2·`jsd`).
     #[serde(flatten)]
     pub scalars: BTreeMap<String, f64>,
     /// Histograms of D(x), equal bins over [0, 1]: `real` and `fake`.
@@ -70,6 +72,7 @@ impl Snapshot {
         "jsd",
         "jsd_bandwidth",
         "value",
+        "jsd_lower_bound",
         "value_star",
         "dominant_mode",
         "dominant_share",

@@ -143,6 +143,7 @@ impl Gan {
             d_steps: self.d_steps_done,
             bins: config.hist_bins,
             equilibrium: loss::equilibrium_losses(kind),
+            plays_the_value: kind.plays_the_value(),
             grid,
             real_points,
             real_images,
@@ -164,6 +165,8 @@ struct Context {
     d_steps: u64,
     bins: usize,
     equilibrium: Option<(f64, f64)>,
+    /// D is trained on V(D, G) (its value and the JSD bound are reported).
+    plays_the_value: bool,
     grid: Grid,
     real_points: Vec<[f32; 2]>,
     real_images: Vec<u8>,
@@ -193,7 +196,13 @@ impl Context {
         let mean = |v: &[f32]| v.iter().map(|&x| x as f64).sum::<f64>() / v.len().max(1) as f64;
         scalars.insert("d_real".into(), mean(p_real));
         scalars.insert("d_fake".into(), mean(p_fake));
-        scalars.insert("value".into(), metrics::game_value(p_real, p_fake));
+        // V(D, G), and the lower bound on the JSD it gives (max over D of V is −log 4 + 2·JSD),
+        // where D is trained on V.
+        if self.plays_the_value {
+            let value = metrics::game_value(p_real, p_fake);
+            scalars.insert("value".into(), value);
+            scalars.insert("jsd_lower_bound".into(), (value + 4f64.ln()) / 2.0);
+        }
         if let Some((d_eq, g_eq)) = self.equilibrium {
             scalars.insert("d_loss_eq".into(), d_eq);
             scalars.insert("g_loss_eq".into(), g_eq);
