@@ -122,6 +122,7 @@ test('crafted checkpoints (a shared parameter id, f64, f16 or quantized weights,
     await page.locator('minimax-gan .load-checkpoint').setInputFiles(big);
     await waitShown(page, '.error');
     assert.match(await shadow(page, '.error'), /larger than any checkpoint/);
+    await page.screenshot({ path: screenshotPath('page-oversized-checkpoint.png') });
     const after = await trainUntil(page, before.iter + 5);
     assert.ok(after.iter >= before.iter + 5);
     assert.deepEqual(errors, []);

@@ -76,6 +76,19 @@ test('every lesson opens by its URL in English and in Polish: card, formula, vie
       const [id, variant] = spec.split('/');
       assert.equal(card.title, lessonFile(id).variants[variant].text.en.title, spec);
       assert.ok(check(card), `${spec}: ${JSON.stringify(card.config)}`);
+      if (spec === 'optimal-d/ratio') {
+        // The engine says where D is a probability and what V(D, G) bounds: the ratio view and
+        // the JSD's lower bound (V + log 4)/2 hold for this loss and leave with a hinge critic.
+        const title = () => page.evaluate(() => window.minimax.shadowRoot.querySelector('.plane-panel h2').textContent);
+        assert.match(await title(), /p_data\/p_g/);
+        const s = await page.evaluate(() => window.minimax.snapshot());
+        assert.ok(Math.abs(s.jsd_lower_bound - (s.value + Math.log(4)) / 2) < 1e-9, JSON.stringify(s));
+        assert.ok(s.jsd_lower_bound <= s.jsd + 0.15, `bound ${s.jsd_lower_bound} vs the kernel's JSD ${s.jsd}`);
+        await page.evaluate(() => window.minimax.configure({ loss: 'hinge' }));
+        await page.waitForFunction(() => window.minimax.latest.value === undefined, null, { timeout: 30_000 });
+        assert.match(await title(), /only for the minimax/);
+        assert.equal((await page.evaluate(() => window.minimax.snapshot())).jsd_lower_bound, undefined);
+      }
       await page.screenshot({ path: screenshotPath(`lesson-${id}-${variant}-en.png`) });
       assert.deepEqual(errors, [], `${spec}: page errors`);
       await clean();

@@ -371,7 +371,11 @@ class MinimaxGan extends HTMLElement {
    * budget writes; null if it may be one. */
   oversized(size) {
     const max = this.schema?.budget?.checkpoint_bytes;
-    return max && size > max ? t('checkpointTooLarge', (size / 1e6).toFixed(1), (max / 1e6).toFixed(1)) : null;
+    if (!max || size <= max) return null;
+    // In MB, or in bytes where MB would round the two sizes to one figure.
+    const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+    const [a, b] = mb(size) === mb(max) ? [`${size} B`, `${max} B`] : [mb(size), mb(max)];
+    return t('checkpointTooLarge', a, b);
   }
 
   /** Replaces the session with a checkpoint's (validated whole first; a bad one is refused

@@ -77,7 +77,7 @@ export default {
     experimentOption: 'experiment = {0}: this element trains GANs (a VAE runs beside one: "Train a VAE beside it")',
     pretrainedButton: 'Start trained', pretrainedHelp: 'Go on from a checkpoint of this preset trained ahead (replaces the run)',
     loadingPretrained: 'Loading the trained checkpoint…', pretrainedOptions: 'Started from the trained checkpoint with its own options; not applied: {0}', noPretrained: 'The preset {0} has no trained checkpoint',
-    checkpointTooLarge: 'This file ({0} MB) is larger than any checkpoint Minimax writes (at most {1} MB): not read',
+    checkpointTooLarge: 'This file ({0}) is larger than any checkpoint Minimax writes (at most {1}): not read',
     savePng: 'Save this chart as a PNG', savePngOf: 'Save the {0} as a PNG',
     'chart.plane': 'data-space chart', 'chart.histogram': 'histogram of D(x)', 'chart.loss': 'loss chart',
     'chart.gradients': 'gradient-norm chart', 'chart.jsd': 'Jensen–Shannon chart', 'chart.verdict': 'classifier\'s verdict',

@@ -78,7 +78,7 @@ export default {
     experimentOption: 'experiment = {0}: ten element trenuje sieci GAN (VAE działa obok jednej z nich: „Trenuj VAE obok”)',
     pretrainedButton: 'Start z wytrenowanego', pretrainedHelp: 'Kontynuuj od wcześniej wytrenowanego punktu kontrolnego tego ustawienia (zastępuje bieżący przebieg)',
     loadingPretrained: 'Wczytywanie wytrenowanego punktu kontrolnego…', pretrainedOptions: 'Uruchomiono z wytrenowanego punktu kontrolnego z jego własnymi opcjami; nie zastosowano: {0}', noPretrained: 'Ustawienie {0} nie ma wytrenowanego punktu kontrolnego',
-    checkpointTooLarge: 'Ten plik ({0} MB) jest większy niż jakikolwiek punkt kontrolny zapisywany przez Minimax (najwyżej {1} MB): nie został wczytany',
+    checkpointTooLarge: 'Ten plik ({0}) jest większy niż jakikolwiek punkt kontrolny zapisywany przez Minimax (najwyżej {1}): nie został wczytany',
     savePng: 'Zapisz ten wykres jako PNG', savePngOf: 'Zapisz {0} jako PNG',
     'chart.plane': 'wykres przestrzeni danych', 'chart.histogram': 'histogram D(x)', 'chart.loss': 'wykres strat',
     'chart.gradients': 'wykres norm gradientów', 'chart.jsd': 'wykres dywergencji Jensena–Shannona', 'chart.verdict': 'werdykt klasyfikatora',
