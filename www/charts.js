@@ -4,6 +4,10 @@ import { REAL, FAKE } from './colors.js';
 
 const MAX_POINTS = 1500;
 
+/** A log axis's tick: plain where that is short (0.01 to 9 999), else a power of ten (uPlot's
+ * default prints 10⁻⁵ as "0"). */
+const logTicks = (u, splits) => splits.map((v) => (v == null ? '' : v >= 0.01 && v < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(0)));
+
 /** A line chart of named series over the iteration count. */
 export class Curves {
   constructor(host, { title, series, yRange, log = false }) {
@@ -15,7 +19,7 @@ export class Curves {
       width: Math.max(200, host.clientWidth),
       height: Math.max(120, host.clientHeight - 34),
       scales: { x: { time: false }, y: log ? { distr: 3 } : (yRange ? { range: yRange } : {}) },
-      axes: [{ stroke: '#444', size: 30 }, { stroke: '#444', size: 48 }],
+      axes: [{ stroke: '#444', size: 30 }, { stroke: '#444', size: 48, ...(log ? { values: logTicks } : {}) }],
       legend: { live: false },
       series: [{ label: 'iter' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1 : 1.5, dash: s.dash, points: { show: false } }))],
     };
