@@ -96,7 +96,7 @@ impl Hostile {
                 sections[0].1 = serde_json::to_vec(&header).map_err(|e| e.to_string())?;
             }
             Hostile::AdamTime => {
-                let found = rewrite(
+                let touched = rewrite(
                     &mut sections[optimizer].1,
                     |_| {},
                     |key, value| {
@@ -105,7 +105,7 @@ impl Hostile {
                         }
                     },
                 )?;
-                if !found.1 {
+                if !touched {
                     return Err("the optimizer keeps no Adam step counter".into());
                 }
             }
@@ -180,12 +180,12 @@ fn with_data(tensor: &burn_pack::Tensor, dtype: DType, data: Bytes) -> burn_pack
 }
 
 /// A burn-pack record rewritten in place: its tensors (in name order) through `tensors`, each
-/// scalar through `scalar`. Returns (tensor count, whether any scalar was touched).
+/// scalar through `scalar`. Returns whether any scalar changed.
 fn rewrite(
     payload: &mut Vec<u8>,
     tensors: impl FnOnce(&mut Vec<burn_pack::Tensor>),
     mut scalar: impl FnMut(&str, &mut burn_pack::Scalar),
-) -> Result<(usize, bool), String> {
+) -> Result<bool, String> {
     let reader = burn_pack::Reader::from_bytes(Bytes::from_bytes_vec(payload.clone()))
         .map_err(|e| e.to_string())?;
     let metadata = reader.metadata().clone();
@@ -195,7 +195,6 @@ fn rewrite(
         return Err("a record of fewer than two tensors".into());
     }
     tensors(&mut list);
-    let count = list.len();
     let mut writer = burn_pack::Writer::new(list);
     for (k, v) in &metadata {
         writer = writer.with_metadata(k, v);
@@ -208,7 +207,7 @@ fn rewrite(
         writer = writer.with_scalar(k, *v);
     }
     *payload = writer.into_bytes().map_err(|e| e.to_string())?.to_vec();
-    Ok((count, touched))
+    Ok(touched)
 }
 
 #[cfg(test)]

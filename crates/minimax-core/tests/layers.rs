@@ -72,9 +72,9 @@ fn declared(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every module of the crate by path (`spec::config`), with its files, in declaration order.
-fn modules() -> Vec<(String, Vec<PathBuf>)> {
-    fn walk(dir: &Path, file: &Path, prefix: &str, out: &mut Vec<(String, Vec<PathBuf>)>) {
+/// Every module of the crate by path (`spec::config`), with its file, in declaration order.
+fn modules() -> Vec<(String, PathBuf)> {
+    fn walk(dir: &Path, file: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
         let text = std::fs::read_to_string(file).unwrap();
         for name in declared(&text) {
             let path = if prefix.is_empty() {
@@ -85,9 +85,9 @@ fn modules() -> Vec<(String, Vec<PathBuf>)> {
             let flat = dir.join(format!("{name}.rs"));
             let nested = dir.join(&name).join("mod.rs");
             if flat.exists() {
-                out.push((path, vec![flat]));
+                out.push((path, flat));
             } else if nested.exists() {
-                out.push((path.clone(), vec![nested.clone()]));
+                out.push((path.clone(), nested.clone()));
                 walk(&dir.join(&name), &nested, &path, out);
             } else {
                 panic!(
@@ -171,24 +171,22 @@ fn no_module_refers_to_one_declared_after_it() {
         .map(|(i, (m, _))| (m.as_str(), i))
         .collect();
     let mut wrong = Vec::new();
-    for (i, (module, files)) in modules.iter().enumerate() {
-        for file in files {
-            let code = code_of(&std::fs::read_to_string(file).unwrap());
-            for path in crate_paths(&code) {
-                // The longest declared module the path names (items re-exported at the
-                // root, such as `crate::Config`, name no module and are left to the compiler).
-                let segments: Vec<&str> = path.split("::").collect();
-                let target = (1..=segments.len())
-                    .rev()
-                    .map(|n| segments[..n].join("::"))
-                    .find(|p| rank.contains_key(p.as_str()));
-                let Some(target) = target else { continue };
-                let j = rank[target.as_str()];
-                // A module may use its own children (and its ancestors, declared before it).
-                let own = target.starts_with(&format!("{module}::")) || target == *module;
-                if j > i && !own {
-                    wrong.push(format!("{module} refers to {target} (crate::{path})"));
-                }
+    for (i, (module, file)) in modules.iter().enumerate() {
+        let code = code_of(&std::fs::read_to_string(file).unwrap());
+        for path in crate_paths(&code) {
+            // The longest declared module the path names (items re-exported at the
+            // root, such as `crate::Config`, name no module and are left to the compiler).
+            let segments: Vec<&str> = path.split("::").collect();
+            let target = (1..=segments.len())
+                .rev()
+                .map(|n| segments[..n].join("::"))
+                .find(|p| rank.contains_key(p.as_str()));
+            let Some(target) = target else { continue };
+            let j = rank[target.as_str()];
+            // A module may use its own children (and its ancestors, declared before it).
+            let own = target.starts_with(&format!("{module}::")) || target == *module;
+            if j > i && !own {
+                wrong.push(format!("{module} refers to {target} (crate::{path})"));
             }
         }
     }

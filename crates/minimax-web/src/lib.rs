@@ -162,6 +162,13 @@ pub fn checkpoint_config(bytes: &[u8]) -> Result<String, JsError> {
     Ok(serde_json::Value::Object(header.config.to_flat()).to_string())
 }
 
+/// The experiment a checkpoint holds, on `device`: refused whole if it is the classifier's or
+/// does not load (see `launch::load`).
+fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Box<dyn Experiment>, JsError> {
+    not_the_classifier(&checkpoint::header(bytes).map_err(js_error)?.config)?;
+    launch::load(bytes, device, &assets()).map_err(js_error)
+}
+
 /// The page trains GANs and, beside one, a VAE; the classifier (the judge of the evaluation) is
 /// trained by the CLI. A config or checkpoint of it is refused with a message saying so.
 fn not_the_classifier(config: &Config) -> Result<(), JsError> {
@@ -202,9 +209,8 @@ impl Engine {
     #[wasm_bindgen(js_name = fromCheckpoint)]
     pub async fn from_checkpoint(bytes: Vec<u8>, backend: String) -> Result<Engine, JsError> {
         let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
-        not_the_classifier(&checkpoint::header(&bytes).map_err(js_error)?.config)?;
         let device = device(backend).await?;
-        let experiment = launch::load(&bytes, &device, &assets()).map_err(js_error)?;
+        let experiment = load_checkpoint(&bytes, &device)?;
         Ok(Engine {
             experiment,
             backend,
@@ -300,9 +306,8 @@ impl Engine {
 
     /// Replaces the session with a checkpoint's. On error the session is unchanged.
     pub fn restore(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        not_the_classifier(&checkpoint::header(bytes).map_err(js_error)?.config)?;
         let device = self.experiment.device().clone();
-        self.experiment = launch::load(bytes, &device, &assets()).map_err(js_error)?;
+        self.experiment = load_checkpoint(bytes, &device)?;
         Ok(())
     }
 }

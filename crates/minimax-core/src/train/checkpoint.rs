@@ -200,9 +200,6 @@ pub(crate) fn read_header(table: &[(&str, &[u8])]) -> Result<Header, CheckpointE
         part: HEADER.into(),
         message: e.to_string(),
     })?;
-    // Bounded before anything is built (a counter at u64::MAX would wrap at the next step).
-    for name in header.counters.keys() {
-        crate::train::records::counter(&header, name)?;
-    }
+    crate::train::records::check_counters(&header)?;
     Ok(header)
 }

@@ -22,9 +22,14 @@ use crate::spec::config::Config;
 use crate::spec::config::OptimizerKind;
 
 pub(crate) fn part(name: &str) -> impl Fn(burn::store::RecordError) -> CheckpointError + '_ {
-    move |e| CheckpointError::Part {
+    move |e| refused(name)(e.to_string())
+}
+
+/// An error of checkpoint part `name` with a message.
+fn refused(name: &str) -> impl Fn(String) -> CheckpointError + '_ {
+    move |message| CheckpointError::Part {
         part: name.to_string(),
-        message: e.to_string(),
+        message,
     }
 }
 
@@ -137,10 +142,7 @@ fn check_values(
 /// A module's record as the file gives it: f32, finite, each tensor with a parameter id of
 /// its own.
 fn check_module(name: &str, bytes: &Bytes) -> Result<(), CheckpointError> {
-    let bad = |message: String| CheckpointError::Part {
-        part: name.to_string(),
-        message,
-    };
+    let bad = refused(name);
     let reader = burn_pack::Reader::from_bytes(bytes.clone()).map_err(|e| bad(e.to_string()))?;
     let mut ids = std::collections::BTreeMap::new();
     for tensor in reader.into_tensors().map_err(|e| bad(e.to_string()))? {
@@ -177,10 +179,7 @@ pub(crate) fn check_optimizer<M: Module>(
     name: &str,
     bytes: &Bytes,
 ) -> Result<(), CheckpointError> {
-    let bad = |message: String| CheckpointError::Part {
-        part: name.to_string(),
-        message,
-    };
+    let bad = refused(name);
     let expected = params(module);
     let reader = burn_pack::Reader::from_bytes(bytes.clone()).map_err(|e| bad(e.to_string()))?;
     // Burn groups a state by the id its name starts with and rebuilds it with the rank its
@@ -285,23 +284,28 @@ pub(crate) fn section<'a>(
         })
 }
 
-/// The header's step counter `name` (at most [`MAX_STEPS`]), or an error naming it.
+/// The header's step counter `name`, or an error naming it.
 pub(crate) fn counter(header: &Header, name: &str) -> Result<u64, CheckpointError> {
-    let bad = |message: String| CheckpointError::Part {
-        part: "header".into(),
-        message,
-    };
-    let steps = header
+    header
         .counters
         .get(name)
         .copied()
-        .ok_or_else(|| bad(format!("no counter '{name}'")))?;
-    if steps > MAX_STEPS {
-        return Err(bad(format!(
+        .ok_or_else(|| refused("header")(format!("no counter '{name}'")))
+}
+
+/// Every step counter of a header at most [`MAX_STEPS`] (checked as the header is read, before
+/// anything is built: a counter at u64::MAX would wrap at the next step).
+pub(crate) fn check_counters(header: &Header) -> Result<(), CheckpointError> {
+    match header
+        .counters
+        .iter()
+        .find(|(_, steps)| **steps > MAX_STEPS)
+    {
+        Some((name, steps)) => Err(refused("header")(format!(
             "counter '{name}' is {steps}, above the most a run takes ({MAX_STEPS})"
-        )));
+        ))),
+        None => Ok(()),
     }
-    Ok(steps)
 }
 
 /// `optimizer` with the record `bytes` (section `name`) loaded onto the experiment's `device`,
