@@ -96,4 +96,13 @@ export default {
     errorPrefix: 'Error', loading: 'Loading the engine…', playing: 'Training', paused: 'Paused',
     badConfigAttr: 'Ignored the config attribute ({0})',
     credits: 'Minimax · open-source GAN laboratory · burn + WebGPU · MNIST digits by Y. LeCun, C. Cortes and C. J. C. Burges (CC BY-SA 3.0)',
+    // The scalars of the core's catalogue (spec/scalars.rs), by name.
+    'scalar.d_loss': 'D loss', 'scalar.g_loss': 'G loss', 'scalar.d_real': 'D(x) on real data', 'scalar.d_fake': 'D(G(z)) on generated',
+    'scalar.grad_d': '‖∇D‖', 'scalar.grad_g': '‖∇G‖', 'scalar.jsd': 'JSD', 'scalar.modes': 'modes covered',
+    'scalar.hq': 'high quality', 'scalar.d_loss_eq': 'D, equilibrium', 'scalar.g_loss_eq': 'G, equilibrium', 'scalar.value': 'V(D, G)',
+    'scalar.jsd_lower_bound': 'from D\'s value', 'scalar.value_star': 'V(D*, G)', 'scalar.dominant_mode': 'mode', 'scalar.dominant_share': 'share of the top mode',
+    'scalar.jsd_bandwidth': 'kernel bandwidth', 'scalar.modes_total': 'modes', 'scalar.elbo': 'ELBO', 'scalar.reconstruction': 'reconstruction',
+    'scalar.kl': 'KL', 'scalar.sigma': 'σ', 'scalar.loss': 'loss', 'scalar.accuracy': 'accuracy',
+    'scalar.held_out': 'held-out digits', 'scalar.is': 'IS', 'scalar.fid': 'FID', 'scalar.sharpness': 'sharpness',
+    'scalar.eval_n': 'samples scored',
 };

@@ -97,6 +97,15 @@ export default {
     errorPrefix: 'Błąd', loading: 'Wczytywanie silnika…', playing: 'Trening', paused: 'Pauza',
     badConfigAttr: 'Pominięto atrybut config ({0})',
     credits: 'Minimax · otwarte laboratorium sieci GAN · burn + WebGPU · cyfry MNIST: Y. LeCun, C. Cortes i C. J. C. Burges (CC BY-SA 3.0)',
+    // The scalars of the core's catalogue (spec/scalars.rs), by name.
+    'scalar.d_loss': 'strata D', 'scalar.g_loss': 'strata G', 'scalar.d_real': 'D(x) na danych', 'scalar.d_fake': 'D(G(z)) na próbkach G',
+    'scalar.grad_d': '‖∇D‖', 'scalar.grad_g': '‖∇G‖', 'scalar.jsd': 'JSD', 'scalar.modes': 'pokryte mody',
+    'scalar.hq': 'wysoka jakość', 'scalar.d_loss_eq': 'D, równowaga', 'scalar.g_loss_eq': 'G, równowaga', 'scalar.value': 'V(D, G)',
+    'scalar.jsd_lower_bound': 'z wartości D', 'scalar.value_star': 'V(D*, G)', 'scalar.dominant_mode': 'mod', 'scalar.dominant_share': 'udział najpopularniejszego modu',
+    'scalar.jsd_bandwidth': 'szerokość jądra', 'scalar.modes_total': 'mody', 'scalar.elbo': 'ELBO', 'scalar.reconstruction': 'rekonstrukcja',
+    'scalar.kl': 'KL', 'scalar.sigma': 'σ', 'scalar.loss': 'strata', 'scalar.accuracy': 'trafność',
+    'scalar.held_out': 'cyfry odłożone', 'scalar.is': 'IS', 'scalar.fid': 'FID', 'scalar.sharpness': 'ostrość',
+    'scalar.eval_n': 'ocenione próbki',
 };
 
 /** The form's tooltips (the schema's help, in English, otherwise). */

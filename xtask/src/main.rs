@@ -38,9 +38,10 @@ fn main() -> ExitCode {
         Some("fuzz") => setup(ForTests::No).and_then(|_| minimax(&["fuzz"], rest)),
         Some("pretrain") => setup(ForTests::No).and_then(|_| pretrain::pretrain(rest)),
         Some("remedies") => remedies::remedies(rest),
+        Some("readme") => readme(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz|pretrain|remedies>"
+                "usage: cargo xtask <setup|data|dist|serve|test|bench|fuzz|pretrain|remedies|readme>"
             );
             return ExitCode::from(2);
         }
@@ -193,6 +194,28 @@ pub fn build_minimax() -> Result<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|_| root().join("target"));
     Ok(target_dir.join("release").join("minimax"))
+}
+
+/// Rewrites README.md's generated tables (between `<!-- NAME -->` and `<!-- /NAME -->`) from
+/// the core's declarations: `minimax schema --markdown NAME`. A test fails while they differ.
+fn readme() -> Result {
+    let bin = build_minimax()?;
+    let path = root().join("README.md");
+    let mut text = std::fs::read_to_string(&path).map_err(|e| format!("README.md: {e}"))?;
+    for name in ["options", "scalars"] {
+        let out = Command::new(&bin)
+            .args(["schema", "--markdown", name])
+            .output()
+            .map_err(|e| format!("minimax schema: {e}"))?;
+        let table = String::from_utf8(out.stdout).map_err(|e| e.to_string())?;
+        let (open, close) = (format!("<!-- {name} -->\n"), format!("<!-- /{name} -->"));
+        let start = text.find(&open).ok_or(format!("README.md has no {open}"))? + open.len();
+        let end = start + text[start..].find(&close).ok_or(format!("README.md has no {close}"))?;
+        text.replace_range(start..end, &table);
+    }
+    std::fs::write(&path, text).map_err(|e| format!("README.md: {e}"))?;
+    println!("README.md: tables of options and scalars written");
+    Ok(())
 }
 
 fn minimax(command: &[&str], args: &[String]) -> Result {

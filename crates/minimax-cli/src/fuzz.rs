@@ -142,7 +142,7 @@ fn mutate_header(header: &mut Value, rng: &mut RunRng) -> &'static str {
             "counters"
         }
         _ => {
-            let fields = minimax_core::spec::schema::FIELDS;
+            let fields = &minimax_core::spec::schema::FIELDS[..];
             let f = &fields[rng.index(fields.len())];
             let mut flat = serde_json::Map::new();
             if let Ok(c) = serde_json::from_value::<Config>(header["config"].clone()) {
@@ -316,7 +316,7 @@ fn mutate(seed: &[u8], rng: &mut RunRng) -> (Vec<u8>, String) {
 
 /// A mutated config as JSON text.
 fn mutate_config(rng: &mut RunRng) -> String {
-    let fields = minimax_core::spec::schema::FIELDS;
+    let fields = &minimax_core::spec::schema::FIELDS[..];
     let mut flat = serde_json::Map::new();
     for _ in 0..1 + rng.index(4) {
         let f = &fields[rng.index(fields.len())];

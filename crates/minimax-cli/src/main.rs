@@ -21,9 +21,16 @@ fn cli() -> Command {
         .subcommand(Command::new("lessons").about(
             "List the page's lessons and their variants (ID and ID/variant, for `train --lesson`)",
         ))
-        .subcommand(Command::new("schema").about(
-            "Print the config schema as JSON: every option's name, path, type, rule, default and help",
-        ))
+        .subcommand(
+            Command::new("schema")
+                .about("Print the config schema as JSON: every option's name, path, type, rule, default and help")
+                .arg(
+                    clap::Arg::new("markdown")
+                        .long("markdown")
+                        .value_parser(["options", "scalars"])
+                        .help("Print the README's table of options or of snapshot scalars instead"),
+                ),
+        )
         .subcommand(
             Command::new("hostile")
                 .about("Write checkpoints crafted from CHECKPOINT, each broken in one way the loader must refuse (for tests)")
@@ -60,8 +67,12 @@ fn main() {
                 println!("{spec:<36} {title}");
             }
         }),
-        Some(("schema", _)) => {
-            println!("{:#}", minimax_core::spec::schema::describe());
+        Some(("schema", m)) => {
+            match m.get_one::<String>("markdown").map(String::as_str) {
+                Some("options") => print!("{}", minimax_core::spec::schema::markdown()),
+                Some(_) => print!("{}", minimax_core::spec::scalars::markdown()),
+                None => println!("{:#}", minimax_core::spec::schema::describe()),
+            }
             Ok(())
         }
         Some(("hostile", m)) => hostile(

@@ -30,7 +30,7 @@ pub fn command() -> Command {
     let mut cmd = Command::new("train")
         .about("Train a GAN and report its metrics")
         .allow_negative_numbers(true);
-    for f in FIELDS {
+    for f in FIELDS.iter() {
         let value_name = match f.kind {
             Kind::Int { .. } => "N",
             Kind::Float { .. } => "X",

@@ -235,6 +235,26 @@ fn hand_drawn_points_train() {
     );
 }
 
+/// The README's tables of options and of scalars are the ones the core's declarations write
+/// (`cargo xtask readme`), and `minimax schema --markdown` prints them.
+#[test]
+fn the_readme_tables_are_written_from_the_declarations() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    for (name, table) in [
+        ("options", minimax_core::spec::schema::markdown()),
+        ("scalars", minimax_core::spec::scalars::markdown()),
+    ] {
+        let block = format!("<!-- {name} -->\n{table}<!-- /{name} -->");
+        assert!(
+            readme.contains(&block),
+            "README's table of {name} is not the declarations' (run `cargo xtask readme`)"
+        );
+        let printed = minimax(&["schema", "--markdown", name]).stdout;
+        assert_eq!(String::from_utf8(printed).unwrap(), table);
+    }
+}
+
 /// The README's option table and the CLI's flags come from the schema: a field missing from
 /// either, or a row the schema does not know, fails here.
 #[test]

@@ -14,430 +14,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 use crate::spec::budget;
-use crate::spec::config::{Config, DatasetKind, ExperimentKind, IMAGE_SIDE, ModelKind};
+use crate::spec::config::{Config, DatasetKind, ExperimentKind, IMAGE_SIDE, LossKind, ModelKind};
+pub use crate::spec::config::{FIELDS, Field, Kind, MAX_SEED, When, field};
 
-/// The type and rule of a field.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// A whole number in `min..=max`.
-    Int {
-        min: u64,
-        max: u64,
-    },
-    /// A finite number between `min` and `max`, each bound open or closed.
-    Float {
-        min: f64,
-        min_open: bool,
-        max: f64,
-        max_open: bool,
-    },
-    /// One of the names.
-    Enum(&'static [&'static str]),
-    Bool,
-    /// A list of 2-D points: `[[x, y], …]` in JSON, `"x,y;x,y"` as text.
-    Points,
-}
-
-/// "Only when `field` is one of `values`."
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct When {
-    pub field: &'static str,
-    pub values: &'static [&'static str],
-}
-
-/// One option of the config.
-pub struct Field {
-    /// The flat name: JSON key in flat configs, CLI flag (`_` → `-`), URL parameter, form name.
-    pub name: &'static str,
-    /// Where it sits in the nested JSON: `["optim", "lr_d"]`, or `["seed"]` at the top.
-    pub path: &'static [&'static str],
-    pub kind: Kind,
-    pub when: Option<When>,
-    /// One line for `--help`, the README's table and the page's tooltips.
-    pub help: &'static str,
-    get: fn(&Config) -> Value,
-    set: fn(&mut Config, Value) -> Result<(), String>,
-}
-
-impl Field {
-    pub fn get(&self, config: &Config) -> Value {
-        (self.get)(config)
-    }
-
-    /// The value of this field in the default config.
-    pub fn default_value(&self) -> Value {
-        self.get(&Config::default())
-    }
-
-    /// Whether this field applies to `config`: its `when` holds, and the field that `when`
-    /// names applies itself (`g_hidden` needs `model = mlp`, and `model` needs a GAN).
-    pub fn applies(&self, config: &Config) -> bool {
-        self.unmet(config).is_none()
-    }
-
-    /// The first condition on the way up that does not hold, if any.
-    pub fn unmet(&self, config: &Config) -> Option<When> {
-        let w = self.when?;
-        let tag_field = field(w.field).expect("a when names a field");
-        if let Some(up) = tag_field.unmet(config) {
-            return Some(up);
-        }
-        let tag = tag_field.get(config);
-        (!w.values.iter().any(|v| tag.as_str() == Some(v))).then_some(w)
-    }
-}
-
-macro_rules! field {
-    ($name:literal, [$($p:literal),+], $kind:expr, $when:expr, $help:literal, $($acc:ident).+) => {
-        Field {
-            name: $name,
-            path: &[$($p),+],
-            kind: $kind,
-            when: $when,
-            help: $help,
-            get: |c| serde_json::to_value(&c.$($acc).+).expect("a field serialises"),
-            set: |c, v| {
-                c.$($acc).+ = serde_json::from_value(v).map_err(|e| e.to_string())?;
-                Ok(())
-            },
-        }
-    };
-}
-
-const fn int(min: u64, max: u64) -> Kind {
-    Kind::Int { min, max }
-}
-const fn closed(min: f64, max: f64) -> Kind {
-    Kind::Float {
-        min,
-        min_open: false,
-        max,
-        max_open: false,
-    }
-}
-const POSITIVE: Kind = Kind::Float {
-    min: 0.0,
-    min_open: true,
-    max: 10.0,
-    max_open: false,
-};
-const fn when(field: &'static str, values: &'static [&'static str]) -> Option<When> {
-    Some(When { field, values })
-}
-/// The fields of the game: a classifier and a VAE have none of them.
-const GAN: Option<When> = when("experiment", &["gan"]);
-const VAE: Option<When> = when("experiment", &["vae"]);
-/// The fields of a generative model: the GAN's players, the VAE's encoder and decoder.
-const GENERATIVE: Option<When> = when("experiment", &["gan", "vae"]);
-/// The fields of a model trained as a classifier: the GAN's D, the digit classifier.
-const DISCRIMINATIVE: Option<When> = when("experiment", &["gan", "classifier"]);
-const MLP: Option<When> = when("model", &["mlp"]);
-const DCGAN: Option<When> = when("model", &["dcgan"]);
-const OPTIMIZERS: Kind = Kind::Enum(&["adam", "sgd", "rmsprop"]);
-
-/// The largest seed a browser's numbers hold exactly (2⁵³ − 1).
-pub const MAX_SEED: u64 = (1 << 53) - 1;
-
-/// Every option, in the order of the README's table and the page's form.
-pub static FIELDS: &[Field] = &[
-    field!(
-        "experiment",
-        ["experiment"],
-        Kind::Enum(&["gan", "vae", "classifier"]),
-        None,
-        "what is trained: gan (G against D); vae (a variational autoencoder with the DCGAN's players as decoder and encoder: images only); classifier (a convnet learning the digits' labels, the judge of samples: images only)",
-        experiment
-    ),
-    field!(
-        "dataset",
-        ["data", "kind"],
-        Kind::Enum(&[
-            "ring", "grid", "spiral", "moons", "line", "gaussian", "points", "mnist"
-        ]),
-        None,
-        "p_data: ring (8 gaussians, r = 2, σ = 0.02), grid (5×5, σ = 0.05), spiral, moons, line, gaussian, points (yours), mnist (10 000 real digits)",
-        data.kind
-    ),
-    field!(
-        "data_dim",
-        ["data", "dim"],
-        int(1, 4096),
-        when("dataset", &["gaussian"]),
-        "dimension of the gaussian data",
-        data.dim
-    ),
-    field!(
-        "points",
-        ["data", "points"],
-        Kind::Points,
-        when("dataset", &["points"]),
-        "the points of the points dataset: \"x,y;x,y;…\", any N ≥ 1",
-        data.points
-    ),
-    field!(
-        "model",
-        ["model", "kind"],
-        Kind::Enum(&["mlp", "dcgan"]),
-        GENERATIVE,
-        "the players: mlp (any data) or dcgan (convolutions, images only; a VAE's decoder is G, its encoder D's convolutions)",
-        model.kind
-    ),
-    field!(
-        "latent_dim",
-        ["model", "latent_dim"],
-        int(1, 1024),
-        GENERATIVE,
-        "size of the latent code z",
-        model.latent_dim
-    ),
-    field!(
-        "latent",
-        ["model", "latent"],
-        Kind::Enum(&["gaussian", "uniform"]),
-        GAN,
-        "distribution of z: N(0, I) or U(−1, 1)",
-        model.latent
-    ),
-    field!(
-        "g_hidden",
-        ["model", "g_hidden"],
-        int(1, 4096),
-        MLP,
-        "G's hidden units per layer",
-        model.g_hidden
-    ),
-    field!(
-        "g_layers",
-        ["model", "g_layers"],
-        int(1, 8),
-        MLP,
-        "G's hidden layers",
-        model.g_layers
-    ),
-    field!(
-        "d_hidden",
-        ["model", "d_hidden"],
-        int(1, 4096),
-        MLP,
-        "D's hidden units per layer",
-        model.d_hidden
-    ),
-    field!(
-        "d_layers",
-        ["model", "d_layers"],
-        int(1, 8),
-        MLP,
-        "D's hidden layers",
-        model.d_layers
-    ),
-    field!(
-        "activation",
-        ["model", "activation"],
-        Kind::Enum(&["relu", "leaky-relu", "tanh"]),
-        MLP,
-        "the MLPs' activation",
-        model.activation
-    ),
-    field!(
-        "g_channels",
-        ["model", "g_channels"],
-        int(2, 512),
-        DCGAN,
-        "channels of G's 7×7 feature map (halved at 14×14)",
-        model.g_channels
-    ),
-    field!(
-        "d_channels",
-        ["model", "d_channels"],
-        int(1, 512),
-        DCGAN,
-        "channels of D's 14×14 feature map (doubled at 7×7)",
-        model.d_channels
-    ),
-    field!(
-        "batch_norm",
-        ["model", "batch_norm"],
-        Kind::Bool,
-        DCGAN,
-        "batch normalisation in G's hidden layers (D has none, so penalties stay per sample)",
-        model.batch_norm
-    ),
-    field!(
-        "loss",
-        ["objective", "loss"],
-        Kind::Enum(&["minimax", "non-saturating", "lsgan", "hinge", "wgan-gp"]),
-        GAN,
-        "the value function: minimax (saturating), non-saturating, lsgan, hinge, wgan-gp",
-        objective.loss
-    ),
-    field!(
-        "d_steps",
-        ["objective", "d_steps"],
-        int(1, 100),
-        GAN,
-        "k: discriminator steps per generator step",
-        objective.d_steps
-    ),
-    field!(
-        "g_steps",
-        ["objective", "g_steps"],
-        int(1, 100),
-        GAN,
-        "generator steps after the k D steps (an iteration counts each); more than k: maximin, G plays the inner loop",
-        objective.g_steps
-    ),
-    field!(
-        "freeze_g",
-        ["objective", "freeze_g"],
-        Kind::Bool,
-        GAN,
-        "G stands still (its steps are skipped): D alone learns, toward D* = p_data/(p_data + p_g)",
-        objective.freeze_g
-    ),
-    field!(
-        "unrolled",
-        ["objective", "unrolled"],
-        int(0, 50),
-        GAN,
-        "remedy: G's loss is taken against a copy of D advanced K steps (first order: the gradient does not flow back through those steps)",
-        objective.unrolled
-    ),
-    field!(
-        "unrolled_through",
-        ["objective", "unrolled_through"],
-        Kind::Bool,
-        GAN,
-        "with unrolled: G's gradient flows back through D's K unrolled steps, so G anticipates D's answer (the unrolled GAN of Metz et al. 2017: gradient steps of size unrolled_lr; MLP D, no penalty)",
-        objective.unrolled_through
-    ),
-    field!(
-        "unrolled_lr",
-        ["objective", "unrolled_lr"],
-        POSITIVE,
-        GAN,
-        "the size of the unrolled gradient steps with unrolled_through",
-        objective.unrolled_lr
-    ),
-    field!(
-        "gp",
-        ["objective", "gp"],
-        closed(0.0, 1000.0),
-        GAN,
-        "remedy: gradient penalty λ on D (WGAN-GP's with wgan-gp, λ = 10 if 0; else R1 on real data)",
-        objective.gp
-    ),
-    field!(
-        "generators",
-        ["objective", "generators"],
-        int(1, 16),
-        GAN,
-        "remedy: N generators share one D",
-        objective.generators
-    ),
-    field!(
-        "vae_sigma",
-        ["objective", "vae_sigma"],
-        closed(0.0, 10.0),
-        VAE,
-        "the VAE decoder's σ (pixels in [−1, 1]): larger weighs the KL term more (blurrier samples that are digits); 0: its maximum-likelihood value at each batch (sharp reconstructions; samples from the prior fall between the codes in use and are not digits)",
-        objective.vae_sigma
-    ),
-    field!(
-        "batch_size",
-        ["optim", "batch_size"],
-        int(1, 8192),
-        None,
-        "samples per batch (a GAN's: real and fake each)",
-        optim.batch_size
-    ),
-    field!(
-        "optimizer_d",
-        ["optim", "optimizer_d"],
-        OPTIMIZERS,
-        DISCRIMINATIVE,
-        "D's optimizer (a classifier's, in a classifier run)",
-        optim.optimizer_d
-    ),
-    field!(
-        "optimizer_g",
-        ["optim", "optimizer_g"],
-        OPTIMIZERS,
-        GENERATIVE,
-        "G's optimizer (a VAE's, for encoder and decoder)",
-        optim.optimizer_g
-    ),
-    field!(
-        "lr_d",
-        ["optim", "lr_d"],
-        POSITIVE,
-        DISCRIMINATIVE,
-        "D's learning rate (a classifier's, in a classifier run)",
-        optim.lr_d
-    ),
-    field!(
-        "lr_g",
-        ["optim", "lr_g"],
-        POSITIVE,
-        GENERATIVE,
-        "G's learning rate (a VAE's)",
-        optim.lr_g
-    ),
-    field!(
-        "beta1",
-        ["optim", "beta1"],
-        Kind::Float {
-            min: 0.0,
-            min_open: false,
-            max: 1.0,
-            max_open: true
-        },
-        None,
-        "Adam's β₁",
-        optim.beta1
-    ),
-    field!(
-        "seed",
-        ["seed"],
-        int(0, MAX_SEED),
-        None,
-        "same seed + same backend ⇒ same run",
-        seed
-    ),
-    field!(
-        "hist_bins",
-        ["hist_bins"],
-        int(2, 200),
-        GAN,
-        "bins of the D(x) histograms over [0, 1]",
-        hist_bins
-    ),
-];
-
-/// The options a running game takes as they are, keeping its weights (the page's live
-/// changes): the value function, the alternation, the optimizers and the remedies that act on
-/// the steps. Any other change (data, players, seed) is a new run.
-pub const LIVE: &[&str] = &[
-    "loss",
-    "d_steps",
-    "g_steps",
-    "freeze_g",
-    "unrolled",
-    "unrolled_through",
-    "unrolled_lr",
-    "gp",
-    "optimizer_d",
-    "optimizer_g",
-    "lr_d",
-    "lr_g",
-    "beta1",
-    "hist_bins",
-];
-
-/// Whether `b` differs from `a` only in [`LIVE`] options.
+/// Whether `b` differs from `a` only in live options ([`Field::live`]).
 pub fn only_live_changes(a: &Config, b: &Config) -> bool {
     FIELDS
         .iter()
-        .all(|f| LIVE.contains(&f.name) || f.get(a) == f.get(b))
+        .all(|f| f.live || f.get(a) == f.get(b))
 }
 
 /// Shorthands that set several fields (a field given by its own name wins).
@@ -451,11 +35,6 @@ pub static ALIASES: &[(&str, &[&str], &str)] = &[
 ];
 
 const SECTIONS: &[&str] = &["data", "model", "objective", "optim"];
-
-/// The field with this flat name.
-pub fn field(name: &str) -> Option<&'static Field> {
-    FIELDS.iter().find(|f| f.name == name)
-}
 
 /// The kebab-case name of an enum value (`DatasetKind::Mnist` → `mnist`).
 pub fn name_of<T: serde::Serialize>(value: &T) -> String {
@@ -677,7 +256,7 @@ impl Config {
         let mut normalised = Vec::with_capacity(given.len());
         for (f, v) in given {
             let v = normalise(f, &v)?;
-            (f.set)(&mut config, v.clone())
+            f.set(&mut config, v.clone())
                 .map_err(|e| ConfigError::Parse(format!("{} = {v}: {e}", f.name)))?;
             normalised.push((f, v));
         }
@@ -698,7 +277,7 @@ impl Config {
                     tag.as_str().unwrap_or_default()
                 )));
             }
-            (f.set)(&mut config, f.default_value()).expect("defaults are valid");
+            f.set(&mut config, f.default_value()).expect("defaults are valid");
         }
         Ok(config)
     }
@@ -780,11 +359,10 @@ fn flatten(obj: &Map<String, Value>) -> Result<Map<String, Value>, ConfigError> 
 /// For each loss: whether D is a probability (its ratio view means p_data/p_g) and whether D
 /// plays the value V(D, G).
 fn losses() -> Value {
-    use crate::spec::config::LossKind::*;
     let mut out = Map::new();
-    for kind in [Minimax, NonSaturating, Lsgan, Hinge, WganGp] {
+    for &kind in LossKind::ALL {
         out.insert(
-            name_of(&kind),
+            kind.name().into(),
             json!({"d_is_probability": kind.d_is_probability(), "plays_the_value": kind.plays_the_value()}),
         );
     }
@@ -802,7 +380,7 @@ pub fn describe() -> Value {
                 "default": f.default_value(),
                 "help": f.help,
                 "allowed": allowed(f),
-                "live": LIVE.contains(&f.name),
+                "live": f.live,
             });
             let o = d.as_object_mut().expect("an object");
             match f.kind {
@@ -850,8 +428,36 @@ pub fn describe() -> Value {
         "budget": budget::describe(),
         // What each loss makes of D, so that the page draws without knowing GAN rules.
         "losses": losses(),
+        // Every scalar a snapshot may carry (the page's history columns and labels).
+        "scalars": crate::spec::scalars::describe(),
         "image_side": IMAGE_SIDE,
     })
+}
+
+/// The README's table of options (generated; a test checks the README holds it): each flag,
+/// its help, when it applies, its allowed values and default; then the aliases.
+pub fn markdown() -> String {
+    let mut out = String::from("| flag | what, allowed values (default) |\n|---|---|\n");
+    for f in FIELDS.iter() {
+        let flag = f.name.replace('_', "-");
+        let short = if f.name == "d_steps" { " (`-k`)" } else { "" };
+        let when = f.when.map_or(String::new(), |w| {
+            let values: Vec<String> = w.values.iter().map(|v| format!("`{v}`")).collect();
+            format!(" — only when `{}` is {}", w.field, values.join(" or "))
+        });
+        let default = f.default_value().to_string();
+        out += &format!(
+            "| `--{flag}`{short} | {}{when}: {} ({}) |\n",
+            f.help,
+            allowed(f),
+            default.trim_matches('"')
+        );
+    }
+    for (name, sets, help) in ALIASES {
+        let sets: Vec<String> = sets.iter().map(|s| format!("`{s}`")).collect();
+        out += &format!("| `--{name}` | {help}: sets {} |\n", sets.join(", "));
+    }
+    out
 }
 
 // ---- Parsing, printing and validation of a config ----------------------------------------
@@ -1048,9 +654,9 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), FIELDS.len());
-        for f in FIELDS {
+        for f in FIELDS.iter() {
             let mut c = Config::default();
-            (f.set)(&mut c, f.default_value()).unwrap();
+            f.set(&mut c, f.default_value()).unwrap();
             assert_eq!(c, Config::default(), "{}", f.name);
             if let Some(w) = f.when {
                 assert!(

@@ -44,7 +44,7 @@ pub trait Experiment {
     }
 
     /// Takes `config` without starting over, where this experiment can (only the options in
-    /// [`crate::spec::schema::LIVE`] changed): true if it did, false (nothing changed) if the change
+    /// [`crate::spec::config::Field::live`] changed): true if it did, false (nothing changed) if the change
     /// needs a new run.
     fn retune(&mut self, _config: &Config) -> Result<bool, ConfigError> {
         Ok(false)

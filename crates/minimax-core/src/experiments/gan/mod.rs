@@ -110,7 +110,7 @@ impl Gan {
     }
 
     /// Takes `config` as the running game's own, keeping the weights, when it differs from
-    /// the current one only in options that a running game takes (see [`crate::spec::schema::LIVE`]);
+    /// the current one only in options that a running game takes (see [`crate::spec::config::Field::live`]);
     /// an optimizer whose kind or β₁ changes starts with a fresh state. Returns false (and
     /// changes nothing) for any other difference.
     pub fn retune(&mut self, config: &Config) -> Result<bool, ConfigError> {
