@@ -1,5 +1,12 @@
 //! The data distributions p_data, sampled in batches from the run's RNG.
+//!
+//! Each distribution on the plane is written once, in [`Planar::of`]: a mixture of isotropic
+//! gaussians of one σ, around centres (the ring's and the grid's modes, the user's points, the
+//! one gaussian) or around curves traced by a parameter t uniform on an interval (line, moons,
+//! spiral). Sampling, the closed-form density, the modes, the kernel bandwidth and the view all
+//! come from that one description.
 
+use std::f32::consts::{PI, TAU};
 use std::sync::Arc;
 
 use crate::data::mnist::Mnist;
@@ -11,11 +18,12 @@ use crate::spec::config::{Config, DatasetKind};
 pub const DEFAULT_VIEW: [f32; 4] = [-3.0, 3.0, -3.0, 3.0];
 
 /// A data distribution, ready to be sampled.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Dataset {
     kind: DatasetKind,
     dim: usize,
-    points: Vec<[f32; 2]>,
+    /// The distribution on the plane, for 2-D data.
+    planar: Option<Planar>,
     /// The digits, for `mnist` (shared, never copied per run).
     images: Option<Arc<Mnist>>,
 }
@@ -38,6 +46,126 @@ const GAUSSIAN_STD: f32 = 0.5;
 const CURVE_NOISE: f32 = 0.05;
 const POINTS_JITTER: f32 = 0.05;
 
+/// A curve of the plane, by its parameter t.
+type Curve = fn(f32) -> [f32; 2];
+
+/// What the gaussians of a [`Planar`] sit on.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// Centres of equal weight; `modes`: the metrics count them as modes.
+    Centres { centres: Vec<[f32; 2]>, modes: bool },
+    /// Curves of equal weight traced by t uniform on `[t.0, t.1]`; the density is their
+    /// midpoint rule over `nodes` values of t each (node spacing well under σ).
+    Curves {
+        t: (f32, f32),
+        curves: &'static [Curve],
+        nodes: usize,
+    },
+}
+
+/// A distribution on the plane: gaussians of one σ around a [`Shape`].
+#[derive(Debug, Clone)]
+pub struct Planar {
+    shape: Shape,
+    std: f32,
+    /// The kernel bandwidth with which p_g is estimated (see [`Dataset::bandwidth`]).
+    bandwidth: f32,
+}
+
+/// scikit-learn's make_moons, centred and scaled by 1.5.
+const MOONS: &[Curve] = &[
+    |t| moon([t.cos(), t.sin()]),
+    |t| moon([1.0 - t.cos(), 0.5 - t.sin()]),
+];
+fn moon(p: [f32; 2]) -> [f32; 2] {
+    [1.5 * (p[0] - 0.5), 1.5 * (p[1] - 0.25)]
+}
+/// Two arms r = 2.5·t, θ = 3π·t + arm·π.
+const SPIRAL: &[Curve] = &[|t| spiral(t, 0.0), |t| spiral(t, 1.0)];
+fn spiral(t: f32, arm: f32) -> [f32; 2] {
+    let theta = 3.0 * PI * t + arm * PI;
+    let r = 2.5 * t;
+    [r * theta.cos(), r * theta.sin()]
+}
+const LINE: &[Curve] = &[|t| [2.0 * t, t]];
+
+impl Planar {
+    /// The distribution of a 2-D dataset (`points`: the user's, for `points`); `None` for
+    /// data that is not on the plane. **The one place a 2-D dataset is written.**
+    ///
+    /// Bandwidths: ¾ of a ring mode's σ (0.02) or a grid mode's (0.05), small enough that a
+    /// ring shifted by five of its σ still reads as nearly disjoint and large enough that two
+    /// draws of the ring read as the same (`metrics` tests); a curve's or a point's noise
+    /// (0.05); for the one broad gaussian (σ = 0.5) Silverman's rule for 512 samples in 2-D,
+    /// σ·512^(−1/6) ≈ 0.18.
+    pub fn of(kind: DatasetKind, points: &[[f32; 2]]) -> Option<Self> {
+        let centres = |centres: Vec<[f32; 2]>, modes: bool, std: f32, bandwidth: f32| Planar {
+            shape: Shape::Centres { centres, modes },
+            std,
+            bandwidth,
+        };
+        let curves = |t: (f32, f32), curves: &'static [Curve], nodes: usize| Planar {
+            shape: Shape::Curves { t, curves, nodes },
+            std: CURVE_NOISE,
+            bandwidth: CURVE_NOISE,
+        };
+        Some(match kind {
+            DatasetKind::Ring => {
+                let on_ring = |k: usize| {
+                    let a = TAU * k as f32 / RING_MODES as f32;
+                    [RING_RADIUS * a.cos(), RING_RADIUS * a.sin()]
+                };
+                let modes = (0..RING_MODES).map(on_ring).collect();
+                centres(modes, true, RING_STD, RING_STD * 0.75)
+            }
+            DatasetKind::Grid => {
+                let half = (GRID_SIDE - 1) as f32 / 2.0;
+                let at = |k: usize| {
+                    let (i, j) = ((k / GRID_SIDE) as f32, (k % GRID_SIDE) as f32);
+                    [(i - half) * GRID_SPACING, (j - half) * GRID_SPACING]
+                };
+                let modes = (0..GRID_SIDE * GRID_SIDE).map(at).collect();
+                centres(modes, true, GRID_STD, GRID_STD * 0.75)
+            }
+            DatasetKind::Gaussian => centres(
+                vec![[GAUSSIAN_MEAN; 2]],
+                false,
+                GAUSSIAN_STD,
+                GAUSSIAN_STD * 512f32.powf(-1.0 / 6.0),
+            ),
+            DatasetKind::Points => centres(points.to_vec(), false, POINTS_JITTER, POINTS_JITTER),
+            DatasetKind::Line => curves((-1.0, 1.0), LINE, 400),
+            DatasetKind::Moons => curves((0.0, PI), MOONS, 300),
+            DatasetKind::Spiral => curves((0.05, 1.0), SPIRAL, 600),
+            DatasetKind::Mnist => return None,
+        })
+    }
+
+    /// One sample: a centre (or a t, then a curve) drawn with equal weights, plus noise.
+    fn sample(&self, rng: &mut RunRng) -> [f32; 2] {
+        let p = match &self.shape {
+            Shape::Centres { centres, .. } => centres[rng.index(centres.len())],
+            Shape::Curves { t, curves, .. } => {
+                let t = rng.uniform(t.0, t.1);
+                let k = if curves.len() > 1 { rng.index(curves.len()) } else { 0 };
+                curves[k](t)
+            }
+        };
+        [p[0] + self.std * rng.normal(), p[1] + self.std * rng.normal()]
+    }
+
+    /// The gaussians' centres: the centres themselves, or each curve's midpoint-rule nodes.
+    fn nodes(&self) -> Vec<[f32; 2]> {
+        match &self.shape {
+            Shape::Centres { centres, .. } => centres.clone(),
+            Shape::Curves { t, curves, nodes } => curves
+                .iter()
+                .flat_map(|c| (0..*nodes).map(move |i| c(t.0 + (t.1 - t.0) * (i as f32 + 0.5) / *nodes as f32)))
+                .collect(),
+        }
+    }
+}
+
 impl Dataset {
     /// The config's data. Image data needs its images, handed in by the caller (the core
     /// never reads files or fetches).
@@ -53,10 +181,13 @@ impl Dataset {
         } else {
             None
         };
+        let dim = config.data_dim();
         Ok(Self {
             kind: config.data.kind,
-            dim: config.data_dim(),
-            points: config.data.points.clone(),
+            dim,
+            planar: (dim == 2)
+                .then(|| Planar::of(config.data.kind, &config.data.points))
+                .flatten(),
             images,
         })
     }
@@ -77,32 +208,17 @@ impl Dataset {
 
     /// The gaussian modes, for ring and grid (where "modes covered" is defined).
     pub fn modes(&self) -> Option<Vec<Mode>> {
-        match self.kind {
-            DatasetKind::Ring => Some(
-                (0..RING_MODES)
-                    .map(|k| {
-                        let a = std::f32::consts::TAU * k as f32 / RING_MODES as f32;
-                        Mode {
-                            center: [RING_RADIUS * a.cos(), RING_RADIUS * a.sin()],
-                            std: RING_STD,
-                        }
-                    })
+        let p = self.planar.as_ref()?;
+        match &p.shape {
+            Shape::Centres {
+                centres,
+                modes: true,
+            } => Some(
+                centres
+                    .iter()
+                    .map(|&center| Mode { center, std: p.std })
                     .collect(),
             ),
-            DatasetKind::Grid => {
-                let half = (GRID_SIDE - 1) as f32 / 2.0;
-                Some(
-                    (0..GRID_SIDE * GRID_SIDE)
-                        .map(|k| {
-                            let (i, j) = ((k / GRID_SIDE) as f32, (k % GRID_SIDE) as f32);
-                            Mode {
-                                center: [(i - half) * GRID_SPACING, (j - half) * GRID_SPACING],
-                                std: GRID_STD,
-                            }
-                        })
-                        .collect(),
-                )
-            }
             _ => None,
         }
     }
@@ -110,72 +226,25 @@ impl Dataset {
     /// p_data in closed form, for 2-D data: the mixture its samples are drawn from (see
     /// [`Density`]); `None` for data of other dimensions.
     pub fn density(&self) -> Option<Density> {
-        if self.dim != 2 {
-            return None;
-        }
-        // Nodes of the midpoint rule over a parameter t uniform on [a, b].
-        let curve = |count: usize, a: f32, b: f32, f: &dyn Fn(f32) -> [f32; 2]| -> Vec<[f32; 2]> {
-            (0..count)
-                .map(|i| f(a + (b - a) * (i as f32 + 0.5) / count as f32))
-                .collect()
-        };
-        let (nodes, std) = match self.kind {
-            DatasetKind::Ring | DatasetKind::Grid => {
-                let modes = self.modes().expect("ring and grid have modes");
-                let std = modes[0].std;
-                (modes.into_iter().map(|m| m.center).collect(), std)
-            }
-            DatasetKind::Gaussian => (vec![[GAUSSIAN_MEAN; 2]], GAUSSIAN_STD),
-            DatasetKind::Points => (self.points.clone(), POINTS_JITTER),
-            // Nodes closer than the noise σ: the rule's ripple, e^(−2π²σ²/spacing²), is nil.
-            DatasetKind::Line => (curve(400, -1.0, 1.0, &|t| [2.0 * t, t]), CURVE_NOISE),
-            DatasetKind::Moons => {
-                let pi = std::f32::consts::PI;
-                let scale = |p: [f32; 2]| [1.5 * (p[0] - 0.5), 1.5 * (p[1] - 0.25)];
-                let mut nodes = curve(300, 0.0, pi, &|t| scale([t.cos(), t.sin()]));
-                nodes.extend(curve(300, 0.0, pi, &|t| {
-                    scale([1.0 - t.cos(), 0.5 - t.sin()])
-                }));
-                (nodes, CURVE_NOISE)
-            }
-            DatasetKind::Spiral => {
-                let pi = std::f32::consts::PI;
-                let arm = |k: f32| {
-                    move |t: f32| {
-                        let theta = 3.0 * pi * t + k * pi;
-                        [2.5 * t * theta.cos(), 2.5 * t * theta.sin()]
-                    }
-                };
-                let mut nodes = curve(600, 0.05, 1.0, &arm(0.0));
-                nodes.extend(curve(600, 0.05, 1.0, &arm(1.0)));
-                (nodes, CURVE_NOISE)
-            }
-            DatasetKind::Mnist => return None,
-        };
-        Some(Density { nodes, std })
+        let p = self.planar.as_ref()?;
+        Some(Density {
+            nodes: p.nodes(),
+            std: p.std,
+        })
     }
 
     /// The kernel bandwidth with which p_g is estimated from its samples (and p_data smoothed
-    /// alike) for the JSD and D*, tied to the data's own noise scale: ¾ of a ring mode's σ
-    /// (0.02) or a grid mode's (0.05), small enough that a ring shifted by five of its σ still
-    /// reads as nearly disjoint and large enough that two draws of the ring read as the same
-    /// (`metrics` tests); a curve's or a point's noise (0.05); for the one broad gaussian
-    /// (σ = 0.5) Silverman's rule for 512 samples in 2-D, σ·512^(−1/6) ≈ 0.18.
+    /// alike) for the JSD and D*, tied to the data's own noise scale (see [`Planar::of`]).
     pub fn bandwidth(&self) -> f32 {
-        match self.kind {
-            DatasetKind::Ring => RING_STD * 0.75,
-            DatasetKind::Grid => GRID_STD * 0.75,
-            DatasetKind::Gaussian => GAUSSIAN_STD * 512f32.powf(-1.0 / 6.0),
-            DatasetKind::Points => POINTS_JITTER,
-            _ => CURVE_NOISE,
-        }
+        self.planar.as_ref().map_or(CURVE_NOISE, |p| p.bandwidth)
     }
 
-    /// The box [x_min, x_max, y_min, y_max] in which 2-D data is drawn.
+    /// The box [x_min, x_max, y_min, y_max] in which 2-D data is drawn: [−3, 3]², grown to hold
+    /// every centre with a margin of 0.5 (the user's points may lie anywhere).
     pub fn view(&self) -> [f32; 4] {
         let mut v = DEFAULT_VIEW;
-        if self.kind == DatasetKind::Points {
-            for p in &self.points {
+        if let Some(Shape::Centres { centres, .. }) = self.planar.as_ref().map(|p| &p.shape) {
+            for p in centres {
                 v[0] = v[0].min(p[0] - 0.5);
                 v[1] = v[1].max(p[0] + 0.5);
                 v[2] = v[2].min(p[1] - 0.5);
@@ -189,60 +258,18 @@ impl Dataset {
     pub fn sample(&self, n: usize, rng: &mut RunRng) -> Vec<f32> {
         let mut out = Vec::with_capacity(n * self.dim);
         for _ in 0..n {
-            match self.kind {
-                DatasetKind::Gaussian => {
+            match (&self.planar, &self.images) {
+                (_, Some(images)) => images.push_scaled(rng.index(images.len()), &mut out),
+                // The gaussian, drawn in its own dimension (in 2-D too: its one centre is not
+                // drawn, as its planar form would draw it).
+                _ if self.kind == DatasetKind::Gaussian => {
                     out.extend((0..self.dim).map(|_| GAUSSIAN_MEAN + GAUSSIAN_STD * rng.normal()))
                 }
-                DatasetKind::Mnist => {
-                    let images = self.images.as_ref().expect("checked in Dataset::new");
-                    images.push_scaled(rng.index(images.len()), &mut out);
-                }
-                _ => out.extend(self.sample_2d(rng)),
+                (Some(p), None) => out.extend(p.sample(rng)),
+                (None, None) => unreachable!("data other than images and the gaussian is planar"),
             }
         }
         out
-    }
-
-    fn sample_2d(&self, rng: &mut RunRng) -> [f32; 2] {
-        let jitter = |rng: &mut RunRng, p: [f32; 2], s: f32| {
-            [p[0] + s * rng.normal(), p[1] + s * rng.normal()]
-        };
-        match self.kind {
-            DatasetKind::Ring | DatasetKind::Grid => {
-                let modes = self.modes().expect("ring and grid have modes");
-                let m = modes[rng.index(modes.len())];
-                jitter(rng, m.center, m.std)
-            }
-            DatasetKind::Spiral => {
-                // Two arms r = 2.5·t, θ = 3π·t + arm·π.
-                let t = rng.uniform(0.05, 1.0);
-                let arm = rng.index(2) as f32;
-                let theta = 3.0 * std::f32::consts::PI * t + arm * std::f32::consts::PI;
-                let r = 2.5 * t;
-                jitter(rng, [r * theta.cos(), r * theta.sin()], CURVE_NOISE)
-            }
-            DatasetKind::Moons => {
-                // scikit-learn's make_moons, centred and scaled by 1.5.
-                let t = rng.uniform(0.0, std::f32::consts::PI);
-                let p = if rng.index(2) == 0 {
-                    [t.cos(), t.sin()]
-                } else {
-                    [1.0 - t.cos(), 0.5 - t.sin()]
-                };
-                jitter(rng, [1.5 * (p[0] - 0.5), 1.5 * (p[1] - 0.25)], CURVE_NOISE)
-            }
-            DatasetKind::Line => {
-                let t = rng.uniform(-1.0, 1.0);
-                jitter(rng, [2.0 * t, t], CURVE_NOISE)
-            }
-            DatasetKind::Points => {
-                let p = self.points[rng.index(self.points.len())];
-                jitter(rng, p, POINTS_JITTER)
-            }
-            DatasetKind::Gaussian | DatasetKind::Mnist => {
-                unreachable!("gaussian and mnist are sampled in their own dimension")
-            }
-        }
     }
 }
 
