@@ -210,7 +210,10 @@ fn readme() -> Result {
         let table = String::from_utf8(out.stdout).map_err(|e| e.to_string())?;
         let (open, close) = (format!("<!-- {name} -->\n"), format!("<!-- /{name} -->"));
         let start = text.find(&open).ok_or(format!("README.md has no {open}"))? + open.len();
-        let end = start + text[start..].find(&close).ok_or(format!("README.md has no {close}"))?;
+        let end = start
+            + text[start..]
+                .find(&close)
+                .ok_or(format!("README.md has no {close}"))?;
         text.replace_range(start..end, &table);
     }
     std::fs::write(&path, text).map_err(|e| format!("README.md: {e}"))?;

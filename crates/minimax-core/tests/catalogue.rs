@@ -67,7 +67,10 @@ fn every_reported_scalar_is_catalogued_and_every_catalogued_one_reported() {
         .map(|s| s.name)
         .filter(|n| !seen.contains(*n))
         .collect();
-    assert!(missing.is_empty(), "catalogued but never reported: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "catalogued but never reported: {missing:?}"
+    );
 }
 
 #[test]

@@ -147,11 +147,18 @@ impl Planar {
             Shape::Centres { centres, .. } => centres[rng.index(centres.len())],
             Shape::Curves { t, curves, .. } => {
                 let t = rng.uniform(t.0, t.1);
-                let k = if curves.len() > 1 { rng.index(curves.len()) } else { 0 };
+                let k = if curves.len() > 1 {
+                    rng.index(curves.len())
+                } else {
+                    0
+                };
                 curves[k](t)
             }
         };
-        [p[0] + self.std * rng.normal(), p[1] + self.std * rng.normal()]
+        [
+            p[0] + self.std * rng.normal(),
+            p[1] + self.std * rng.normal(),
+        ]
     }
 
     /// The gaussians' centres: the centres themselves, or each curve's midpoint-rule nodes.
@@ -160,7 +167,10 @@ impl Planar {
             Shape::Centres { centres, .. } => centres.clone(),
             Shape::Curves { t, curves, nodes } => curves
                 .iter()
-                .flat_map(|c| (0..*nodes).map(move |i| c(t.0 + (t.1 - t.0) * (i as f32 + 0.5) / *nodes as f32)))
+                .flat_map(|c| {
+                    (0..*nodes)
+                        .map(move |i| c(t.0 + (t.1 - t.0) * (i as f32 + 0.5) / *nodes as f32))
+                })
                 .collect(),
         }
     }

@@ -155,7 +155,10 @@ named! {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     /// A whole number in `min..=max`.
-    Int { min: u64, max: u64 },
+    Int {
+        min: u64,
+        max: u64,
+    },
     /// A finite number between `min` and `max`, each bound open or closed.
     Float {
         min: f64,

@@ -19,9 +19,7 @@ pub use crate::spec::config::{FIELDS, Field, Kind, MAX_SEED, When, field};
 
 /// Whether `b` differs from `a` only in live options ([`Field::live`]).
 pub fn only_live_changes(a: &Config, b: &Config) -> bool {
-    FIELDS
-        .iter()
-        .all(|f| f.live || f.get(a) == f.get(b))
+    FIELDS.iter().all(|f| f.live || f.get(a) == f.get(b))
 }
 
 /// Shorthands that set several fields (a field given by its own name wins).
@@ -277,7 +275,8 @@ impl Config {
                     tag.as_str().unwrap_or_default()
                 )));
             }
-            f.set(&mut config, f.default_value()).expect("defaults are valid");
+            f.set(&mut config, f.default_value())
+                .expect("defaults are valid");
         }
         Ok(config)
     }

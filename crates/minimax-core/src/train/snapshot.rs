@@ -147,6 +147,49 @@ pub struct Plane {
     /// The centres of the data's modes (ring and grid), in the order of `dominant_mode`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modes: Vec<[f32; 2]>,
+    /// The generator manifold: G's image of a regular grid in latent space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifold: Option<Manifold>,
+}
+
+/// G's image of a regular grid of `side` × `side` codes (one row of `side` for a 1-d latent)
+/// over the first two latent coordinates, each in [−`span`, `span`] (±2σ of N(0, 1), or all of
+/// U(−1, 1)), the other `fixed` coordinates held at 0: drawn on the data plane as a warped mesh
+/// (GAN Lab's manifold view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifold {
+    pub side: usize,
+    /// Rows of the grid: `side`, or 1 for a 1-d latent.
+    pub rows: usize,
+    pub span: f32,
+    /// Latent coordinates held at 0 (latent_dim − 2, or 0).
+    pub fixed: usize,
+    /// Per generator, its `rows × side` points, row-major (the second latent coordinate the
+    /// row, the first the column).
+    pub points: Vec<Vec<[f32; 2]>>,
+}
+
+impl Manifold {
+    /// Points per side of the grid.
+    pub const SIDE: usize = 17;
+
+    /// The grid's codes, `[rows·side, latent]` row-major, and its rows and span.
+    pub fn codes(latent: usize, uniform: bool) -> (Vec<f32>, usize, f32) {
+        let span = if uniform { 1.0 } else { 2.0 };
+        let rows = if latent >= 2 { Self::SIDE } else { 1 };
+        let at = |i: usize| -span + 2.0 * span * i as f32 / (Self::SIDE - 1) as f32;
+        let mut codes = vec![0.0; rows * Self::SIDE * latent];
+        for r in 0..rows {
+            for c in 0..Self::SIDE {
+                let z = &mut codes[(r * Self::SIDE + c) * latent..][..latent];
+                z[0] = at(c);
+                if latent >= 2 {
+                    z[1] = at(r);
+                }
+            }
+        }
+        (codes, rows, span)
+    }
 }
 
 /// What a snapshot should contain beyond the scalars and histograms.

@@ -10,10 +10,10 @@ use crate::data::metrics::{self, Grid};
 use crate::data::mnist::to_u8;
 use crate::error::TrainError;
 use crate::nets::loss;
-use crate::spec::config::IMAGE_SIDE;
+use crate::spec::config::{IMAGE_SIDE, LatentKind};
 use crate::train::snapshot::{
-    Images, Packer, PendingSnapshot, Plane, Snapshot, SnapshotOptions, Unpacked, grad_norm,
-    image_bytes,
+    Images, Manifold, Packer, PendingSnapshot, Plane, Snapshot, SnapshotOptions, Unpacked,
+    grad_norm, image_bytes,
 };
 
 impl Gan {
@@ -86,6 +86,19 @@ impl Gan {
                 device,
             );
             pack.push("g_grad", g_grad);
+            // The manifold: each generator's image of one grid of codes.
+            let uniform = config.model.latent == LatentKind::Uniform;
+            let (codes, rows, _) = Manifold::codes(latent, uniform);
+            let grid_z = Tensor::<2>::from_data(
+                TensorData::new(codes, [rows * Manifold::SIDE, latent]),
+                device,
+            );
+            let images: Vec<Tensor<2>> = self
+                .generators
+                .iter()
+                .map(|g| g.forward(grid_z.clone()).detach())
+                .collect();
+            pack.push("manifold", Tensor::cat(images, 0));
             pack.push(
                 "d_grid",
                 loss::probability(kind, d.forward(cells_t)).detach(),
@@ -149,6 +162,8 @@ impl Gan {
             real_images,
             fake_generator: owners,
             want_plane,
+            latent: (latent, config.model.latent == LatentKind::Uniform),
+            generators: self.generators.len(),
             modes: self.dataset.modes(),
             density: self.dataset.density(),
             bandwidth: self.dataset.bandwidth(),
@@ -172,6 +187,9 @@ struct Context {
     real_images: Vec<u8>,
     fake_generator: Vec<u8>,
     want_plane: bool,
+    /// The latent dimension and whether z is uniform (the manifold's grid).
+    latent: (usize, bool),
+    generators: usize,
     modes: Option<Vec<crate::data::dataset::Mode>>,
     /// p_data in closed form (2-D data) and the kernel bandwidth of the JSD and D*.
     density: Option<crate::data::dataset::Density>,
@@ -181,6 +199,24 @@ struct Context {
 }
 
 impl Context {
+    /// The manifold's points, split by generator.
+    fn manifold(&self, points: Vec<[f32; 2]>) -> Result<Manifold, TrainError> {
+        if points.iter().flatten().any(|v| !v.is_finite()) {
+            return Err(TrainError::NonFinite("the generator manifold"));
+        }
+        let (latent, uniform) = self.latent;
+        let (_, rows, span) = Manifold::codes(latent, uniform);
+        let each = rows * Manifold::SIDE;
+        debug_assert_eq!(points.len(), each * self.generators);
+        Ok(Manifold {
+            side: Manifold::SIDE,
+            rows,
+            span,
+            fixed: latent.saturating_sub(2),
+            points: points.chunks(each).map(<[[f32; 2]]>::to_vec).collect(),
+        })
+    }
+
     /// Builds the snapshot from the read-back numbers. Fails if training has diverged.
     fn finish(self, u: Unpacked) -> Result<Snapshot, TrainError> {
         let mut scalars = BTreeMap::new();
@@ -246,6 +282,7 @@ impl Context {
                 snapshot.scalars.insert("dominant_share".into(), share);
             }
             if self.want_plane {
+                let manifold = self.manifold(pairs(u.get("manifold")?))?;
                 snapshot.plane = Some(Plane {
                     view: self.grid.view,
                     resolution: self.grid.resolution,
@@ -256,6 +293,7 @@ impl Context {
                     g_grad: pairs(u.get("g_grad")?),
                     d_grid: u.get("d_grid")?.to_vec(),
                     modes: self.modes.iter().flatten().map(|m| m.center).collect(),
+                    manifold: Some(manifold),
                 });
             }
         }
@@ -269,5 +307,65 @@ impl Context {
             });
         }
         Ok(snapshot)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{flex, to_vec};
+    use crate::{Assets, Config};
+    use serde_json::json;
+
+    fn plane(config: serde_json::Value) -> (Gan, Plane) {
+        let mut gan = Gan::new(
+            Config::from_value(&config).unwrap(),
+            &flex(),
+            &Assets::default(),
+        )
+        .unwrap();
+        gan.train(3);
+        let s = gan
+            .snapshot(SnapshotOptions {
+                plane: true,
+                resolution: 8,
+            })
+            .unwrap();
+        (gan, s.plane.unwrap())
+    }
+
+    /// G's image of one code, computed on its own.
+    fn image(gan: &Gan, g: usize, z: &[f32]) -> [f32; 2] {
+        let t = Tensor::<2>::from_data(TensorData::new(z.to_vec(), [1, z.len()]), &flex());
+        let v = to_vec(gan.generators[g].forward(t));
+        [v[0], v[1]]
+    }
+
+    #[test]
+    fn the_manifold_is_g_of_a_regular_latent_grid_with_the_other_coordinates_at_zero() {
+        for (latent, kind, span) in [(4, "gaussian", 2.0), (2, "uniform", 1.0)] {
+            let (gan, p) = plane(json!({"latent_dim": latent, "latent": kind, "generators": 2}));
+            let m = p.manifold.unwrap();
+            assert_eq!(
+                (m.side, m.rows, m.span, m.fixed),
+                (17, 17, span, latent - 2)
+            );
+            assert_eq!(m.points.len(), 2, "one mesh per generator");
+            let mut z = vec![0.0; latent];
+            // Row r, column c: z₀ = −span + 2·span·c/16, z₁ likewise by r.
+            for (g, r, c) in [(0, 0, 0), (0, 16, 3), (1, 8, 8), (1, 5, 16)] {
+                z[0] = -span + 2.0 * span * c as f32 / 16.0;
+                z[1] = -span + 2.0 * span * r as f32 / 16.0;
+                let want = image(&gan, g, &z);
+                let got = m.points[g][r * 17 + c];
+                assert!(
+                    (want[0] - got[0]).abs() < 1e-5 && (want[1] - got[1]).abs() < 1e-5,
+                    "generator {g}, row {r}, column {c}: {got:?} ≠ {want:?}"
+                );
+            }
+        }
+        let (_, p) = plane(json!({"latent_dim": 1}));
+        let m = p.manifold.unwrap();
+        assert_eq!((m.rows, m.points[0].len(), m.fixed), (1, 17, 0));
     }
 }
