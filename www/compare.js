@@ -1,5 +1,6 @@
 // A VAE trained beside the page's GAN on the digits, for the lecture's comparison: the same
-// players (the VAE's decoder is G, its encoder D's convolutions), the same batch size and seed,
+// players (the VAE's decoder is G, its encoder D's convolutions), the same batch size and seed
+// (the engine's rule: vaeBeside),
 // and the same budget: the VAE plays all along, but trains no further than the GAN's iteration
 // (the worker's `limit`): it catches up and waits there. It runs in a worker of its own with the
 // same protocol; the element draws what it reports (its grid, its ELBO, its scores).
@@ -10,16 +11,6 @@ export const VAE_PRESET = 'mnist-vae';
 /** The GAN preset whose trained checkpoint the VAE's was trained beside (the same players,
  * batch, seed and iterations): a GAN started trained from it has a VAE started trained. */
 export const GAN_PRESET = 'mnist-dcgan';
-/** What the VAE takes from the GAN's config: everything that makes the budget the same. */
-const SHARED = ['latent_dim', 'g_channels', 'd_channels', 'batch_norm', 'batch_size', 'seed'];
-
-/** The VAE's config beside a GAN's (flat names; `vae_sigma` taken too if given). */
-export function vaeConfig(ganConfig) {
-  const config = { ...PRESETS[VAE_PRESET] };
-  for (const k of [...SHARED, 'vae_sigma']) if (k in ganConfig) config[k] = ganConfig[k];
-  return config;
-}
-
 export class VaeBeside {
   /**
    * @param {() => Worker} startWorker
@@ -36,16 +27,18 @@ export class VaeBeside {
 
   get running() { return Boolean(this.client); }
 
-  /** Starts the VAE beside a GAN of `ganConfig`, on `backend`, fresh or from `checkpoint`
-   * bytes, and sets it playing up to the budget; resolves with its config. */
-  async start(ganConfig, backend, checkpoint) {
+  /** Starts the VAE of decoder σ `sigma` beside a GAN of `ganConfig` (the engine gives it the
+   * GAN's players, batch and seed, or refuses), on `backend`, fresh or from `checkpoint` bytes,
+   * and sets it playing up to the budget; resolves with its config. */
+  async start(ganConfig, sigma, backend, checkpoint) {
     this.stop();
     this.worker = this.startWorker();
     const client = new Client(this.worker, (msg) => this.onEvent(msg));
     this.client = client;
     this.worker.onerror = (e) => { e.preventDefault?.(); this.fail(e.message || 'the VAE\'s worker stopped'); };
     const r = await client.send('init', {
-      config: vaeConfig(ganConfig), options: {}, backend: backend === 'wgpu' ? 'wgpu' : 'flex', checkpoint,
+      config: { ...PRESETS[VAE_PRESET], vae_sigma: sigma }, beside: ganConfig, options: {},
+      backend: backend === 'wgpu' ? 'wgpu' : 'flex', checkpoint,
     }, checkpoint ? [checkpoint.buffer] : []);
     if (this.client !== client) throw new Error('the VAE was removed');
     await client.send('limit', { iter: this.limit });

@@ -2,7 +2,7 @@
 // order (except `evaluate`, which runs beside them), while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
 // lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
 // workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
-import init, { schema, forcePanic, checkpointConfig } from '../../pkg/minimax_web.js';
+import init, { schema, forcePanic, checkpointConfig, vaeBeside } from '../../pkg/minimax_web.js';
 import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
@@ -33,9 +33,12 @@ self.minimaxPanic = (message) => {
 };
 
 const handlers = {
-  async init({ config, options = {}, backend = 'auto', checkpoint }) {
+  // `beside`: a GAN's config, beside which this session trains a VAE as its like (the engine
+  // makes the VAE's config from `config`, the VAE's own, or refuses with the reason).
+  async init({ config, options = {}, backend = 'auto', checkpoint, beside }) {
     session.memory = (await wasmReady).memory;
     session.stop();
+    if (beside) config = JSON.parse(vaeBeside(JSON.stringify(beside), JSON.stringify(config)));
     const start = backend === 'wgpu' ? 'wgpu' : 'flex';
     let engine;
     let notice = null;

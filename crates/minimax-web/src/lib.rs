@@ -69,6 +69,16 @@ pub fn schema() -> String {
     minimax_core::spec::schema::describe().to_string()
 }
 
+/// The config of a VAE beside the GAN of `gan` (JSON), from the VAE's own `vae` (JSON): the
+/// GAN's players, batch and seed; refused with the reason if no VAE is the GAN's like.
+#[wasm_bindgen(js_name = vaeBeside)]
+pub fn vae_beside(gan: &str, vae: &str) -> Result<String, JsError> {
+    let parse = |text: &str| Config::from_json(text).map_err(|e| JsError::new(&e.to_string()));
+    minimax_core::experiments::vae::beside(&parse(gan)?, &parse(vae)?)
+        .map(|c| c.to_json())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// Hands the engine MNIST's digits (the decompressed asset). Fails with a message if the bytes
 /// are not a valid asset; the digits loaded before, if any, stay.
 #[wasm_bindgen(js_name = loadMnist)]

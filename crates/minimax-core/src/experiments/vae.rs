@@ -43,7 +43,9 @@ use crate::error::{CheckpointError, ConfigError, TrainError};
 use crate::nets::dcgan::DcganDiscriminator;
 use crate::rng::{ParamNumbering, RunRng};
 use crate::spec::budget::{self, eval_size};
-use crate::spec::config::{Config, IMAGE_SIDE};
+use crate::spec::config::{
+    Config, DatasetKind, ExperimentKind, IMAGE_SIDE, LatentKind, ModelKind, field,
+};
 use crate::train::checkpoint::{Header, Section, SectionBounds};
 use crate::train::experiment::{Assets, Experiment};
 use crate::train::readback::PendingRecord;
@@ -189,6 +191,48 @@ pub struct Vae {
     fixed_real: Vec<f32>,
     fixed_eps: Vec<f32>,
     fixed_noise: Vec<f32>,
+}
+
+/// What a VAE beside a GAN takes from the GAN's config: everything that makes the comparison
+/// fair (the same players' size, batch, seed, hence the same budget per iteration).
+pub const BESIDE_SHARED: &[&str] = &[
+    "latent_dim",
+    "g_channels",
+    "d_channels",
+    "batch_norm",
+    "batch_size",
+    "seed",
+];
+
+/// The config of a VAE trained beside the GAN of `gan` as its like: `vae` (the VAE's own
+/// recipe: its optimiser, σ) with the GAN's shared options ([`BESIDE_SHARED`]). Refused, with
+/// the reason, unless the GAN is a DCGAN on the digits with gaussian codes (the VAE's decoder
+/// is G, its encoder D's convolutions, its prior N(0, I)).
+pub fn beside(gan: &Config, vae: &Config) -> Result<Config, ConfigError> {
+    if gan.experiment != ExperimentKind::Gan || gan.data.kind != DatasetKind::Mnist {
+        return Err(ConfigError::Invalid(
+            "a VAE runs beside a GAN on the MNIST digits (dataset = mnist)".into(),
+        ));
+    }
+    if gan.model.kind != ModelKind::Dcgan || gan.model.latent != LatentKind::Gaussian {
+        return Err(ConfigError::Invalid(
+            "a VAE runs beside a DCGAN with gaussian codes (model = dcgan, latent = gaussian): \
+             its decoder is G, its encoder D's convolutions, its prior N(0, I)"
+                .into(),
+        ));
+    }
+    let mut shared = serde_json::Map::new();
+    for name in BESIDE_SHARED {
+        let f = field(name).expect("a shared option is a field");
+        shared.insert((*name).into(), f.get(gan));
+    }
+    let out = vae.with_overrides(&shared)?;
+    if out.experiment != ExperimentKind::Vae {
+        return Err(ConfigError::Invalid(
+            "the VAE's own config is not a VAE's".into(),
+        ));
+    }
+    Ok(out)
 }
 
 impl Vae {
@@ -458,6 +502,35 @@ impl Experiment for Vae {
 mod tests {
     use super::*;
     use crate::testing::{flex, to_vec};
+
+    #[test]
+    fn a_vae_beside_a_gan_takes_its_players_and_refuses_what_is_not_its_like() {
+        let json = |v| Config::from_value(&v).unwrap();
+        let gan = json(
+            serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 64,
+            "g_channels": 32, "d_channels": 16, "batch_norm": false, "batch_size": 64, "seed": 5, "lr_g": 2e-4}),
+        );
+        let vae = json(
+            serde_json::json!({"experiment": "vae", "dataset": "mnist", "model": "dcgan",
+            "lr_g": 1e-3, "beta1": 0.9, "vae_sigma": 0.5}),
+        );
+        let b = beside(&gan, &vae).unwrap();
+        let m = &b.model;
+        assert_eq!(
+            (m.latent_dim, m.g_channels, m.d_channels, m.batch_norm),
+            (64, 32, 16, false)
+        );
+        assert_eq!((b.optim.batch_size, b.seed), (64, 5));
+        assert_eq!(
+            (b.optim.lr_g, b.optim.beta1, b.objective.vae_sigma),
+            (1e-3, 0.9, 0.5)
+        );
+        let refusal = |v| beside(&json(v), &vae).unwrap_err().to_string();
+        assert!(refusal(serde_json::json!({"dataset": "ring"})).contains("MNIST"));
+        let uniform =
+            serde_json::json!({"dataset": "mnist", "model": "dcgan", "latent": "uniform"});
+        assert!(refusal(uniform).contains("gaussian"));
+    }
 
     fn config(seed: u64) -> Config {
         Config::from_value(&serde_json::json!({
