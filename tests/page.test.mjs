@@ -136,7 +136,7 @@ test('single steps: a D step leaves the iteration, a G step advances it', async 
   }
 });
 
-test('on a gaussian, mean D(x) on real and on fake approach 1/2', async () => {
+test('on a gaussian, mean D(x) on real and on fake approach 1/2; each chart saves as a PNG; the generator manifold is G of a latent grid', async () => {
   const browser = await launch({ webgpu: true });
   try {
     const { page } = await openApp(browser.context, server.url, '?preset=gaussian&backend=flex');
@@ -181,6 +181,27 @@ test('on a gaussian, mean D(x) on real and on fake approach 1/2', async () => {
       assert.equal(png.readUInt32BE(16), found.width);
       for (const [k, n] of found.counts.entries()) assert.ok(n >= 20, `${chart}: ${n} pixels of ${colours[k]}`);
     }
+    // The generator manifold, a layer of the plane: G's image of a 17×17 grid of codes (a 2-d
+    // latent: no coordinate held at 0), drawn as a dark mesh once its view is ticked.
+    const m = s.plane.manifold;
+    assert.deepEqual([m.side, m.rows, m.fixed, m.points.length, m.points[0].length], [17, 17, 0, 1, 289]);
+    const [gx, gy] = m.points[0][8 * 17 + 8]; // G(0), the centre of p_g
+    assert.ok(Math.hypot(gx - 1, gy - 1) < 0.5, `G(0) = (${gx}, ${gy}), the data's mean (1, 1)`);
+    const dark = () => page.evaluate(async () => {
+      const bitmap = await createImageBitmap(await window.minimax.chartPng('plane'));
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      ctx.drawImage(bitmap, 0, 0);
+      const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 180 && Math.abs(data[i] - data[i + 2]) < 25 && Math.abs(data[i] - data[i + 1]) < 25) n++;
+      return n;
+    });
+    const without = await dark();
+    await page.evaluate(() => window.minimax.shadowRoot.querySelector('input[name=manifold]').click());
+    assert.equal((await page.evaluate(() => window.minimax.views())).manifold, true);
+    const withMesh = await dark();
+    assert.ok(withMesh > without + 300, `dark pixels: ${without} without the mesh, ${withMesh} with it`);
+    await page.screenshot({ path: screenshotPath('page-manifold.png') });
   } finally {
     await browser.close();
   }

@@ -1,5 +1,8 @@
-// <minimax-gan>: the whole app as one custom element. The main thread only draws; training
-// runs in a Web Worker (worker.js) that posts plain snapshots.
+// <minimax-gan>: the whole app as one custom element, a thin shell over a session client
+// (session-client.js: the training worker, its restarts, pausing out of sight) and a registry
+// of panels (panels/index.js: the plane, the samples, the curves, the verdict, the GAN beside a
+// VAE), drawn in loops. The main thread only draws; training runs in a Web Worker that posts
+// plain snapshots.
 //
 // Attributes: preset (see presets.js), config (a JSON object of options laid over the preset,
 // e.g. config='{"dataset": "grid"}'), chrome ("full" | "minimal" | "none"), backend
@@ -13,12 +16,10 @@
 // The option controls are built from the engine's config schema (names, types, ranges, enum
 // values, which options apply when): no option is written out here.
 import { t, has, setLanguage, chooseLanguage, language, fieldHelp, LANGUAGES } from './i18n.js';
-import { Client } from './protocol.js';
+import { SessionClient } from './session-client.js';
 import { PRESETS, PRETRAINED } from './presets.js';
-import { drawPlane, planeExtent } from './plane.js';
-import { drawHistogram } from './histogram.js';
-import { Curves, COLORS } from './charts.js';
 import { VIEWS, HIGHLIGHTS } from './views.js';
+import { PANELS } from './panels/index.js';
 
 export { VIEWS };
 
@@ -26,10 +27,7 @@ const BASE = new URL('.', import.meta.url);
 /** Options the form leaves out: points are drawn on the plane; the page trains GANs (the
  * classifier experiment is the CLI's); the VAE beside a GAN has its σ in its own panel. */
 const NOT_IN_FORM = ['points', 'experiment', 'vae_sigma'];
-/** The VAE's σ choices in its panel (0: its maximum-likelihood value at each batch). */
-const VAE_SIGMAS = ['1', '0.5', '0.25', '2', '0'];
 
-/** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
 /** Saves `blob` as a file named `name`. */
 function download(blob, name) {
   const url = URL.createObjectURL(blob);
@@ -43,17 +41,10 @@ function fmtMs(ms) {
   return ms >= 100 ? Math.round(ms).toString() : ms >= 1 ? ms.toFixed(1) : ms.toPrecision(2);
 }
 
+/** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
 function valueLabel(name, value) {
   for (const key of [`${name}.${value}`, `opt.${value}`]) if (has(key)) return t(key);
   return value;
-}
-/** The worker, also when this module comes from another origin (a page embedding Minimax from
- * elsewhere): a module worker must be same-origin, so a blob-URL shim imports the real one. */
-function startWorker() {
-  const url = new URL('./worker/main.js', import.meta.url);
-  if (url.origin === location.origin) return new Worker(url, { type: 'module' });
-  const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
-  return new Worker(shim, { type: 'module' });
 }
 
 /** The digits' modules (sample grids, the classifier's verdict, the VAE beside the GAN),
@@ -65,10 +56,6 @@ function loadDigits() {
   return digitModules;
 }
 
-/** Restarts after crashes: at most this many within RESTART_WINDOW_MS, then the page gives up. */
-const MAX_RESTARTS = 3;
-const RESTART_WINDOW_MS = 60_000;
-
 class MinimaxGan extends HTMLElement {
   constructor() {
     super();
@@ -76,25 +63,26 @@ class MinimaxGan extends HTMLElement {
     this.latest = null;
     this.waiters = [];
     this.playing = false;
-    this.kept = null;          // {bytes, iter, backend}: the worker's last kept checkpoint
-    this.restarts = [];
     this.options = { ...VIEWS };
-    this.arrowScale = null;    // fixedArrows: the scale, fixed at the first frame drawn with it
-    this.vae = null;           // a VAE beside the GAN (compare.js), once asked for
-    this.vaeGeneration = 0;    // bumped by every start and removal of the VAE
+    this.evaluations = [];
+    this.latestEvaluation = null;
+    /** Each panel's state, kept across re-renders. */
+    this.panelState = Object.fromEntries(PANELS.map((p) => [p.name, {}]));
+    this.session = new SessionClient(this);
   }
 
   connectedCallback() {
-    if (this.client || this.connecting) return;
+    if (this.connected || this.connecting) return;
     this.connecting = true;
     // setLanguage never rejects: a language that fails to load leaves English.
     setLanguage(chooseLanguage(this.getAttribute('lang'))).then(() => {
       this.connecting = false;
-      if (this.isConnected && !this.client) this.connect();
+      if (this.isConnected && !this.connected) this.connect();
     });
   }
 
   connect() {
+    this.connected = true;
     if (this.hasAttribute('views')) {
       try { this.setViews(JSON.parse(this.getAttribute('views')), { quiet: true }); } catch { /* the defaults */ }
     }
@@ -122,7 +110,7 @@ class MinimaxGan extends HTMLElement {
     this.points = Array.isArray(this.config.points) ? this.config.points.map((p) => (Array.isArray(p) ? [...p] : p)) : [];
     this.backendChoice = ['auto', 'flex', 'wgpu'].includes(this.getAttribute('backend')) ? this.getAttribute('backend') : 'auto';
     this.render();
-    this.watchVisibility();
+    this.session.watch(this.$('.app'));
     // The worker starts the preset and lays the options over it; if they are rejected, the
     // session runs the preset and the page says why.
     const init = { config: { ...preset }, options, backend: this.backendChoice };
@@ -142,96 +130,49 @@ class MinimaxGan extends HTMLElement {
   }
 
   disconnectedCallback() {
-    this.removeVae();
-    this.worker?.terminate();
-    this.client?.fail('the element was removed');
-    this.worker = this.client = null;
-    this.visibility?.disconnect();
-    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.each('disconnect');
+    this.session.stop('the element was removed');
+    this.connected = false;
     this.schema = null;         // connected again, the element renders (and builds its form) anew
   }
 
-  /** A fresh worker and session. Resolves once the first snapshot is drawn (or the error shown). */
-  async start(init) {
-    this.worker?.terminate();
-    this.worker = startWorker();
-    this.client = new Client(this.worker, (msg) => this.onEvent(msg));
-    this.worker.onerror = (e) => { e.preventDefault?.(); this.crashed(e.message || t('workerStopped')); };
+  // ---- The session client's host ----------------------------------------------------------
+  start(init) {
     this.status(t('loading'));
-    try {
-      const r = await this.client.send('init', init, init.checkpoint ? [init.checkpoint.buffer] : []);
-      if (r.schema && !this.schema) this.buildForm(r.schema);
-      this.onConfig(r.config);
-      if (r.rejected) this.showError(r.rejected);
-      this.status(t('paused'));
-      this.ready = true;
-      this.dispatchEvent(new CustomEvent('ready', { detail: r.config }));
-    } catch (e) {
-      this.showError(e.message);
-    }
+    return this.session.start(init);
   }
 
-  /** The engine died (a panic, a crashed worker): a new worker goes on from the last kept
-   * checkpoint, on the CPU if the GPU was involved. Nothing the user had is lost beyond the
-   * seconds since that checkpoint, and the page says so. */
-  async crashed(message, backend) {
-    if (this.restarting) {
-      this.crashedAgain = { message, backend }; // handled once the restart in progress ends
-      return;
-    }
-    const now = performance.now();
-    this.restarts = this.restarts.filter((t0) => now - t0 < RESTART_WINDOW_MS);
-    this.client?.fail(message);
-    this.worker?.terminate();
-    this.worker = null;
-    if (this.restarts.length >= MAX_RESTARTS) {
-      this.client = null;       // every later request is refused at once, not posted to a dead worker
-      this.showError(t('crashGiveUp', message));
-      this.status(t('stopped'));
-      return;
-    }
-    this.restarts.push(now);
-    this.restarting = true;
-    const wasPlaying = this.playing;
+  onStarted(r) {
+    if (r.schema && !this.schema) this.buildForm(r.schema);
+    this.onConfig(r.config);
+    if (r.rejected) this.showError(r.rejected);
+    this.status(t('paused'));
+    this.ready = true;
+    this.dispatchEvent(new CustomEvent('ready', { detail: r.config }));
+  }
+
+  onStartFailed(message) { this.showError(message); }
+
+  restartWith() { return { config: this.config, backend: this.backendChoice, current: this.backend }; }
+
+  onRestarted(message, iter, wasPlaying) {
     this.playing = false;
-    const kept = this.kept;
-    const onGpu = backend === 'wgpu' || this.backend === 'wgpu';
-    try {
-      await this.start({
-        config: this.config, options: {}, backend: onGpu ? 'flex' : this.backendChoice,
-        checkpoint: kept ? kept.bytes.slice() : undefined,
-      });
-      this.showProblem(t('crashed', message, kept ? kept.iter : 0));
-      if (wasPlaying) this.play().catch(() => {});
-    } finally {
-      this.restarting = false;
-    }
-    const again = this.crashedAgain;
-    this.crashedAgain = null;
-    if (again) this.crashed(again.message, again.backend);
+    this.showProblem(t('crashed', message, iter));
+    if (wasPlaying) this.play().catch(() => {});
   }
 
-  /** Pauses while the page is hidden or the element is scrolled out of view (an embed among
-   * several), and resumes when it shows again; the attribute keep-running turns this off. */
-  watchVisibility() {
-    let inView = true;
-    const update = () => {
-      const hidden = document.hidden || !inView;
-      if (this.hasAttribute('keep-running')) return;
-      if (hidden && this.playing) { this.resumeOnShow = true; this.request('pause').catch(() => {}); }
-      else if (!hidden && this.resumeOnShow) { this.resumeOnShow = false; this.play().catch(() => {}); }
-    };
-    this.onVisibility = update;
-    document.addEventListener('visibilitychange', update);
-    this.visibility = new IntersectionObserver((entries) => { inView = entries[entries.length - 1].isIntersecting; update(); });
-    // What is drawn, not the host: in one column the panels run on below the host's box
-    // (100vh in the page), and the host scrolled out of view is no reason to pause.
-    this.visibility.observe(this.$('.app'));
+  onGaveUp(message) {
+    this.showError(t('crashGiveUp', message));
+    this.status(t('stopped'));
   }
+
+  get keepRunning() { return this.hasAttribute('keep-running'); }
+
+  get kept() { return this.session.kept; }
 
   // ---- Public API -------------------------------------------------------------------------
   play() { return this.request('play'); }
-  pause() { this.resumeOnShow = false; return this.request('pause'); }
+  pause() { this.session.resumeOnShow = false; return this.request('pause'); }
   stepD() { return this.request('step', { what: 'd' }); }
   stepG() { return this.request('step', { what: 'g' }); }
   step() { return this.request('step', { what: 'iteration' }); }
@@ -239,14 +180,13 @@ class MinimaxGan extends HTMLElement {
 
   /** Sends a request; a refusal is shown and rejects the promise. */
   request(type, args, transfer) {
-    if (!this.client) return Promise.reject(new Error(t('workerStopped')));
-    return this.client.send(type, args, transfer).catch((e) => { this.showError(e.message); throw e; });
+    return this.session.send(type, args, transfer).catch((e) => { this.showError(e.message); throw e; });
   }
 
   /** Lays `options` over the current config (the engine merges them and drops options that no
    * longer apply): live options (the schema's `live`) go into the running game, keeping its
-   * weights, unless `fresh`; any other change starts a new run. Resolves with the config in use; rejects with the
-   * engine's message, leaving the running session as it was. */
+   * weights, unless `fresh`; any other change starts a new run. Resolves with the config in
+   * use; rejects with the engine's message, leaving the running session as it was. */
   async configure(options = {}, { fresh = false } = {}) {
     if (options.experiment === 'vae') {
       const message = t('experimentOption', 'vae');
@@ -258,9 +198,11 @@ class MinimaxGan extends HTMLElement {
     if (dataset === 'points' && !('points' in overrides)) overrides.points = this.points;
     const r = await this.request('configure', { options: overrides, fresh });
     if (r.live) {
-      // The running game took the change: its weights, curves and VAE go on.
+      // The running game took the change: its weights, curves and VAE go on; what the panels
+      // say of the config (the plane's title: is D a probability?) follows it now.
       this.config = r.config;
       this.syncForm();
+      this.each('views');
     } else {
       this.onConfig(r.config);
       this.newRun(false);
@@ -281,15 +223,13 @@ class MinimaxGan extends HTMLElement {
   setViews(views, { quiet = false } = {}) {
     if (!views || typeof views !== 'object') return;
     for (const [k, v] of Object.entries(views)) {
-      if (!Object.hasOwn(VIEWS, k) || typeof v !== 'boolean') continue;
-      if (k === 'fixedArrows' && v && !this.options.fixedArrows) this.arrowScale = null;
-      this.options[k] = v;
+      if (Object.hasOwn(VIEWS, k) && typeof v === 'boolean') this.options[k] = v;
     }
     if (this.shadowRoot.querySelector('form.controls')) {
       const form = this.$('form.controls');
       for (const k of Object.keys(VIEWS)) if (form.elements[k]) form.elements[k].checked = this.options[k];
-      this.$('.plane-panel h2').textContent = this.planeTitle();
-      if (this.latest) this.draw(this.latest);
+      this.each('views');
+      this.redraw();
     }
     if (!quiet) this.dispatchEvent(new CustomEvent('viewchange', { detail: this.views() }));
   }
@@ -303,56 +243,28 @@ class MinimaxGan extends HTMLElement {
     if (r && (r.top < 0 || r.bottom > innerHeight)) panel.scrollIntoView({ block: 'start' });
   }
 
-  /** D/(1 − D) is a density ratio only where D is a probability (the engine's schema says
-   * for which losses); for a hinge or Wasserstein critic the view shows D. */
-  ratioShown() {
-    return this.options.ratio && Boolean(this.schema?.losses?.[this.config?.loss]?.d_is_probability);
-  }
-
-  planeTitle() {
-    if (this.ratioShown()) return this.options.showDStar ? t('planeTitleRatioStar') : t('planeTitleRatio');
-    const title = this.options.showDStar ? t('planeTitleStar') : t('planeTitle');
-    return this.options.ratio ? `${title} · ${t('ratioNotHere')}` : title;
-  }
-
   /** Speaks `l` from now on: the whole element is drawn again in it, nothing of the run lost
-   * (curves, form, evaluations, the VAE beside it). */
+   * (curves, form, evaluations, the VAE beside it: the panels keep their state). */
   async switchLanguage(l) {
     l = await setLanguage(l);
     this.setAttribute('lang', l);
-    if (!this.curves) return l;
-    const curves = this.curves;
-    // What the form and the panels show beyond the config: kept across the new DOM.
+    if (!this.shadowRoot.querySelector('.app')) return l;
+    // What the form and the messages show beyond the config: kept across the new DOM.
     const kept = {
-      sigma: this.$('select.vae-sigma').value, speed: this.$('select[name=speed]').value,
-      vaeShown: !this.$('.vae-figure').hidden, notice: this.$('.notice').hidden ? null : this.$('.notice').textContent,
+      speed: this.$('select[name=speed]').value,
+      notice: this.$('.notice').hidden ? null : this.$('.notice').textContent,
       error: this.$('.error').hidden ? null : this.$('.error').textContent, status: this.$('.status').textContent,
     };
     this.render();
-    this.visibility?.disconnect();
-    this.visibility?.observe(this.$('.app'));
-    this.$('select.vae-sigma').value = kept.sigma;
+    this.session.watch(this.$('.app'));
     this.$('select[name=speed]').value = kept.speed;
     if (kept.notice) this.notice(kept.notice);
     if (kept.error) { this.$('.error').textContent = kept.error; this.$('.error').hidden = false; }
-    for (const [k, c] of Object.entries(curves)) {
-      this.curves[k].data = c.data;
-      this.curves[k].plot.setData(c.data);
-    }
     if (this.schema) this.buildForm(this.schema);
     if (this.backend) this.showBackend({ backend: this.backend, timings: this.backendTimings });
-    this.$('.play').textContent = this.playing ? t('pause') : t('play');
-    this.$('.play').setAttribute('aria-pressed', String(this.playing));
+    this.showPlaying();
     this.status(this.ready ? (this.playing ? t('playing') : t('paused')) : kept.status);
-    if (this.latestEvaluation) this.onEvaluation(this.latestEvaluation, { again: true });
-    if (kept.vaeShown) {
-      // Running, or still starting (its checkpoint on the way).
-      this.showVaeState(true);
-      if (this.vaeLatest) this.drawVae(this.vaeLatest);
-      else this.$('.vae-caption').textContent = t('loading');
-    }
-    this.drawComparison();
-    if (this.latest) this.draw(this.latest);
+    this.redraw();
     this.dispatchEvent(new CustomEvent('languagechange', { detail: l }));
     return l;
   }
@@ -393,124 +305,18 @@ class MinimaxGan extends HTMLElement {
     return r.config;
   }
 
-  /** The user replaced the run (`trained`: by the preset's trained checkpoint): a VAE beside
-   * the old one starts again beside the new one, if it makes digits. */
+  /** The user replaced the run (`trained`: by the preset's trained checkpoint). */
   newRun(trained) {
     this.startedTrained = trained;
-    const had = this.vae?.running;
-    this.removeVae();
-    if (had && this.config.dataset === 'mnist') this.startVae().catch(() => {});
+    this.each('newRun');
   }
 
-  /** Why a VAE cannot run beside this GAN as its like (the same players and codes), or null. */
-  vaeRefusal() {
-    if (this.config.dataset !== 'mnist') return t('vaeNeedsDigits');
-    if (this.config.model !== 'dcgan' || this.config.latent !== 'gaussian') return t('vaeNeedsDcgan');
-    return null;
-  }
+  /** The VAE beside the GAN, if one was started (a test hook). */
+  get vae() { return this.panelState.compare.vae; }
 
-  // ---- A VAE beside the GAN (digits) ----------------------------------------------------------
-
-  /** Starts a VAE beside the GAN: the same players, batch, seed and budget (compare.js); trained
-   * too if the GAN started from the trained checkpoint. Resolves once it runs. */
-  async startVae() {
-    const refusal = this.vaeRefusal();
-    if (refusal) {
-      this.showError(refusal);
-      throw new Error(refusal);
-    }
-    // Each start (and each removal) is a generation: an older start that finishes, or fails,
-    // after a newer one began touches nothing.
-    const generation = ++this.vaeGeneration;
-    const { VaeBeside, GAN_PRESET, VAE_PRESET } = this.dm ??= await loadDigits();
-    this.vae ??= new VaeBeside(startWorker, {
-      snapshot: (s) => { this.drawVae(s); this.dispatchEvent(new CustomEvent('vae-snapshot', { detail: s })); },
-      evaluation: (e) => {
-        this.vaeEvaluation = e;
-        this.drawComparison();
-        this.dispatchEvent(new CustomEvent('vae-evaluation', { detail: e }));
-      },
-      problem: (m) => this.showError(`VAE: ${m}`),
-      stopped: (m) => {
-        this.vaeGeneration++;
-        this.showError(t('vaeStopped', m));
-        this.vaeEvaluation = null;
-        this.showVaeState(false);
-        this.drawComparison();
-      },
-    });
-    this.vae.follow(this.latest?.iter ?? 0);
-    this.vaeEvaluation = null;
-    this.showVaeState(true);
-    this.$('.vae-caption').textContent = t('loading');
-    try {
-      let checkpoint;
-      const sigma = Number(this.$('select.vae-sigma').value);
-      // The trained VAE was made with the preset's σ (1).
-      if (this.startedTrained && sigma === 1 && this.presetName === GAN_PRESET && Object.hasOwn(PRETRAINED, VAE_PRESET)) {
-        try {
-          const response = await fetch(new URL(`../pretrained/${VAE_PRESET}.ckpt`, BASE));
-          if (!response.ok) throw new Error(`${VAE_PRESET}.ckpt: HTTP ${response.status}`);
-          checkpoint = new Uint8Array(await response.arrayBuffer());
-        } catch (e) {
-          // Without its trained checkpoint, the VAE starts fresh and catches up.
-          if (generation === this.vaeGeneration) this.showError(t('vaeNoTrained', e.message));
-        }
-      }
-      if (generation !== this.vaeGeneration) return;
-      await this.vae.start({ ...this.config, vae_sigma: sigma }, this.backend, checkpoint);
-    } catch (e) {
-      if (generation !== this.vaeGeneration) return; // superseded: the newer start reports
-      this.removeVae();
-      this.showError(`VAE: ${e.message}`);
-      throw e;
-    }
-  }
-
-  removeVae() {
-    this.vaeGeneration = (this.vaeGeneration ?? 0) + 1;
-    this.vae?.stop();
-    this.vaeEvaluation = null;
-    if (this.shadowRoot?.querySelector('.compare-panel')) {
-      this.showVaeState(false);
-      this.drawComparison();
-    }
-  }
-
-  showVaeState(on) {
-    this.$('.vae-start').hidden = on;
-    this.$('.vae-stop').hidden = !on;
-    this.$('.vae-figure').hidden = !on;
-    this.$('.vae-elbo').textContent = '';
-  }
-
-  drawVae(s) {
-    if (!s.images) return;
-    this.vaeLatest = s;
-    const { drawGrid, decode } = this.dm;
-    drawGrid(this.$('canvas.vae-grid'), decode(s.images.fake), s.images.side, 8);
-    this.$('.vae-caption').textContent = t('vaeGrid', s.iter);
-    this.$('.vae-elbo').textContent = t('vaeElbo', s.elbo.toFixed(1), s.reconstruction.toFixed(1), s.kl.toFixed(1), s.sigma.toFixed(3), s.iter);
-  }
-
-  /** The table: IS, FID, sharpness and digits seen of the GAN, the VAE and the real digits. */
-  drawComparison() {
-    const cols = [this.latestEvaluation, this.vaeEvaluation, this.latestEvaluation?.real ?? this.vaeEvaluation?.real];
-    const cell = (e, f) => (e ? f(e) : '–');
-    const rows = {
-      iter: (e) => (e.iter == null ? '' : String(e.iter)),
-      is: (e) => e.is.toFixed(2),
-      fid: (e) => e.fid.toFixed(1),
-      sharpness: (e) => e.sharpness.toFixed(4),
-      digits: (e) => `${e.classes.filter((c) => c > 0).length}/10`,
-    };
-    for (const [name, f] of Object.entries(rows)) {
-      const tds = this.shadowRoot.querySelectorAll(`tr.cmp-${name} td`);
-      cols.forEach((e, i) => { tds[i].textContent = cell(e, f); });
-    }
-    const n = (this.latestEvaluation ?? this.vaeEvaluation)?.n;
-    this.$('.cmp-note').textContent = t('compareNote', n ?? 1000);
-  }
+  /** Starts a VAE beside the GAN (the compare panel); resolves once it runs. */
+  startVae() { return this.panel('compare').start(this, this.panelState.compare); }
+  removeVae() { this.panel('compare').remove(this, this.panelState.compare); }
 
   /** The metric history, kept in the worker: {columns, rows}. */
   history() { return this.request('history'); }
@@ -531,141 +337,10 @@ class MinimaxGan extends HTMLElement {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  // ---- Worker events ------------------------------------------------------------------------
-  onConfig(config) {
-    this.config = config;
-    this.arrowScale = null;
-    if (Array.isArray(config.points)) this.points = config.points.map((p) => [...p]);
-    this.syncForm();
-    this.clearCurves();
-  }
-
-  onEvent(msg) {
-    switch (msg.event) {
-      case 'snapshot': this.onSnapshot(msg.snapshot); break;
-      case 'backend': this.showBackend(msg); break;
-      case 'notice': this.showNotice(msg.notice); break;
-      case 'saved': this.kept = msg; break;
-      case 'problem': this.showProblem(this.problemText(msg)); break;
-      case 'fatal': this.crashed(msg.message, msg.backend); break;
-      case 'evaluation': this.onEvaluation(msg.evaluation); break;
-      case 'state':
-        this.playing = msg.playing;
-        this.$('.play').textContent = this.playing ? t('pause') : t('play');
-        this.$('.play').setAttribute('aria-pressed', String(this.playing));
-        this.status(this.playing ? t('playing') : t('paused'));
-        break;
-    }
-  }
-
-  problemText({ kind, message, iter }) {
-    if (kind === 'diverged') return t('diverged', message, iter ?? 0);
-    if (kind === 'device-lost' || kind === 'readback-timeout') return t('deviceLost', message, iter ?? 0);
-    return message;
-  }
-
-  onSnapshot(s) {
-    this.latest = s;
-    // The VAE's budget: here, not in the drawing (which a hidden page skips).
-    if (s.images) this.vae?.follow(s.iter);
-    this.waiters.splice(0).forEach((w) => w(s));
-    this.dispatchEvent(new CustomEvent('snapshot', { detail: s }));
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(this.latest); });
-  }
-
-  draw(s) {
-    if (!s) return;
-    if (this.firstDrawAt === undefined && (s.plane || s.images)) {
-      this.firstDrawAt = performance.now();
-      this.dispatchEvent(new CustomEvent('firstdraw'));
-    }
-    const stats = this.$('.stats');
-    const parts = [`${t('iteration')} ${s.iter}`];
-    if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec >= 1 ? s.iters_per_sec.toFixed(1) : s.iters_per_sec.toPrecision(2)} ${t('itersPerSec')}`);
-    if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
-    if (s.jsd != null) parts.push(t('jsdStat', s.jsd.toFixed(3), (s.jsd / Math.LN2).toFixed(2), s.jsd_bandwidth?.toPrecision(2) ?? '?'));
-    // V(D, G), reported by the engine where D plays it (the minimax and non-saturating losses).
-    const fix3 = (x) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
-    if (s.value != null) parts.push(s.value_star != null ? t('valueStat', fix3(s.value), fix3(s.value_star)) : t('valueOnlyStat', fix3(s.value)));
-    if (s.dominant_mode != null && s.dominant_mode >= 0) parts.push(t('dominantStat', s.dominant_mode + 1, Math.round(s.dominant_share * 100)));
-    stats.textContent = parts.join(' · ');
-    this.$('.plane-panel').hidden = !s.plane;
-    this.$('.images-panel').hidden = !s.images;
-    this.$('.jsd-panel').hidden = s.jsd == null;
-    this.$('.eval-panel').hidden = !s.images;
-    this.$('.compare-panel').hidden = !s.images;
-    // Digits: the page grows below the viewport for the GAN-and-VAE panel (page.css).
-    this.toggleAttribute('data-compare', Boolean(s.images));
-    if (s.images) this.$('.gan-caption').textContent = t('ganGrid', s.iter);
-    if (s.plane) {
-      if (this.options.fixedArrows && this.arrowScale == null) {
-        this.arrowScale = Math.max(1e-12, ...s.plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy)));
-        this.arrowScaleIter = s.iter;
-      }
-      const arrowScale = this.options.fixedArrows ? this.arrowScale : null;
-      this.planeTransform = drawPlane(this.$('canvas.plane'), s.plane, { ...this.options, ratio: this.ratioShown(), arrowScale, userPoints: this.config.dataset === 'points' ? this.points : [] });
-      this.$('.plane-panel h2').textContent = this.planeTitle() + (arrowScale ? ` · ${t('arrowsFixedAt', this.arrowScaleIter)}` : '');
-    }
-    if (s.images) {
-      if (this.dm) this.drawImages(s.images);
-      else loadDigits().then((dm) => { this.dm = dm; this.draw(this.latest); });
-    }
-    drawHistogram(this.$('canvas.hist'), s, { half: t('histHalf'), real: t('real'), fake: t('fake') });
-    this.curves.loss.push(s.iter, [s.d_loss, s.g_loss, s.d_loss_eq ?? null, s.g_loss_eq ?? null]);
-    this.curves.grad.push(s.iter, [Math.max(s.grad_d, 1e-8), Math.max(s.grad_g, 1e-8)]);
-    // D's value bounds the JSD from below (the engine's jsd_lower_bound); ln 2 its maximum.
-    this.curves.jsd.push(s.iter, [s.jsd ?? null, s.jsd_lower_bound ?? null, Math.LN2]);
-    this.$('.mode-panel').hidden = s.dominant_mode == null || !this.options.modeChart;
-    if (s.dominant_mode != null) this.curves.mode.push(s.iter, [s.dominant_mode >= 0 ? s.dominant_mode + 1 : null]);
-    this.$('.ov-dreal').textContent = s.d_real.toFixed(2);
-    this.$('.ov-dfake').textContent = s.d_fake.toFixed(2);
-  }
-
-  /** The badge names the backend training now; after `auto` measured both, their figures. */
-  showBackend({ backend, reason, timings, message }) {
-    this.backend = backend;
-    if (timings) this.backendTimings = timings;
-    const badge = this.$('.backend');
-    let text = `${t('backendInUse')}: ${t(`backend.${backend}`)}`;
-    if (timings) text += ` · ${t('measured', fmtMs(timings.flex), fmtMs(timings.wgpu))}`;
-    badge.textContent = text;
-    badge.dataset.backend = backend;
-    if (reason === 'webgpu-failed') this.showNotice(`webgpu-failed: ${message}`);
-    if (reason === 'webgpu-missing') this.showNotice('webgpu-missing');
-    this.$('select[name=backend]').value = this.backendChoice;
-  }
-
-  drawImages(images) {
-    const side = images.side;
-    const { drawGrid, decode } = this.dm;
-    drawGrid(this.$('canvas.fake-grid'), decode(images.fake), side, 8);
-    drawGrid(this.$('canvas.real-grid'), decode(images.real), side, 8);
-    drawGrid(this.$('canvas.walk'), decode(images.walk), side, 10);
-    drawGrid(this.$('canvas.gan-grid'), decode(images.fake), side, 8);
-  }
-
-  /** Digits: the classifier's scores of G's samples, with the real digits' beside them. */
-  onEvaluation(e, { again = false } = {}) {
-    if (!e) return;
-    if (!this.dm) {
-      const run = this.run;
-      loadDigits().then((dm) => { this.dm = dm; if (run === this.run) this.onEvaluation(e, { again }); });
-      return;
-    }
-    if (!again) this.evaluations = (this.evaluations ?? []).filter((x) => x.iter < e.iter).concat([e]).slice(-60);
-    this.latestEvaluation = e;
-    const present = e.classes.filter((c) => c > 0).length;
-    this.$('.eval-scores').textContent = t('evalScores', e.iter, e.is.toFixed(2), e.real.is.toFixed(2), e.fid.toFixed(1), e.real.fid.toFixed(1), present, e.n);
-    this.dm.drawVerdict(this.$('canvas.verdict'), this.evaluations);
-    this.drawComparison();
-    if (!again) this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));
-  }
-
   /** The classifier's scores of the generator's digits now (a GAN on MNIST only; a VAE beside
    * it is scored too, its result reported by the event `vae-evaluation`). */
   evaluate() {
-    this.vae?.evaluate();
+    this.each('evaluate');
     return this.request('evaluate');
   }
 
@@ -717,28 +392,137 @@ class MinimaxGan extends HTMLElement {
   async saveSamples() {
     const images = this.latest?.images;
     if (!images) return;
-    const { samplesPng, decode } = this.dm ??= await loadDigits();
+    const { samplesPng, decode } = await this.loadDigits();
     download(await samplesPng(decode(images.fake), images.side), `minimax-samples-${this.latest.iter}.png`);
   }
 
-  /** A chart as a PNG blob: `plane`, `histogram`, `loss`, `gradients`, `jsd`, `mode` or
-   * `verdict` (export.js is fetched with the first). */
-  async chartPng(name) {
-    const { chartPng } = await import('./export.js');
-    if (name === 'plane') {
-      const canvas = this.$('canvas.plane');
-      const { size, width } = planeExtent(canvas.clientWidth, canvas.clientHeight, this.options.showDStar ? 2 : 1);
-      return chartPng(canvas, this.$('.plane-panel h2').textContent, [], { width, height: size });
-    }
-    if (name === 'histogram') return chartPng(this.$('canvas.hist'), this.$('.hist-panel h2').textContent);
-    if (name === 'verdict') return chartPng(this.$('canvas.verdict'), this.$('.eval-panel h2').textContent, [], null, this.$('.eval-scores').textContent);
-    const curves = { loss: this.curves.loss, gradients: this.curves.grad, jsd: this.curves.jsd, mode: this.curves.mode }[name];
-    if (!curves) throw new Error(`no chart named ${name}`);
-    return curves.png();
+  /** A chart as a PNG blob, by its panel's name: `plane`, `histogram`, `loss`, `gradients`,
+   * `jsd`, `mode` or `verdict` (export.js is fetched with the first). */
+  chartPng(name) {
+    const panel = PANELS.find((p) => p.name === name && p.png);
+    if (!panel) return Promise.reject(new Error(`no chart named ${name}`));
+    return panel.png(this, this.panelState[name]);
   }
 
   async saveChart(name) {
     download(await this.chartPng(name), `minimax-${name}-${this.latest?.iter ?? 0}.png`);
+  }
+
+  // ---- Panels ---------------------------------------------------------------------------------
+  panel(name) { return PANELS.find((p) => p.name === name); }
+
+  /** Calls the hook `hook` of every panel that has it. */
+  each(hook, ...args) {
+    for (const p of PANELS) p[hook]?.(this, ...args, this.panelState[p.name]);
+  }
+
+  /** The digits' modules, loaded once. */
+  async loadDigits() {
+    this.dm ??= await loadDigits();
+    return this.dm;
+  }
+
+  /** Draws with the digits' modules: now if they are loaded, else once they are (a redraw). */
+  digits(draw) {
+    if (this.dm) return draw(this.dm);
+    this.loadDigits().then(() => this.redraw());
+  }
+
+  redraw() { if (this.latest) this.draw(this.latest); }
+
+  // ---- Worker events ------------------------------------------------------------------------
+  onConfig(config) {
+    this.config = config;
+    if (Array.isArray(config.points)) this.points = config.points.map((p) => [...p]);
+    this.syncForm();
+    this.clearRun();
+  }
+
+  onEvent(msg) {
+    switch (msg.event) {
+      case 'snapshot': this.onSnapshot(msg.snapshot); break;
+      case 'backend': this.showBackend(msg); break;
+      case 'notice': this.showNotice(msg.notice); break;
+      case 'problem': this.showProblem(this.problemText(msg)); break;
+      case 'evaluation': this.onEvaluation(msg.evaluation); break;
+      case 'state':
+        this.playing = msg.playing;
+        this.showPlaying();
+        this.status(this.playing ? t('playing') : t('paused'));
+        break;
+    }
+  }
+
+  showPlaying() {
+    this.$('.play').textContent = this.playing ? t('pause') : t('play');
+    this.$('.play').setAttribute('aria-pressed', String(this.playing));
+  }
+
+  problemText({ kind, message, iter }) {
+    if (kind === 'diverged') return t('diverged', message, iter ?? 0);
+    if (kind === 'device-lost' || kind === 'readback-timeout') return t('deviceLost', message, iter ?? 0);
+    return message;
+  }
+
+  onSnapshot(s) {
+    this.latest = s;
+    // What must follow every snapshot (the VAE's budget): here, not in the drawing (which a
+    // hidden page skips).
+    this.each('snapshot', s);
+    this.waiters.splice(0).forEach((w) => w(s));
+    this.dispatchEvent(new CustomEvent('snapshot', { detail: s }));
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(this.latest); });
+  }
+
+  draw(s) {
+    if (!s) return;
+    if (this.firstDrawAt === undefined && (s.plane || s.images)) {
+      this.firstDrawAt = performance.now();
+      this.dispatchEvent(new CustomEvent('firstdraw'));
+    }
+    this.drawStats(s);
+    this.each('update', s);
+  }
+
+  /** The header's numbers of the moment. */
+  drawStats(s) {
+    const parts = [`${t('iteration')} ${s.iter}`];
+    if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec >= 1 ? s.iters_per_sec.toFixed(1) : s.iters_per_sec.toPrecision(2)} ${t('itersPerSec')}`);
+    if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
+    if (s.jsd != null) parts.push(t('jsdStat', s.jsd.toFixed(3), (s.jsd / Math.LN2).toFixed(2), s.jsd_bandwidth?.toPrecision(2) ?? '?'));
+    // V(D, G), reported by the engine where D plays it (the minimax and non-saturating losses).
+    const fix3 = (x) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
+    if (s.value != null) parts.push(s.value_star != null ? t('valueStat', fix3(s.value), fix3(s.value_star)) : t('valueOnlyStat', fix3(s.value)));
+    if (s.dominant_mode != null && s.dominant_mode >= 0) parts.push(t('dominantStat', s.dominant_mode + 1, Math.round(s.dominant_share * 100)));
+    this.$('.stats').textContent = parts.join(' · ');
+  }
+
+  /** The badge names the backend training now; after `auto` measured both, their figures. */
+  showBackend({ backend, reason, timings, message }) {
+    this.backend = backend;
+    if (timings) this.backendTimings = timings;
+    const badge = this.$('.backend');
+    let text = `${t('backendInUse')}: ${t(`backend.${backend}`)}`;
+    if (timings) text += ` · ${t('measured', fmtMs(timings.flex), fmtMs(timings.wgpu))}`;
+    badge.textContent = text;
+    badge.dataset.backend = backend;
+    if (reason === 'webgpu-failed') this.showNotice(`webgpu-failed: ${message}`);
+    if (reason === 'webgpu-missing') this.showNotice('webgpu-missing');
+    this.$('select[name=backend]').value = this.backendChoice;
+  }
+
+  /** Digits: the classifier's scores of G's samples, kept for the verdict and the table. */
+  onEvaluation(e) {
+    if (!e) return;
+    const run = this.run;
+    this.loadDigits().then(() => {
+      if (run !== this.run) return;
+      this.evaluations = this.evaluations.filter((x) => x.iter < e.iter).concat([e]).slice(-60);
+      this.latestEvaluation = e;
+      this.each('evaluation');
+      this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));
+    });
   }
 
   showNotice(notice) {
@@ -753,14 +537,11 @@ class MinimaxGan extends HTMLElement {
   }
 
   /** A new run: its curves and its verdicts start empty. */
-  clearCurves() {
+  clearRun() {
     this.run = (this.run ?? 0) + 1;
-    Object.values(this.curves).forEach((c) => c.clear());
     this.evaluations = [];
     this.latestEvaluation = null;
-    this.$('.eval-scores').textContent = t('evalNone');
-    this.dm?.drawVerdict(this.$('canvas.verdict'), []);
-    this.drawComparison();
+    this.each('clear');
   }
 
   // ---- DOM -------------------------------------------------------------------------------------
@@ -787,7 +568,7 @@ class MinimaxGan extends HTMLElement {
     // A closed set: the attribute (which a URL parameter may set) never reaches the HTML.
     const chrome = ['full', 'minimal', 'none'].includes(this.getAttribute('chrome')) ? this.getAttribute('chrome') : 'full';
     const opt = (name, v) => `<option value="${v}">${t(`${name}.${v}`)}</option>`;
-    const png = (chart) => `<button type="button" class="png" data-chart="${chart}" title="${t('savePng')}" aria-label="${t('savePngOf', t(`chart.${chart}`))}">PNG</button>`;
+    const slot = (name) => PANELS.filter((p) => p.slot === name).map((p) => p.template(this)).join('\n        ');
     this.shadowRoot.innerHTML = `
       <link rel="stylesheet" href="${new URL('minimax-gan.css', BASE)}">
       <link rel="stylesheet" href="${new URL('vendor/uPlot.min.css', BASE)}">
@@ -824,86 +605,13 @@ class MinimaxGan extends HTMLElement {
           <label>${t('backend')}<select name="backend">${opt('backend', 'auto')}${opt('backend', 'wgpu')}${opt('backend', 'flex')}</select></label>
           ${Object.keys(VIEWS).map((v) => `<label class="check view"><input type="checkbox" name="${v}"${this.options[v] ? ' checked' : ''}> ${t(`view.${v}`)}</label>`).join('')}
         </form>
-        <section class="panel plane-panel">${png('plane')}<h2>${this.planeTitle()}</h2><canvas class="plane" role="img" aria-label="${t('planeTitle')}"></canvas></section>
-        <section class="panel images-panel" hidden>
-          <h2>${t('imagesTitle')}</h2>
-          <div class="grids">
-            <figure><canvas class="fake-grid" role="img" aria-label="${t('fakeGrid')}"></canvas><figcaption>${t('fakeGrid')}</figcaption></figure>
-            <figure><canvas class="real-grid" role="img" aria-label="${t('realGrid')}"></canvas><figcaption>${t('realGrid')}</figcaption></figure>
-          </div>
-          <figure class="walk-figure"><canvas class="walk" role="img" aria-label="${t('walk')}"></canvas><figcaption>${t('walk')}</figcaption></figure>
-          <button type="button" class="save-samples">${t('saveSamples')}</button>
-        </section>
-        <section class="panel compare-panel" hidden>
-          <h2>${t('compareTitle')}</h2>
-          <div class="cmp-body">
-          <div class="grids">
-            <figure><canvas class="gan-grid" role="img" aria-label="${t('ganGridLabel')}"></canvas><figcaption class="gan-caption"></figcaption></figure>
-            <figure class="vae-figure" hidden><canvas class="vae-grid" role="img" aria-label="${t('vaeGridLabel')}"></canvas><figcaption class="vae-caption"></figcaption></figure>
-          </div>
-          <div class="cmp-side">
-          <p class="compare-help">${t('compareHelp')}</p>
-          <p class="vae-elbo" aria-live="off"></p>
-          <table class="cmp">
-            <thead><tr><th></th><th scope="col">GAN</th><th scope="col">VAE</th><th scope="col">${t('realDigits')}</th></tr></thead>
-            <tbody>
-              <tr class="cmp-iter"><th scope="row">${t('iteration')}</th><td></td><td></td><td></td></tr>
-              <tr class="cmp-is"><th scope="row">${t('cmpIs')}</th><td></td><td></td><td></td></tr>
-              <tr class="cmp-fid"><th scope="row">${t('cmpFid')}</th><td></td><td></td><td></td></tr>
-              <tr class="cmp-sharpness"><th scope="row">${t('cmpSharpness')}</th><td></td><td></td><td></td></tr>
-              <tr class="cmp-digits"><th scope="row">${t('cmpDigits')}</th><td></td><td></td><td></td></tr>
-            </tbody>
-          </table>
-          <p class="cmp-note"></p>
-          <label class="vae-sigma-label" title="${t('vaeSigmaHelp')}">${t('vaeSigma')} <select class="vae-sigma">${VAE_SIGMAS.map((v) => `<option value="${v}">${v === '0' ? t('vaeSigmaLearned') : v}</option>`).join('')}</select></label>
-          <button type="button" class="vae-start" title="${t('vaeStartHelp')}">${t('vaeStart')}</button>
-          <button type="button" class="vae-stop" hidden>${t('vaeStop')}</button>
-          </div>
-          </div>
-        </section>
-        <section class="panel hist-panel">${png('histogram')}<h2>${t('histTitle')}</h2><canvas class="hist" role="img" aria-label="${t('histTitle')}"></canvas></section>
+        ${slot('main')}
         <section class="curves">
-        <div class="panel overview" aria-label="${t('overview')}">
-          <h2>${t('overview')}</h2>
-          <div class="flow">
-            <span class="node">${t('noise')}</span><span class="arrow">→</span>
-            <span class="node g">${t('generator')}</span><span class="arrow">→</span>
-            <span class="node fake">${t('sample')}</span><span class="arrow">→</span>
-            <span class="node d">${t('discriminator')}</span><span class="arrow">→</span>
-            <span class="node">${t('decision')} <b class="ov-dfake"></b></span>
-          </div>
-          <div class="flow">
-            <span class="node real">${t('data')}</span><span class="arrow">→</span>
-            <span class="node d">${t('discriminator')}</span><span class="arrow">→</span>
-            <span class="node">${t('decision')} <b class="ov-dreal"></b></span>
-          </div>
-        </div>
-        <div class="panel curve loss-panel">${png('loss')}<div class="loss-chart"></div></div>
-        <div class="panel curve grad-panel">${png('gradients')}<div class="grad-chart"></div></div>
-        <div class="panel curve jsd-panel">${png('jsd')}<div class="jsd-chart"></div></div>
-        <div class="panel curve mode-panel" hidden>${png('mode')}<div class="mode-chart"></div></div>
-        <div class="panel curve eval-panel" hidden>${png('verdict')}
-          <h2>${t('evalTitle')}</h2>
-          <p class="eval-scores" aria-live="polite">${t('evalNone')}</p>
-          <canvas class="verdict" role="img" aria-label="${t('verdictLabel')}"></canvas>
-          <button type="button" class="evaluate" title="${t('evaluateHelp')}">${t('evaluate')}</button>
-        </div>
+        ${slot('curves')}
         </section>
         <footer>${t('credits')}</footer>
       </div>`;
-    // Charts need their CSS laid out first.
-    requestAnimationFrame(() => {});
-    const dash = [5, 4];
-    this.curves = {
-      loss: new Curves(this.$('.loss-chart'), { title: t('lossTitle'), series: [
-        { label: t('dLoss'), color: COLORS.d }, { label: t('gLoss'), color: COLORS.g },
-        { label: t('dEq'), color: COLORS.d, dash }, { label: t('gEq'), color: COLORS.g, dash }] }),
-      grad: new Curves(this.$('.grad-chart'), { title: t('gradTitle'), log: true, series: [
-        { label: t('gradD'), color: COLORS.d }, { label: t('gradG'), color: COLORS.g }] }),
-      jsd: new Curves(this.$('.jsd-chart'), { title: t('jsdTitle'), yRange: [0, 0.75], series: [
-        { label: t('jsd'), color: '#333' }, { label: t('jsdFromD'), color: COLORS.d }, { label: t('ln2'), color: '#999', dash }] }),
-      mode: new Curves(this.$('.mode-chart'), { title: t('modeTitle'), series: [{ label: t('modeSeries'), color: COLORS.g }] }),
-    };
+    this.each('mount');
     this.wire();
     // Only names of the closed set reach a selector.
     for (const name of (this.getAttribute('highlight') ?? '').split(/\s+/)) {
@@ -936,13 +644,7 @@ class MinimaxGan extends HTMLElement {
     });
     on('.export-csv', 'click', quiet(() => this.exportHistory('csv')));
     on('.export-json', 'click', quiet(() => this.exportHistory('json')));
-    on('.clear-points', 'click', () => { this.points = []; this.draw(this.latest); });
-    on('.save-samples', 'click', () => this.saveSamples());
-    on('.evaluate', 'click', quiet(() => this.evaluate()));
-    on('.vae-start', 'click', quiet(() => this.startVae()));
-    on('.vae-stop', 'click', () => this.removeVae());
-    // A new σ is a new VAE (beside the same GAN, from scratch unless σ is the trained one's).
-    on('select.vae-sigma', 'change', () => { if (this.vae?.running) this.startVae().catch(() => {}); });
+    on('.clear-points', 'click', () => { this.points = []; this.redraw(); });
     for (const b of this.shadowRoot.querySelectorAll('button.png')) b.addEventListener('click', () => this.saveChart(b.dataset.chart).catch((e) => this.showError(e.message)));
     const form = this.$('form.controls');
     // Enter in a field would submit the form (a navigation the CSP's form-action refuses): the
@@ -957,14 +659,6 @@ class MinimaxGan extends HTMLElement {
       if (Object.hasOwn(VIEWS, el.name)) return this.setViews({ [el.name]: el.checked });
       const value = el.type === 'number' ? Number(el.value) : el.type === 'checkbox' ? el.checked : el.value;
       this.configure({ [el.name]: value }).catch(() => this.syncForm());
-    });
-    // Pointer events: mouse, touch and pen add points alike.
-    this.$('canvas.plane').addEventListener('pointerdown', (e) => {
-      if (this.config.dataset !== 'points' || !this.planeTransform) return;
-      const r = e.target.getBoundingClientRect();
-      const [x, y] = this.planeTransform.inv(e.clientX - r.left, e.clientY - r.top);
-      this.points.push([Number(x.toFixed(3)), Number(y.toFixed(3))]);
-      this.draw(this.latest);
     });
   }
 

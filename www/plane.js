@@ -74,10 +74,75 @@ function ratioKey(ctx, x0, y0, size, label, below) {
   ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
 }
 
+/** The plane's optional layers, each toggled by the view of its name (views.js) and drawn
+ * under the points (`under`) or over them: `draw(ctx, plane, transform, panel, options)`, where
+ * panel 0 is D's square and 1 D*'s. A new layer is one entry (and its view's strings). */
+export const LAYERS = [
+  {
+    // GAN Lab's generator manifold: G's image of a regular latent grid, a warped mesh.
+    view: 'manifold', under: true,
+    draw(ctx, plane, tr) {
+      const m = plane.manifold;
+      if (!m) return;
+      ctx.lineWidth = 0.9;
+      m.points.forEach((points, g) => {
+        // Several generators: each its colour; one: a dark line that shows on either side's colour.
+        ctx.strokeStyle = m.points.length > 1 ? GENERATOR_PALETTE[g % GENERATOR_PALETTE.length] : '#2b2b2b';
+        ctx.globalAlpha = 0.65;
+        const at = (r, c) => points[r * m.side + c];
+        const line = (n, pick) => {
+          ctx.beginPath();
+          for (let i = 0; i < n; i++) { const [x, y] = pick(i); if (i) ctx.lineTo(tr.px(x), tr.py(y)); else ctx.moveTo(tr.px(x), tr.py(y)); }
+          ctx.stroke();
+        };
+        for (let r = 0; r < m.rows; r++) line(m.side, (c) => at(r, c));
+        if (m.rows > 1) for (let c = 0; c < m.side; c++) line(m.rows, (r) => at(r, c));
+        ctx.globalAlpha = 1;
+      });
+      ctx.lineWidth = 1;
+    },
+  },
+  {
+    // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one, or to a
+    // fixed norm (then an arrow 3 times the reference length is cut there).
+    view: 'arrows',
+    draw(ctx, plane, tr, panel, { arrowScale = null }) {
+      if (panel !== 0) return;
+      const norms = plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy));
+      const max = arrowScale ?? Math.max(1e-12, ...norms);
+      ctx.strokeStyle = 'rgba(30,30,30,0.45)'; ctx.lineWidth = 0.8;
+      plane.fake.forEach(([x, y], i) => {
+        if (i % 4) return;
+        const [gx, gy] = plane.g_grad[i];
+        const s = 0.3 / max * Math.min(1, 3 * max / Math.max(1e-12, norms[i]));
+        const ax = tr.px(x), ay = tr.py(y), bx = tr.px(x - gx * s), by = tr.py(y - gy * s);
+        ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
+      });
+      ctx.lineWidth = 1;
+    },
+  },
+  {
+    // The modes' numbers, as the mode chart and the status line count them.
+    view: 'modeChart',
+    draw(ctx, plane, tr) {
+      if (!plane.modes) return;
+      ctx.fillStyle = '#222'; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      const [cx, cy] = [(plane.view[0] + plane.view[1]) / 2, (plane.view[2] + plane.view[3]) / 2];
+      plane.modes.forEach(([x, y], k) => {
+        const r = Math.hypot(x - cx, y - cy) || 1;
+        const d = 0.06 * (plane.view[1] - plane.view[0]);
+        ctx.fillText(String(k + 1), tr.px(x + (x - cx) / r * d), tr.py(y + (y - cy) / r * d));
+      });
+      ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
+    },
+  },
+];
+
 /** `ratio`: the heat-maps show D/(1 − D) and p_data/p_g (from D*) instead of D and D*.
  * `arrowScale`: arrows scaled by this gradient norm (fixed across frames) instead of by the
  * longest arrow of the frame. */
-export function drawPlane(canvas, plane, { showDStar = false, arrows = true, ratio = false, arrowScale = null, modeChart = false, userPoints = [] } = {}) {
+export function drawPlane(canvas, plane, options = {}) {
+  const { showDStar = false, ratio = false, userPoints = [] } = options;
   const { ctx, width: cssW, height: cssH } = prepareCanvas(canvas);
   if (!plane) return null;
   const panels = showDStar ? 2 : 1;
@@ -90,6 +155,10 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, rat
     const tr = panelTransform(plane.view, x0, y0, size, size);
     transforms.push(tr);
     ctx.strokeStyle = '#999'; ctx.lineWidth = 1; ctx.strokeRect(x0 + 0.5, y0 + 0.5, size - 1, size - 1);
+    // Everything drawn from here on stays inside the square.
+    ctx.save();
+    ctx.beginPath(); ctx.rect(x0, y0, size, size); ctx.clip();
+    for (const layer of LAYERS) if (layer.under && options[layer.view]) layer.draw(ctx, plane, tr, p, options);
     ctx.fillStyle = REAL;
     for (const [x, y] of plane.real) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 2, 0, 7); ctx.fill(); }
     const multi = plane.fake_generator.some((g) => g > 0);
@@ -105,32 +174,9 @@ export function drawPlane(canvas, plane, { showDStar = false, arrows = true, rat
       ctx.stroke();
     });
     ctx.lineWidth = 1;
-    if (arrows && p === 0) {
-      // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one, or to a
-      // fixed norm (then an arrow 3 times the reference length is cut there).
-      const norms = plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy));
-      const max = arrowScale ?? Math.max(1e-12, ...norms);
-      ctx.strokeStyle = 'rgba(30,30,30,0.45)'; ctx.lineWidth = 0.8;
-      plane.fake.forEach(([x, y], i) => {
-        if (i % 4) return;
-        const [gx, gy] = plane.g_grad[i];
-        const s = 0.3 / max * Math.min(1, 3 * max / Math.max(1e-12, norms[i]));
-        const ax = tr.px(x), ay = tr.py(y), bx = tr.px(x - gx * s), by = tr.py(y - gy * s);
-        ctx.beginPath(); ctx.moveTo(ax, ay); ctx.lineTo(bx, by); ctx.stroke();
-      });
-    }
+    for (const layer of LAYERS) if (!layer.under && options[layer.view]) layer.draw(ctx, plane, tr, p, options);
+    ctx.restore();
     if (ratio) ratioKey(ctx, x0, y0, size, p === 0 ? 'D/(1 − D)' : 'p_data/p_g = D*/(1 − D*)', cssH - size >= 44);
-    if (modeChart && plane.modes) {
-      // The modes' numbers, as the mode chart and the status line count them.
-      ctx.fillStyle = '#222'; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-      const [cx, cy] = [(plane.view[0] + plane.view[1]) / 2, (plane.view[2] + plane.view[3]) / 2];
-      plane.modes.forEach(([x, y], k) => {
-        const r = Math.hypot(x - cx, y - cy) || 1;
-        const d = 0.06 * (plane.view[1] - plane.view[0]);
-        ctx.fillText(String(k + 1), tr.px(x + (x - cx) / r * d), tr.py(y + (y - cy) / r * d));
-      });
-      ctx.textAlign = 'left'; ctx.textBaseline = 'alphabetic';
-    }
     ctx.strokeStyle = '#000'; ctx.fillStyle = '#ffd166';
     for (const [x, y] of userPoints) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 3.5, 0, 7); ctx.fill(); ctx.stroke(); }
   }

@@ -2,8 +2,8 @@
 
 /** The views, with their defaults: D* beside D, G's gradient as arrows, the density ratio
  * D/(1 − D) instead of D, arrows at a fixed scale, the chart of the mode holding most samples
- * (ring and grid). */
-export const VIEWS = { showDStar: false, arrows: true, ratio: false, fixedArrows: false, modeChart: false };
+ * (ring and grid), the generator manifold (G's image of a latent grid, plane.js LAYERS). */
+export const VIEWS = { showDStar: false, arrows: true, ratio: false, fixedArrows: false, modeChart: false, manifold: false };
 
 /** The panels a lesson may point at (the attribute `highlight`, space-separated), by class. */
 export const HIGHLIGHTS = {

@@ -22,6 +22,8 @@ export default {
     'view.showDStar': 'Pokaż D* obok D', 'view.arrows': 'Pokaż gradient G', 'view.ratio': 'Iloraz gęstości D/(1 − D)',
     'view.fixedArrows': 'Strzałki w stałej skali',
     'view.modeChart': 'Wykres modu z największą liczbą próbek',
+    'view.manifold': 'Rozmaitość generatora (G na siatce w przestrzeni ukrytej)',
+    manifoldNote: 'siatka: G po z₁, z₂ w ±{0}, pozostałe współrzędne ({1}) równe 0',
     valueOnlyStat: 'V(D, G) {0}',
     ratioNotHere: 'D/(1 − D) jest ilorazem gęstości tylko dla strat minimaks, nienasycającej i najmniejszych kwadratów',
     language: 'Język',
@@ -32,7 +34,7 @@ export default {
     planeTitleRatioStar: 'D/(1 − D) (po lewej) i prawdziwy iloraz gęstości p_data/p_g (po prawej), skala logarytmiczna',
     arrowsFixedAt: 'strzałki w skali z iteracji {0}',
     valueStat: 'V(D, G) {0} · V(D*, G) = −log 4 + 2·JSD ≈ {1} (oszacowanie jądrowe)', dominantStat: 'najwięcej próbek najbliżej modu {0} ({1}%)',
-    jsdFromD: 'z wartości D', modeTitle: 'Najpopularniejszy mod', modeSeries: 'mod',
+    modeTitle: 'Najpopularniejszy mod',
     'chart.mode': 'wykres modów',
     lessonLabel: 'Lekcja', lessonPick: 'Wybierz lekcję', lessonKicker: 'Lekcja', lessonDo: 'Co zrobić', lessonWatch: 'Na co patrzeć',
     lessonVariants: 'Warianty:', lessonMain: 'lekcja podstawowa',
@@ -70,11 +72,10 @@ export default {
     vaeStart: 'Trenuj VAE obok', vaeStop: 'Usuń VAE',
     vaeSigma: 'σ dekodera VAE', vaeSigmaLearned: 'największa wiarygodność',
     vaeSigmaHelp: 'σ dekodera ustala wagę rekonstrukcji względem członu KL: mniejsza daje ostrzejsze rekonstrukcje i próbki odchodzące od cyfr; „największa wiarygodność” wyznacza ją z każdej paczki',
-    vaeNeedsDcgan: 'VAE działa obok DCGAN-a z kodami o rozkładzie normalnym (model = dcgan, latent = gaussian): jego dekoder to G, a koder to sploty D',
     vaeNoTrained: 'nie udało się wczytać wytrenowanego VAE ({0}); startuje od zera i nadrabia',
     'field.vae_sigma': 'σ dekodera VAE',
     vaeStartHelp: 'VAE z tymi samymi graczami, rozmiarem paczki i ziarnem, trenowany w drugim wątku do iteracji tego GAN-a',
-    vaeStopped: 'VAE się zatrzymał ({0}); GAN działa dalej.', vaeNeedsDigits: 'VAE działa obok GAN-a uczonego na cyfrach MNIST',
+    vaeStopped: 'VAE się zatrzymał ({0}); GAN działa dalej.',
     experimentOption: 'experiment = {0}: ten element trenuje sieci GAN (VAE działa obok jednej z nich: „Trenuj VAE obok”)',
     pretrainedButton: 'Start z wytrenowanego', pretrainedHelp: 'Kontynuuj od wcześniej wytrenowanego punktu kontrolnego tego ustawienia (zastępuje bieżący przebieg)',
     loadingPretrained: 'Wczytywanie wytrenowanego punktu kontrolnego…', pretrainedOptions: 'Uruchomiono z wytrenowanego punktu kontrolnego z jego własnymi opcjami; nie zastosowano: {0}', noPretrained: 'Ustawienie {0} nie ma wytrenowanego punktu kontrolnego',
@@ -86,7 +87,7 @@ export default {
     planeTitle: 'Przestrzeń danych: próbki prawdziwe i wygenerowane na tle D(x)', planeTitleStar: 'D(x) (po lewej) i optymalny D*(x) = p_data / (p_data + p_g) (po prawej)',
     histTitle: 'Histogram D(x) na danych prawdziwych i wygenerowanych', histHalf: 'D = 1/2',
     real: 'prawdziwe', fake: 'wygenerowane', lossTitle: 'Funkcje straty', gradTitle: 'Normy gradientów', jsdTitle: 'Dywergencja Jensena–Shannona (estymata)',
-    dLoss: 'strata D', gLoss: 'strata G', dEq: 'D, równowaga', gEq: 'G, równowaga', gradD: '‖∇D‖', gradG: '‖∇G‖', jsd: 'JSD', ln2: 'ln 2',
+    ln2: 'ln 2',
     iteration: 'iteracja', itersPerSec: 'iteracji/s',
     jsdStat: 'JSD {0} nata = {1} bita (jądro {2})', modes: 'mody', hq: 'wysoka jakość',
     overview: 'Schemat modelu', noise: 'szum z', generator: 'G', sample: 'próbka G(z)', discriminator: 'D', decision: 'D(x): prawdziwa?',
@@ -107,7 +108,6 @@ export default {
     'scalar.held_out': 'cyfry odłożone', 'scalar.is': 'IS', 'scalar.fid': 'FID', 'scalar.sharpness': 'ostrość',
     'scalar.eval_n': 'ocenione próbki',
 };
-
 /** The form's tooltips (the schema's help, in English, otherwise). */
 export const help = {
     experiment: 'co jest trenowane: gan (G przeciw D); vae (autokoder wariacyjny z graczami DCGAN jako dekoderem i koderem: tylko obrazy); classifier (sieć splotowa ucząca się etykiet cyfr, sędzia próbek: tylko obrazy)',

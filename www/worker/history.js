@@ -2,8 +2,15 @@
 // At most MAX_ROWS rows: when full, every other row is dropped and rows are then kept at half
 // the rate, so a long run keeps its whole span at an even spacing.
 
-export const COLUMNS = ['iter', 'd_steps', 'd_loss', 'g_loss', 'd_real', 'd_fake', 'grad_d', 'grad_g', 'jsd', 'modes', 'hq', 'd_loss_eq', 'g_loss_eq',
-  'value', 'jsd_lower_bound', 'value_star', 'dominant_mode', 'dominant_share'];
+import { schema } from '../../pkg/minimax_web.js';
+
+/** The columns: the iteration, D's steps, then each scalar the core's catalogue
+ * (spec/scalars.rs) has the history keep. Read once, after the engine has started. */
+let columns = null;
+export function historyColumns() {
+  columns ??= ['iter', 'd_steps', ...JSON.parse(schema()).scalars.filter((s) => s.history).map((s) => s.name)];
+  return columns;
+}
 const MAX_ROWS = 10_000;
 
 export class History {
@@ -16,7 +23,7 @@ export class History {
     if (s.iter === this.lastIter) return;
     this.lastIter = s.iter;
     if (this.seen++ % this.every !== 0) return;
-    this.rows.push(COLUMNS.map((c) => (typeof s[c] === 'number' ? s[c] : null)));
+    this.rows.push(historyColumns().map((c) => (typeof s[c] === 'number' ? s[c] : null)));
     if (this.rows.length >= MAX_ROWS) {
       this.rows = this.rows.filter((_, i) => i % 2 === 0);
       this.every *= 2;
@@ -29,5 +36,5 @@ export class History {
     this.lastIter = this.rows.length ? this.rows[this.rows.length - 1][0] : -1;
   }
 
-  get() { return { columns: COLUMNS, rows: this.rows }; }
+  get() { return { columns: historyColumns(), rows: this.rows }; }
 }
