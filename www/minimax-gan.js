@@ -534,6 +534,9 @@ class MinimaxGan extends HTMLElement {
     const [key, ...rest] = notice.split(': ');
     this.noticeKey = key;
     this.notice(t(`notice.${key}`, rest.join(': ')));
+    // The engine's own words (a wgpu error, say), for whoever wants them: on hover, not in the
+    // notice, where a paragraph of adapter names would tell a student nothing.
+    this.$('.notice').title = rest.join(': ');
   }
 
   /** A new run: its curves and its verdicts start empty. */
@@ -547,7 +550,7 @@ class MinimaxGan extends HTMLElement {
   // ---- DOM -------------------------------------------------------------------------------------
   $(sel) { return this.shadowRoot.querySelector(sel); }
   status(text) { this.$('.status').textContent = text; }
-  notice(text) { const n = this.$('.notice'); n.textContent = text; n.hidden = !text; }
+  notice(text) { const n = this.$('.notice'); n.textContent = text; n.hidden = !text; n.title = ''; }
   /** Something went wrong and was handled (a roll-back, a restart, a move to the CPU). */
   showProblem(text) {
     const el = this.$('.notice');
@@ -611,6 +614,14 @@ class MinimaxGan extends HTMLElement {
         </section>
         <footer>${t('credits')}</footer>
       </div>`;
+    // Until its stylesheets have loaded, the app is laid out unstyled: it stays unseen (the
+    // first styled frame is its first frame, so nothing shifts), and is shown once they have.
+    // A style set through the CSSOM, which the page's CSP allows (an attribute it would refuse).
+    const app = this.$('.app');
+    const links = [...this.shadowRoot.querySelectorAll('link[rel=stylesheet]')];
+    app.style.visibility = 'hidden';
+    Promise.all(links.map((l) => (l.sheet ? null : new Promise((done) => { l.onload = l.onerror = done; }))))
+      .then(() => { app.style.visibility = ''; });
     this.each('mount');
     this.wire();
     // Only names of the closed set reach a selector.

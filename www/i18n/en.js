@@ -92,7 +92,7 @@ export default {
     overview: 'Model overview', noise: 'noise z', generator: 'G', sample: 'sample G(z)', discriminator: 'D', decision: 'D(x): real?',
     data: 'data x',
     backendInUse: 'Backend', 'notice.webgpu-missing': 'This browser has no WebGPU: training runs on the CPU (flex) backend.',
-    'notice.webgpu-failed': 'WebGPU could not start ({0}): training runs on the CPU (flex) backend.',
+    'notice.webgpu-failed': 'WebGPU could not start on this device: training runs on the CPU (flex) backend.',
     'notice.loading-mnist': 'Loading the MNIST digits (1.6 MB)…',
     errorPrefix: 'Error', loading: 'Loading the engine…', playing: 'Training', paused: 'Paused',
     badConfigAttr: 'Ignored the config attribute ({0})',

@@ -93,7 +93,7 @@ export default {
     overview: 'Schemat modelu', noise: 'szum z', generator: 'G', sample: 'próbka G(z)', discriminator: 'D', decision: 'D(x): prawdziwa?',
     data: 'dane x',
     backendInUse: 'Silnik', 'notice.webgpu-missing': 'Ta przeglądarka nie obsługuje WebGPU: trening odbywa się na CPU (silnik flex).',
-    'notice.webgpu-failed': 'Nie udało się uruchomić WebGPU ({0}): trening odbywa się na CPU (silnik flex).',
+    'notice.webgpu-failed': 'Nie udało się uruchomić WebGPU na tym urządzeniu: trening odbywa się na CPU (silnik flex).',
     'notice.loading-mnist': 'Wczytywanie cyfr MNIST (1,6 MB)…',
     errorPrefix: 'Błąd', loading: 'Wczytywanie silnika…', playing: 'Trening', paused: 'Pauza',
     badConfigAttr: 'Pominięto atrybut config ({0})',
