@@ -69,68 +69,11 @@ impl Gan {
             pack.push("fake", fake.clone().detach());
         }
         if want_plane {
-            // ∇ₓ of the per-sample G loss ℓ(x) at each fake point: the loss is a mean, so
-            // scale by n to undo the 1/n.
-            let x = fake.clone().detach().require_grad();
-            let per_sample = loss::generator_loss(kind, d.forward(x.clone())) * n as f64;
-            let grads = per_sample.backward();
-            let g_grad = x
-                .grad(&grads)
-                .unwrap_or_else(|| Tensor::zeros([n, 2], device));
-            let cells = grid.centres();
-            let cells_t = Tensor::<2>::from_data(
-                TensorData::new(
-                    cells.iter().flatten().copied().collect::<Vec<f32>>(),
-                    [cells.len(), 2],
-                ),
-                device,
-            );
-            pack.push("g_grad", g_grad);
-            // The manifold: each generator's image of one grid of codes.
-            let uniform = config.model.latent == LatentKind::Uniform;
-            let (codes, rows, _) = Manifold::codes(latent, uniform);
-            let grid_z = Tensor::<2>::from_data(
-                TensorData::new(codes, [rows * Manifold::SIDE, latent]),
-                device,
-            );
-            let images: Vec<Tensor<2>> = self
-                .generators
-                .iter()
-                .map(|g| g.forward(grid_z.clone()).detach())
-                .collect();
-            pack.push("manifold", Tensor::cat(images, 0));
-            pack.push(
-                "d_grid",
-                loss::probability(kind, d.forward(cells_t)).detach(),
-            );
+            self.prepare_plane(&mut pack, &fake, &grid);
         }
         let images = self.dataset.images().is_some();
         if images {
-            let shown = Images::GRID.min(n);
-            pack.push("grid", fake.detach().slice([0..shown, 0..dim]));
-            // The walk: the first generator along z₀ → z₁, two fixed codes. G's batch norm
-            // takes its statistics from the batch, so the walk's codes ride along with the
-            // first generator's share of the evaluation codes and only their images are kept.
-            let (z0, z1) = (
-                &self.fixed_noise[..latent],
-                &self.fixed_noise[latent..2 * latent],
-            );
-            let walk: Vec<f32> = (0..Images::WALK)
-                .flat_map(|i| {
-                    let t = i as f32 / (Images::WALK - 1) as f32;
-                    z0.iter().zip(z1).map(move |(a, b)| (1.0 - t) * a + t * b)
-                })
-                .collect();
-            let share = generator_shares(n, self.generators.len())[0].clone();
-            let rows = share.len();
-            let mut codes = self.fixed_noise[share.start * latent..share.end * latent].to_vec();
-            codes.extend(walk);
-            let zw = Tensor::<2>::from_data(
-                TensorData::new(codes, [rows + Images::WALK, latent]),
-                device,
-            );
-            let out = self.generators[0].forward(zw).detach();
-            pack.push("walk", out.slice([rows..rows + Images::WALK, 0..dim]));
+            self.prepare_images(&mut pack, fake, n);
         }
 
         let owners: Vec<u8> = generator_shares(n, self.generators.len())
@@ -171,6 +114,82 @@ impl Gan {
             images,
         };
         PendingSnapshot::new(pack, move |u| ctx.finish(u))
+    }
+
+    /// The plane's device work: G's loss gradient at each fake point, D on the grid's cells,
+    /// and the generator manifold.
+    fn prepare_plane(&self, pack: &mut Packer, fake: &Tensor<2>, grid: &Grid) {
+        let config = &self.config;
+        let device = &self.device;
+        let kind = config.objective.loss;
+        let latent = config.model.latent_dim;
+        let n = fake.dims()[0];
+        let d = &self.discriminator;
+        // ∇ₓ of the per-sample G loss ℓ(x) at each fake point: the loss is a mean, so
+        // scale by n to undo the 1/n.
+        let x = fake.clone().detach().require_grad();
+        let per_sample = loss::generator_loss(kind, d.forward(x.clone())) * n as f64;
+        let grads = per_sample.backward();
+        let g_grad = x
+            .grad(&grads)
+            .unwrap_or_else(|| Tensor::zeros([n, 2], device));
+        let cells = grid.centres();
+        let cells_t = Tensor::<2>::from_data(
+            TensorData::new(
+                cells.iter().flatten().copied().collect::<Vec<f32>>(),
+                [cells.len(), 2],
+            ),
+            device,
+        );
+        pack.push("g_grad", g_grad);
+        // The manifold: each generator's image of one grid of codes.
+        let uniform = config.model.latent == LatentKind::Uniform;
+        let (codes, rows, _) = Manifold::codes(latent, uniform);
+        let grid_z = Tensor::<2>::from_data(
+            TensorData::new(codes, [rows * Manifold::SIDE, latent]),
+            device,
+        );
+        let images: Vec<Tensor<2>> = self
+            .generators
+            .iter()
+            .map(|g| g.forward(grid_z.clone()).detach())
+            .collect();
+        pack.push("manifold", Tensor::cat(images, 0));
+        pack.push(
+            "d_grid",
+            loss::probability(kind, d.forward(cells_t)).detach(),
+        );
+    }
+
+    /// The images' device work: the grid of samples and the latent walk.
+    fn prepare_images(&self, pack: &mut Packer, fake: Tensor<2>, n: usize) {
+        let device = &self.device;
+        let (dim, latent) = (self.config.data_dim(), self.config.model.latent_dim);
+        let shown = Images::GRID.min(n);
+        pack.push("grid", fake.detach().slice([0..shown, 0..dim]));
+        // The walk: the first generator along z₀ → z₁, two fixed codes. G's batch norm
+        // takes its statistics from the batch, so the walk's codes ride along with the
+        // first generator's share of the evaluation codes and only their images are kept.
+        let (z0, z1) = (
+            &self.fixed_noise[..latent],
+            &self.fixed_noise[latent..2 * latent],
+        );
+        let walk: Vec<f32> = (0..Images::WALK)
+            .flat_map(|i| {
+                let t = i as f32 / (Images::WALK - 1) as f32;
+                z0.iter().zip(z1).map(move |(a, b)| (1.0 - t) * a + t * b)
+            })
+            .collect();
+        let share = generator_shares(n, self.generators.len())[0].clone();
+        let rows = share.len();
+        let mut codes = self.fixed_noise[share.start * latent..share.end * latent].to_vec();
+        codes.extend(walk);
+        let zw = Tensor::<2>::from_data(
+            TensorData::new(codes, [rows + Images::WALK, latent]),
+            device,
+        );
+        let out = self.generators[0].forward(zw).detach();
+        pack.push("walk", out.slice([rows..rows + Images::WALK, 0..dim]));
     }
 }
 
