@@ -349,29 +349,7 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
     let iters = *m.get_one::<u64>("iters").expect("has a default");
     let json = m.get_flag("json");
     let device = init_device(backend).map_err(|e| e.to_string())?;
-    let mut trainer: Box<dyn Experiment> = match m.get_one::<String>("load") {
-        Some(path) => {
-            if !overrides(m).is_empty()
-                || m.get_one::<String>("config").is_some()
-                || m.get_one::<String>("lesson").is_some()
-            {
-                return Err(
-                    "--load continues a checkpoint with its own config; drop the config flags"
-                        .into(),
-                );
-            }
-            let bytes = read_checkpoint(path)?;
-            let header = checkpoint::header(&bytes).map_err(|e| format!("{path}: {e}"))?;
-            let assets = load_assets(m, &header.config)?;
-            minimax_core::launch::load(&bytes, &device, &assets)
-                .map_err(|e| format!("{path}: {e}"))?
-        }
-        None => {
-            let config = build_config(m)?;
-            let assets = load_assets(m, &config)?;
-            minimax_core::launch::build(config, &device, &assets).map_err(|e| e.to_string())?
-        }
-    };
+    let mut trainer = start_run(m, &device)?;
     let samples = m.get_one::<String>("samples").map(PathBuf::from);
     let is_gan = trainer.config().experiment == ExperimentKind::Gan;
     let makes_digits = trainer.config().experiment != ExperimentKind::Classifier
@@ -471,30 +449,7 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
         write_samples(images, path)?;
     }
     if let Some(path) = m.get_one::<String>("evaluator") {
-        let classifier = trainer
-            .as_any()
-            .downcast_ref::<Classifier>()
-            .ok_or("--evaluator: this run is no classifier")?;
-        let assets = load_assets(m, trainer.config())?;
-        let digits = assets
-            .mnist
-            .as_ref()
-            .ok_or("--evaluator needs the MNIST asset")?;
-        let device = minimax_core::burn::tensor::Device::flex();
-        let net = classifier.net().to_device(&device);
-        let evaluator = Evaluator::new(net, digits, &device);
-        let bytes = evaluator.to_bytes().map_err(|e| e.to_string())?;
-        std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
-        let r = &evaluator.reference;
-        eprintln!(
-            "wrote {path}: held-out accuracy {:.2}% of {}; real digits (n = {}): IS {:.2}, FID {:.2}, sharpness {:.4}",
-            r.accuracy * 100.0,
-            r.held_out,
-            r.real_scores.n,
-            r.real_scores.is,
-            r.real_scores.fid,
-            r.real_scores.sharpness
-        );
+        write_evaluator(m, trainer.as_ref(), path)?;
     }
     if let Some(path) = m.get_one::<String>("save") {
         let bytes = checkpoint::save(trainer.as_ref()).map_err(|e| e.to_string())?;
@@ -506,5 +461,65 @@ pub fn run(m: &ArgMatches) -> Result<(), String> {
             );
         }
     }
+    Ok(())
+}
+
+/// The run: continued from `--load`'s checkpoint (with its own config), or built from the
+/// config the flags make.
+fn start_run(
+    m: &ArgMatches,
+    device: &minimax_core::burn::tensor::Device,
+) -> Result<Box<dyn Experiment>, String> {
+    Ok(match m.get_one::<String>("load") {
+        Some(path) => {
+            if !overrides(m).is_empty()
+                || m.get_one::<String>("config").is_some()
+                || m.get_one::<String>("lesson").is_some()
+            {
+                return Err(
+                    "--load continues a checkpoint with its own config; drop the config flags"
+                        .into(),
+                );
+            }
+            let bytes = read_checkpoint(path)?;
+            let header = checkpoint::header(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            let assets = load_assets(m, &header.config)?;
+            minimax_core::launch::load(&bytes, device, &assets)
+                .map_err(|e| format!("{path}: {e}"))?
+        }
+        None => {
+            let config = build_config(m)?;
+            let assets = load_assets(m, &config)?;
+            minimax_core::launch::build(config, device, &assets).map_err(|e| e.to_string())?
+        }
+    })
+}
+
+/// `--evaluator`: the trained classifier and the real digits' statistics, written to `path`.
+fn write_evaluator(m: &ArgMatches, trainer: &dyn Experiment, path: &str) -> Result<(), String> {
+    let classifier = trainer
+        .as_any()
+        .downcast_ref::<Classifier>()
+        .ok_or("--evaluator: this run is no classifier")?;
+    let assets = load_assets(m, trainer.config())?;
+    let digits = assets
+        .mnist
+        .as_ref()
+        .ok_or("--evaluator needs the MNIST asset")?;
+    let device = minimax_core::burn::tensor::Device::flex();
+    let net = classifier.net().to_device(&device);
+    let evaluator = Evaluator::new(net, digits, &device);
+    let bytes = evaluator.to_bytes().map_err(|e| e.to_string())?;
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
+    let r = &evaluator.reference;
+    eprintln!(
+        "wrote {path}: held-out accuracy {:.2}% of {}; real digits (n = {}): IS {:.2}, FID {:.2}, sharpness {:.4}",
+        r.accuracy * 100.0,
+        r.held_out,
+        r.real_scores.n,
+        r.real_scores.is,
+        r.real_scores.fid,
+        r.real_scores.sharpness
+    );
     Ok(())
 }
