@@ -457,3 +457,39 @@ test('MNIST: the DCGAN preset trains on WebGPU (narrower, to keep SwiftShader qu
     await browser.close();
   }
 });
+
+test('drawing data: a click in D\'s square adds a point where it lands, a click beside the square none; Reset trains on the points drawn; no VAE beside it, said in the page\'s language', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?preset=draw');
+    await page.evaluate(() => window.minimax.shadowRoot.querySelector('.clear-points').click());
+    const canvas = page.locator('minimax-gan canvas.plane');
+    const box = await canvas.boundingBox();
+    const side = Math.min(box.width, box.height);
+    // The view is [−3, 3]² (the preset's points lie well inside it): (0, 0) is the square's centre.
+    await canvas.click({ position: { x: side / 2, y: side / 2 } });
+    await canvas.click({ position: { x: side * 0.75, y: side * 0.25 } });
+    if (box.width > side + 40) await canvas.click({ position: { x: side + 20, y: side / 2 } });
+    const points = await page.evaluate(() => window.minimax.points);
+    assert.equal(points.length, 2, JSON.stringify(points));
+    assert.ok(Math.hypot(...points[0]) < 0.1, `the centre: ${points[0]}`);
+    assert.ok(Math.abs(points[1][0] - 1.5) < 0.1 && Math.abs(points[1][1] - 1.5) < 0.1, `(1.5, 1.5): ${points[1]}`);
+    await page.evaluate(() => window.minimax.reset());
+    const config = await page.evaluate(() => window.minimax.config);
+    // The engine keeps them as f32.
+    assert.equal(config.points.length, 2);
+    config.points.forEach((p, i) => assert.ok(Math.hypot(p[0] - points[i][0], p[1] - points[i][1]) < 1e-6, `${p} ≠ ${points[i]}`));
+    // No VAE runs beside a GAN of points: the engine says why, the page in its language, and
+    // no worker is started for it.
+    const refused = await page.evaluate(() => window.minimax.startVae().then(() => null, (e) => e.message));
+    assert.match(refused ?? '', /MNIST/);
+    assert.equal(await page.evaluate(() => window.minimax.vae), undefined);
+    await page.evaluate(() => window.minimax.switchLanguage('pl'));
+    const polish = await page.evaluate(() => window.minimax.startVae().then(() => null, (e) => e.message));
+    assert.match(polish ?? '', /cyfrach MNIST/);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});

@@ -10,8 +10,9 @@
 // object of VIEWS), autoplay.
 // Methods: play(), pause(), stepD(), stepG(), step(), reset(), configure(options),
 // setViews(views), switchLanguage(lang), snapshot() → Promise<snapshot>.
-// Events: "snapshot" (detail: the snapshot), "configured" ({config, live}), "viewchange"
-// (the views), "languagechange" (the language).
+// Events: "ready" (the config), "firstdraw", "snapshot" (detail: the snapshot), "configured"
+// ({config, live, options}), "viewchange" (the views), "languagechange" (the language),
+// "evaluation" (the classifier's scores), "vae-snapshot" and "vae-evaluation" (the VAE beside).
 //
 // The option controls are built from the engine's config schema (names, types, ranges, enum
 // values, which options apply when): no option is written out here.
@@ -67,7 +68,7 @@ class MinimaxGan extends HTMLElement {
     this.evaluations = [];
     this.latestEvaluation = null;
     /** Each panel's state, kept across re-renders. */
-    this.panelState = Object.fromEntries(PANELS.map((p) => [p.name, {}]));
+    this.panelState = Object.fromEntries(PANELS.map((p) => [p.name, { ...p.initialState }]));
     this.session = new SessionClient(this);
   }
 
@@ -154,6 +155,13 @@ class MinimaxGan extends HTMLElement {
   onStartFailed(message) { this.showError(message); }
 
   restartWith() { return { config: this.config, backend: this.backendChoice, current: this.backend }; }
+
+  /** A new worker is on its way: nothing plays until it has started. */
+  onRestarting() {
+    this.playing = false;
+    this.showPlaying();
+    this.status(t('loading'));
+  }
 
   onRestarted(message, iter, wasPlaying) {
     this.playing = false;

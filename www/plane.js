@@ -75,12 +75,13 @@ function ratioKey(ctx, x0, y0, size, label, below) {
 }
 
 /** The plane's optional layers, each toggled by the view of its name (views.js) and drawn
- * under the points (`under`) or over them: `draw(ctx, plane, transform, panel, options)`, where
- * panel 0 is D's square and 1 D*'s. A new layer is one entry (and its view's strings). */
+ * `at` one depth: under the samples, over them, or over the ratio view's key as well:
+ * `draw(ctx, plane, transform, panel, options)`, where panel 0 is D's square and 1 D*'s. A
+ * new layer is one entry (and its view's strings). */
 export const LAYERS = [
   {
     // GAN Lab's generator manifold: G's image of a regular latent grid, a warped mesh.
-    view: 'manifold', under: true,
+    view: 'manifold', at: 'under',
     draw(ctx, plane, tr) {
       const m = plane.manifold;
       if (!m) return;
@@ -105,7 +106,7 @@ export const LAYERS = [
   {
     // G moves its samples along −∇ₓ loss_G; arrows are scaled to the largest one, or to a
     // fixed norm (then an arrow 3 times the reference length is cut there).
-    view: 'arrows',
+    view: 'arrows', at: 'over',
     draw(ctx, plane, tr, panel, { arrowScale = null }) {
       if (panel !== 0) return;
       const norms = plane.g_grad.map(([gx, gy]) => Math.hypot(gx, gy));
@@ -123,7 +124,7 @@ export const LAYERS = [
   },
   {
     // The modes' numbers, as the mode chart and the status line count them.
-    view: 'modeChart',
+    view: 'modeChart', at: 'top',
     draw(ctx, plane, tr) {
       if (!plane.modes) return;
       ctx.fillStyle = '#222'; ctx.font = 'bold 11px system-ui, sans-serif'; ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
@@ -156,9 +157,10 @@ export function drawPlane(canvas, plane, options = {}) {
     transforms.push(tr);
     ctx.strokeStyle = '#999'; ctx.lineWidth = 1; ctx.strokeRect(x0 + 0.5, y0 + 0.5, size - 1, size - 1);
     // Everything drawn from here on stays inside the square.
-    ctx.save();
-    ctx.beginPath(); ctx.rect(x0, y0, size, size); ctx.clip();
-    for (const layer of LAYERS) if (layer.under && options[layer.view]) layer.draw(ctx, plane, tr, p, options);
+    const clip = () => { ctx.save(); ctx.beginPath(); ctx.rect(x0, y0, size, size); ctx.clip(); };
+    const layers = (at) => { for (const l of LAYERS) if (l.at === at && options[l.view]) l.draw(ctx, plane, tr, p, options); };
+    clip();
+    layers('under');
     ctx.fillStyle = REAL;
     for (const [x, y] of plane.real) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 2, 0, 7); ctx.fill(); }
     const multi = plane.fake_generator.some((g) => g > 0);
@@ -174,11 +176,15 @@ export function drawPlane(canvas, plane, options = {}) {
       ctx.stroke();
     });
     ctx.lineWidth = 1;
-    for (const layer of LAYERS) if (!layer.under && options[layer.view]) layer.draw(ctx, plane, tr, p, options);
+    layers('over');
     ctx.restore();
+    // The key may sit below the square; what follows is drawn over it, in the square again.
     if (ratio) ratioKey(ctx, x0, y0, size, p === 0 ? 'D/(1 − D)' : 'p_data/p_g = D*/(1 − D*)', cssH - size >= 44);
+    clip();
+    layers('top');
     ctx.strokeStyle = '#000'; ctx.fillStyle = '#ffd166';
     for (const [x, y] of userPoints) { ctx.beginPath(); ctx.arc(tr.px(x), tr.py(y), 3.5, 0, 7); ctx.fill(); ctx.stroke(); }
+    ctx.restore();
   }
   return transforms[0];
 }

@@ -15,8 +15,10 @@ export const VERSION = 2;
  */
 export const REQUESTS = {
   // A new session: a preset's config, options laid over it, a backend ("auto" | "flex" |
-  // "wgpu"), and, after a crash, the checkpoint to go on from. Result: {config, schema, backend}.
-  init: ['config', 'options', 'backend', 'checkpoint'],
+  // "wgpu"), and, after a crash, the checkpoint to go on from; `beside`: a GAN's config, beside
+  // which this session is a VAE as its like (the engine makes its config from `config`, the
+  // VAE's own, or refuses). Result: {config, schema, backend}.
+  init: ['config', 'options', 'backend', 'checkpoint', 'beside'],
   // Options laid over the running config. Live options (the schema's `live`) are taken by the
   // running game, which keeps its weights, unless `fresh`; anything else starts over.
   // Result: {config, live}.
@@ -41,6 +43,9 @@ export const REQUESTS = {
   // The metric history of the session, kept in the worker (a hidden page loses no points).
   // Result: {columns, rows}.
   history: [],
+  // Why no VAE runs beside this session's GAN, by name ("needs-digits", "needs-dcgan": the
+  // engine's rule, for the page to say in its language), or null. Result: {refusal}.
+  vaeRefusal: [],
   // Times iterations with nothing else running. Result: {backend, iters, ms_per_iter, chunk_ms}.
   bench: ['iters', 'warmupMs', 'chunks'],
   // Test hooks: "panic" (a Rust panic inside the engine), "device-lost" (the GPU session

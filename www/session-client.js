@@ -19,8 +19,9 @@ const RESTART_WINDOW_MS = 60_000;
 
 export class SessionClient {
   /**
-   * @param {{onEvent(msg), onStarted(reply), onStartFailed(message), onRestarted(message, iter, wasPlaying),
-   *   onGaveUp(message), restartWith(): {config, backend}, playing: boolean, play(): Promise,
+   * @param {{onEvent(msg), onStarted(reply), onStartFailed(message), onRestarting(),
+   *   onRestarted(message, iter, wasPlaying), onGaveUp(message),
+   *   restartWith(): {config, backend, current}, playing: boolean, play(): Promise,
    *   keepRunning: boolean}} host
    */
   constructor(host) {
@@ -79,6 +80,7 @@ export class SessionClient {
     this.restarts.push(now);
     this.restarting = true;
     const wasPlaying = this.host.playing;
+    this.host.onRestarting();
     const kept = this.kept;
     const { config, backend: choice, current } = this.host.restartWith();
     const onGpu = backend === 'wgpu' || current === 'wgpu';

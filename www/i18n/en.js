@@ -97,6 +97,8 @@ export default {
     errorPrefix: 'Error', loading: 'Loading the engine…', playing: 'Training', paused: 'Paused',
     badConfigAttr: 'Ignored the config attribute ({0})',
     credits: 'Minimax · open-source GAN laboratory · burn + WebGPU · MNIST digits by Y. LeCun, C. Cortes and C. J. C. Burges (CC BY-SA 3.0)',
+    'vaeRefusal.needs-digits': 'a VAE runs beside a GAN on the MNIST digits',
+    'vaeRefusal.needs-dcgan': 'a VAE runs beside a DCGAN with gaussian codes (model = dcgan, latent = gaussian): its decoder is G, its encoder D\'s convolutions',
     // The scalars of the core's catalogue (spec/scalars.rs), by name.
     'scalar.d_loss': 'D loss', 'scalar.g_loss': 'G loss', 'scalar.d_real': 'D(x) on real data', 'scalar.d_fake': 'D(G(z)) on generated',
     'scalar.grad_d': '‖∇D‖', 'scalar.grad_g': '‖∇G‖', 'scalar.jsd': 'JSD', 'scalar.modes': 'modes covered',

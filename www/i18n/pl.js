@@ -98,6 +98,8 @@ export default {
     errorPrefix: 'Błąd', loading: 'Wczytywanie silnika…', playing: 'Trening', paused: 'Pauza',
     badConfigAttr: 'Pominięto atrybut config ({0})',
     credits: 'Minimax · otwarte laboratorium sieci GAN · burn + WebGPU · cyfry MNIST: Y. LeCun, C. Cortes i C. J. C. Burges (CC BY-SA 3.0)',
+    'vaeRefusal.needs-digits': 'VAE działa obok GAN-a uczonego na cyfrach MNIST',
+    'vaeRefusal.needs-dcgan': 'VAE działa obok DCGAN-a z kodami o rozkładzie normalnym (model = dcgan, latent = gaussian): jego dekoder to G, a koder to sploty D',
     // The scalars of the core's catalogue (spec/scalars.rs), by name.
     'scalar.d_loss': 'strata D', 'scalar.g_loss': 'strata G', 'scalar.d_real': 'D(x) na danych', 'scalar.d_fake': 'D(G(z)) na próbkach G',
     'scalar.grad_d': '‖∇D‖', 'scalar.grad_g': '‖∇G‖', 'scalar.jsd': 'JSD', 'scalar.modes': 'pokryte mody',

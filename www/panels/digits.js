@@ -41,6 +41,8 @@ export const verdictPanel = {
 export const comparePanel = {
   name: 'compare',
   slot: 'main',
+  /** `generation`: bumped by every start and removal of the VAE. */
+  initialState: { generation: 0 },
   template: () => `<section class="panel compare-panel" hidden>
           <h2>${t('compareTitle')}</h2>
           <div class="cmp-body">
@@ -69,7 +71,6 @@ export const comparePanel = {
           </div>
         </section>`,
   mount(ctx, state) {
-    state.generation ??= 0;      // bumped by every start and removal of the VAE
     if (state.sigma) ctx.$('select.vae-sigma').value = state.sigma;
     ctx.$('.vae-start').addEventListener('click', () => this.start(ctx, state).catch(() => {}));
     ctx.$('.vae-stop').addEventListener('click', () => this.remove(ctx, state));
@@ -114,7 +115,14 @@ export const comparePanel = {
   async start(ctx, state) {
     // Each start (and each removal) is a generation: an older start that finishes, or fails,
     // after a newer one began touches nothing.
-    const generation = ++state.generation;
+    const generation = state.generation = (state.generation ?? 0) + 1;
+    // The engine's rule, said in the page's language, before a worker is started for nothing.
+    const { refusal } = await ctx.request('vaeRefusal');
+    if (refusal) {
+      const message = t(`vaeRefusal.${refusal}`);
+      ctx.showError(message);
+      throw new Error(message);
+    }
     const { VaeBeside, GAN_PRESET, VAE_PRESET } = await ctx.loadDigits();
     state.vae ??= new VaeBeside(startWorker, {
       snapshot: (s) => { this.drawVae(ctx, state, s); ctx.dispatchEvent(new CustomEvent('vae-snapshot', { detail: s })); },

@@ -1,6 +1,6 @@
 // The panels of <minimax-gan>, in the order they are laid out: the element renders, mounts,
 // updates, clears and exports them in loops. A panel is {name, slot ('main' or 'curves'),
-// template(ctx), and optionally mount(ctx, state), update(ctx, snapshot, state),
+// template(ctx), and optionally initialState (its state's start), mount(ctx, state), update(ctx, snapshot, state),
 // snapshot(ctx, snapshot, state) (every snapshot, also unseen ones), clear(ctx, state) (a new
 // run), evaluation(ctx, state), views(ctx, state), png(ctx, state) → Promise<Blob>,
 // newRun(ctx, state), evaluate(ctx, state), disconnect(ctx, state)}. Its `state` outlives a

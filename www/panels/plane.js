@@ -32,6 +32,9 @@ export const planePanel = {
       if (ctx.config.dataset !== 'points' || !state.transform) return;
       const r = e.target.getBoundingClientRect();
       const [x, y] = state.transform.inv(e.clientX - r.left, e.clientY - r.top);
+      // Only in D's square (the canvas runs on beside it).
+      const [xmin, xmax, ymin, ymax] = ctx.latest?.plane?.view ?? [-Infinity, Infinity, -Infinity, Infinity];
+      if (x < xmin || x > xmax || y < ymin || y > ymax) return;
       ctx.points.push([Number(x.toFixed(3)), Number(y.toFixed(3))]);
       ctx.redraw();
     });

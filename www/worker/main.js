@@ -2,7 +2,7 @@
 // order (except `evaluate`, which runs beside them), while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
 // lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
 // workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
-import init, { schema, forcePanic, checkpointConfig, vaeBeside } from '../../pkg/minimax_web.js';
+import init, { schema, forcePanic, checkpointConfig, vaeBeside, vaeRefusal } from '../../pkg/minimax_web.js';
 import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
@@ -133,6 +133,8 @@ const handlers = {
     session.limit = iter;
   },
   async history() { return session.history.get(); },
+  // Why no VAE runs beside this session's GAN, by name (the engine's rule), or null.
+  async vaeRefusal() { return { refusal: vaeRefusal(session.engine.config()) ?? null }; },
   // Answered beside the queue (see onmessage): the play loop and later requests go on while
   // the classifier works, between its chunks.
   async evaluate() { return (await evaluator()).run(); },

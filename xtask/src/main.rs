@@ -207,6 +207,12 @@ fn readme() -> Result {
             .args(["schema", "--markdown", name])
             .output()
             .map_err(|e| format!("minimax schema: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "minimax schema --markdown {name} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
         let table = String::from_utf8(out.stdout).map_err(|e| e.to_string())?;
         let (open, close) = (format!("<!-- {name} -->\n"), format!("<!-- /{name} -->"));
         let start = text.find(&open).ok_or(format!("README.md has no {open}"))? + open.len();

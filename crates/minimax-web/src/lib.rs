@@ -79,6 +79,14 @@ pub fn vae_beside(gan: &str, vae: &str) -> Result<String, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// Why no VAE runs beside the GAN of `gan` (JSON), by name (`needs-digits`, `needs-dcgan`, for
+/// the page to say in its language), or `None` if one can.
+#[wasm_bindgen(js_name = vaeRefusal)]
+pub fn vae_refusal(gan: &str) -> Result<Option<String>, JsError> {
+    let gan = Config::from_json(gan).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(minimax_core::experiments::vae::BesideRefusal::of(&gan).map(|r| r.key().to_string()))
+}
+
 /// Hands the engine MNIST's digits (the decompressed asset). Fails with a message if the bytes
 /// are not a valid asset; the digits loaded before, if any, stay.
 #[wasm_bindgen(js_name = loadMnist)]

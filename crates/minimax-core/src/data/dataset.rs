@@ -18,7 +18,7 @@ use crate::spec::config::{Config, DatasetKind};
 pub const DEFAULT_VIEW: [f32; 4] = [-3.0, 3.0, -3.0, 3.0];
 
 /// A data distribution, ready to be sampled.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     kind: DatasetKind,
     dim: usize,
@@ -50,7 +50,7 @@ const POINTS_JITTER: f32 = 0.05;
 type Curve = fn(f32) -> [f32; 2];
 
 /// What the gaussians of a [`Planar`] sit on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 enum Shape {
     /// Centres of equal weight; `modes`: the metrics count them as modes.
     Centres { centres: Vec<[f32; 2]>, modes: bool },
@@ -64,12 +64,17 @@ enum Shape {
 }
 
 /// A distribution on the plane: gaussians of one σ around a [`Shape`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Planar {
     shape: Shape,
     std: f32,
     /// The kernel bandwidth with which p_g is estimated (see [`Dataset::bandwidth`]).
     bandwidth: f32,
+}
+
+/// Silverman's rule for the one broad gaussian (σ = 0.5), 512 samples in 2-D: σ·512^(−1/6).
+fn gaussian_bandwidth() -> f32 {
+    GAUSSIAN_STD * 512f32.powf(-1.0 / 6.0)
 }
 
 /// scikit-learn's make_moons, centred and scaled by 1.5.
@@ -131,7 +136,7 @@ impl Planar {
                 vec![[GAUSSIAN_MEAN; 2]],
                 false,
                 GAUSSIAN_STD,
-                GAUSSIAN_STD * 512f32.powf(-1.0 / 6.0),
+                gaussian_bandwidth(),
             ),
             DatasetKind::Points => centres(points.to_vec(), false, POINTS_JITTER, POINTS_JITTER),
             DatasetKind::Line => curves((-1.0, 1.0), LINE, 400),
@@ -246,7 +251,11 @@ impl Dataset {
     /// The kernel bandwidth with which p_g is estimated from its samples (and p_data smoothed
     /// alike) for the JSD and D*, tied to the data's own noise scale (see [`Planar::of`]).
     pub fn bandwidth(&self) -> f32 {
-        self.planar.as_ref().map_or(CURVE_NOISE, |p| p.bandwidth)
+        match (&self.planar, self.kind) {
+            (Some(p), _) => p.bandwidth,
+            (None, DatasetKind::Gaussian) => gaussian_bandwidth(),
+            (None, _) => CURVE_NOISE,
+        }
     }
 
     /// The box [x_min, x_max, y_min, y_max] in which 2-D data is drawn: [−3, 3]², grown to hold

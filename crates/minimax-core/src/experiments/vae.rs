@@ -204,22 +204,52 @@ pub const BESIDE_SHARED: &[&str] = &[
     "seed",
 ];
 
+/// Why no VAE can run beside a GAN as its like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BesideRefusal {
+    /// The GAN does not learn the digits.
+    NeedsDigits,
+    /// The GAN's players are not the DCGAN, or its codes not gaussian.
+    NeedsDcgan,
+}
+
+impl BesideRefusal {
+    /// Why no VAE runs beside the GAN of `gan`, or `None` if one can.
+    pub fn of(gan: &Config) -> Option<Self> {
+        if gan.experiment != ExperimentKind::Gan || gan.data.kind != DatasetKind::Mnist {
+            Some(Self::NeedsDigits)
+        } else if gan.model.kind != ModelKind::Dcgan || gan.model.latent != LatentKind::Gaussian {
+            Some(Self::NeedsDcgan)
+        } else {
+            None
+        }
+    }
+
+    /// Its name, for a page to say it in its language (`needs-digits`, `needs-dcgan`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::NeedsDigits => "needs-digits",
+            Self::NeedsDcgan => "needs-dcgan",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::NeedsDigits => "a VAE runs beside a GAN on the MNIST digits (dataset = mnist)",
+            Self::NeedsDcgan => {
+                "a VAE runs beside a DCGAN with gaussian codes (model = dcgan, latent = gaussian): \
+                 its decoder is G, its encoder D's convolutions, its prior N(0, I)"
+            }
+        }
+    }
+}
+
 /// The config of a VAE trained beside the GAN of `gan` as its like: `vae` (the VAE's own
 /// recipe: its optimiser, σ) with the GAN's shared options ([`BESIDE_SHARED`]). Refused, with
-/// the reason, unless the GAN is a DCGAN on the digits with gaussian codes (the VAE's decoder
-/// is G, its encoder D's convolutions, its prior N(0, I)).
+/// the reason ([`BesideRefusal`]), unless the GAN is a DCGAN on the digits with gaussian codes.
 pub fn beside(gan: &Config, vae: &Config) -> Result<Config, ConfigError> {
-    if gan.experiment != ExperimentKind::Gan || gan.data.kind != DatasetKind::Mnist {
-        return Err(ConfigError::Invalid(
-            "a VAE runs beside a GAN on the MNIST digits (dataset = mnist)".into(),
-        ));
-    }
-    if gan.model.kind != ModelKind::Dcgan || gan.model.latent != LatentKind::Gaussian {
-        return Err(ConfigError::Invalid(
-            "a VAE runs beside a DCGAN with gaussian codes (model = dcgan, latent = gaussian): \
-             its decoder is G, its encoder D's convolutions, its prior N(0, I)"
-                .into(),
-        ));
+    if let Some(refusal) = BesideRefusal::of(gan) {
+        return Err(ConfigError::Invalid(refusal.message().into()));
     }
     let mut shared = serde_json::Map::new();
     for name in BESIDE_SHARED {

@@ -104,7 +104,7 @@ pub static SCALARS: &[Scalar] = &[
         &[Gan],
         TWO_D,
         true,
-        "JSD(p_data ‖ p_g): p_data's closed form against a kernel estimate of p_g, both smoothed by `jsd_bandwidth`",
+        "JSD(p_data ‖ p_g): p_data's closed form against a kernel estimate of p_g, both smoothed by `jsd_bandwidth`; the samples count wherever they are, in view or not",
     ),
     scalar(
         "modes",

@@ -1,6 +1,7 @@
-//! The config schema: one descriptor per option, the single list from which the nested JSON,
-//! the flat names (CLI flags `--lr-d`, URL parameters `?lr_d=`, the page's form controls), the
-//! range checks and the machine-readable description ([`describe`]) all come.
+//! The config schema: what is made of the options declared in `config.rs` ([`FIELDS`]) — the
+//! nested and flat JSON (CLI flags `--lr-d`, URL parameters `?lr_d=`, the page's form
+//! controls), the range checks and the rules between fields, the budget's check, the
+//! machine-readable description ([`describe`]) and the README's table ([`markdown`]).
 //!
 //! A field belongs to a section (`data`, `model`, `objective`, `optim`, or the top level) and
 //! may apply only to some variants of a tag (`data_dim` only when `dataset` is `gaussian`,
@@ -352,9 +353,6 @@ fn flatten(obj: &Map<String, Value>) -> Result<Map<String, Value>, ConfigError> 
     Ok(flat)
 }
 
-/// The schema as JSON: for each field its name, path, type, rule, default, help and condition;
-/// then the aliases and the budget. The page builds its form from it; tests check the CLI and
-/// the README against it.
 /// For each loss: whether D is a probability (its ratio view means p_data/p_g) and whether D
 /// plays the value V(D, G).
 fn losses() -> Value {
@@ -368,6 +366,9 @@ fn losses() -> Value {
     Value::Object(out)
 }
 
+/// The schema as JSON: for each field its name, path, type, rule, default, help, condition and
+/// whether it is live; then the aliases, the budget, what each loss makes of D and the
+/// scalars. The page builds its form from it; tests check the CLI and the README against it.
 pub fn describe() -> Value {
     let fields: Vec<Value> = FIELDS
         .iter()

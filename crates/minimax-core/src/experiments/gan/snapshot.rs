@@ -218,16 +218,17 @@ struct Context {
 }
 
 impl Context {
-    /// The manifold's points, split by generator.
-    fn manifold(&self, points: Vec<[f32; 2]>) -> Result<Manifold, TrainError> {
+    /// The manifold's points, split by generator; none where G maps a code of the grid to a
+    /// non-finite point (a view is no reason to roll a run back: its samples are checked).
+    fn manifold(&self, points: Vec<[f32; 2]>) -> Option<Manifold> {
         if points.iter().flatten().any(|v| !v.is_finite()) {
-            return Err(TrainError::NonFinite("the generator manifold"));
+            return None;
         }
         let (latent, uniform) = self.latent;
         let (_, rows, span) = Manifold::codes(latent, uniform);
         let each = rows * Manifold::SIDE;
         debug_assert_eq!(points.len(), each * self.generators);
-        Ok(Manifold {
+        Some(Manifold {
             side: Manifold::SIDE,
             rows,
             span,
@@ -301,7 +302,7 @@ impl Context {
                 snapshot.scalars.insert("dominant_share".into(), share);
             }
             if self.want_plane {
-                let manifold = self.manifold(pairs(u.get("manifold")?))?;
+                let manifold = self.manifold(pairs(u.get("manifold")?));
                 snapshot.plane = Some(Plane {
                     view: self.grid.view,
                     resolution: self.grid.resolution,
@@ -312,7 +313,7 @@ impl Context {
                     g_grad: pairs(u.get("g_grad")?),
                     d_grid: u.get("d_grid")?.to_vec(),
                     modes: self.modes.iter().flatten().map(|m| m.center).collect(),
-                    manifold: Some(manifold),
+                    manifold,
                 });
             }
         }
