@@ -32,13 +32,10 @@ fn main() {
             "www/lessons/index.json lists {id}, but {} is missing",
             path.display()
         );
-        let path = path.canonicalize().expect("the lesson's path");
-        writeln!(
-            code,
-            "    ({id:?}, include_str!({:?})),",
-            path.display().to_string()
-        )
-        .unwrap();
+        // The text itself, not an include_str! of it: with incremental builds, rustc may keep
+        // an included file's old text after it changed (a lesson edited, the CLI stale).
+        let text = std::fs::read_to_string(&path).expect("a lesson file");
+        writeln!(code, "    ({id:?}, {text:?}),").unwrap();
     }
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("lessons.rs");

@@ -29,8 +29,16 @@ pub fn list() -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-/// The flat config of `spec` (`ID` or `ID/variant`): the lesson's, the variant's over it.
-pub fn config(spec: &str) -> Result<Map<String, Value>, String> {
+/// A lesson, or one of its variants, as the CLI trains it.
+pub struct Lesson {
+    /// The flat config: the lesson's, the variant's over it.
+    pub config: Map<String, Value>,
+    /// The iterations its card speaks of (`iters`: the variant's, else the lesson's), if any.
+    pub iters: Option<u64>,
+}
+
+/// The lesson of `spec` (`ID` or `ID/variant`).
+pub fn lesson(spec: &str) -> Result<Lesson, String> {
     let (id, variant) = match spec.split_once('/') {
         Some((id, v)) => (id, Some(v)),
         None => (spec, None),
@@ -52,10 +60,21 @@ pub fn config(spec: &str) -> Result<Map<String, Value>, String> {
             )
         })?;
     let lesson = parse(id, text)?;
-    let mut flat = lesson["config"]
+    let mut config = lesson["config"]
         .as_object()
         .cloned()
         .ok_or_else(|| format!("lesson {id}: no config"))?;
+    let budget = |v: &Value| -> Result<Option<u64>, String> {
+        match v.get("iters") {
+            None => Ok(None),
+            Some(n) => n
+                .as_u64()
+                .filter(|&n| n > 0)
+                .map(Some)
+                .ok_or_else(|| format!("lesson {spec}: iters = {n} is not a positive whole number")),
+        }
+    };
+    let mut iters = budget(&lesson)?;
     if let Some(name) = variant {
         let v = lesson["variants"].get(name).ok_or_else(|| {
             let names: Vec<&String> = lesson["variants"]
@@ -65,10 +84,16 @@ pub fn config(spec: &str) -> Result<Map<String, Value>, String> {
             format!("the lesson {id} has no variant '{name}' (its variants: {names:?})")
         })?;
         if let Some(c) = v["config"].as_object() {
-            flat.extend(c.clone());
+            config.extend(c.clone());
         }
+        iters = budget(v)?.or(iters);
     }
-    Ok(flat)
+    Ok(Lesson { config, iters })
+}
+
+/// The flat config of `spec` (`ID` or `ID/variant`): the lesson's, the variant's over it.
+pub fn config(spec: &str) -> Result<Map<String, Value>, String> {
+    lesson(spec).map(|l| l.config)
 }
 
 #[cfg(test)]
@@ -77,12 +102,22 @@ mod tests {
 
     /// Every lesson and variant names a config the engine takes, and has its text in every
     /// language of the page, the same parts in each.
+    /// A variant's iterations go over its lesson's; a lesson without any has none.
+    #[test]
+    fn a_variant_s_budget_goes_over_its_lesson_s() {
+        assert_eq!(lesson("mode-collapse").unwrap().iters, Some(8000));
+        assert_eq!(lesson("mode-collapse/generators").unwrap().iters, Some(8000));
+        assert_eq!(lesson("mode-collapse/gp").unwrap().iters, Some(30000));
+        assert_eq!(lesson("jsd").unwrap().iters, None);
+    }
+
     #[test]
     fn every_lesson_is_a_valid_config_with_text_in_both_languages() {
         let all = list().unwrap();
         assert!(all.len() >= 8);
         for (spec, _) in &all {
             let flat = config(spec).unwrap();
+            lesson(spec).unwrap_or_else(|e| panic!("{e}"));
             minimax_core::Config::from_flat(&flat, &|_| true)
                 .unwrap_or_else(|e| panic!("lesson {spec}: {e}"));
         }

@@ -74,8 +74,7 @@ pub fn command() -> Command {
         Arg::new("iters")
             .long("iters")
             .value_parser(clap::value_parser!(u64))
-            .default_value("3000")
-            .help("Iterations to train (G steps; each round: k D steps, then g_steps G steps)"),
+            .help("Iterations to train (G steps; each round: k D steps, then g_steps G steps) [default: with --lesson, the iterations its card speaks of; else 3000]"),
     )
     .arg(
         Arg::new("report-every")
@@ -344,9 +343,25 @@ pub fn write_samples(images: &Images, path: &Path) -> Result<(), String> {
     writer.finish().map_err(|e| e.to_string())
 }
 
+/// The iterations to train: `--iters`, else the lesson's budget (the iterations its card
+/// speaks of), else 3 000.
+fn iterations(m: &ArgMatches) -> Result<u64, String> {
+    if let Some(&n) = m.get_one::<u64>("iters") {
+        return Ok(n);
+    }
+    let budget = match m.get_one::<String>("lesson") {
+        Some(spec) => crate::lessons::lesson(spec)?.iters,
+        None => None,
+    };
+    Ok(budget.unwrap_or(DEFAULT_ITERS))
+}
+
+/// Iterations a run trains when nothing says how many.
+const DEFAULT_ITERS: u64 = 3000;
+
 pub fn run(m: &ArgMatches) -> Result<(), String> {
     let backend = *m.get_one::<Backend>("backend").expect("has a default");
-    let iters = *m.get_one::<u64>("iters").expect("has a default");
+    let iters = iterations(m)?;
     let json = m.get_flag("json");
     let device = init_device(backend).map_err(|e| e.to_string())?;
     let mut trainer = start_run(m, &device)?;

@@ -484,3 +484,17 @@ fn the_shipped_pretrained_checkpoints_load_and_train_on() {
     }
     assert!(found > 0, "no checkpoint in pretrained/");
 }
+
+/// `train --lesson` runs the iterations its card speaks of (vanishing-gradients: 400), unless
+/// `--iters` says otherwise.
+#[test]
+fn a_lesson_trains_its_own_budget() {
+    let last_iter = |args: &[&str]| {
+        let out = minimax(args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        json_lines(&out).last().unwrap()["iter"].as_u64().unwrap()
+    };
+    let lesson = ["train", "--lesson", "vanishing-gradients", "--json"];
+    assert_eq!(last_iter(&lesson), 400);
+    assert_eq!(last_iter(&[&lesson[..], &["--iters", "30"]].concat()), 30);
+}
