@@ -30,7 +30,7 @@ export default {
     'field.g_steps': 'G steps per round', 'field.freeze_g': 'Freeze G',
     changeLive: 'Applied to the running game (weights kept): {0}', changeNewRun: 'A new run started: {0} is not an option a running game takes',
     planeTitleRatio: 'Density ratio D/(1 − D) that D has learned (log scale)',
-    planeTitleRatioStar: 'D/(1 − D) (left) and the true density ratio p_data/p_g (right), log scale',
+    planeTitleRatioStar: 'D/(1 − D) (left) and the density ratio p_data/p_g, p_g estimated by a kernel (right), log scale',
     arrowsFixedAt: 'arrows at the scale of iteration {0}',
     valueStat: 'V(D, G) {0} · V(D*, G) = −log 4 + 2·JSD ≈ {1} (kernel estimate)', dominantStat: 'most samples by mode {0} ({1}%)',
     modeTitle: 'Most popular mode',
