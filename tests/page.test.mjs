@@ -187,20 +187,27 @@ test('on a gaussian, mean D(x) on real and on fake approach 1/2; each chart save
     assert.deepEqual([m.side, m.rows, m.fixed, m.points.length, m.points[0].length], [17, 17, 0, 1, 289]);
     const [gx, gy] = m.points[0][8 * 17 + 8]; // G(0), the centre of p_g
     assert.ok(Math.hypot(gx - 1, gy - 1) < 0.5, `G(0) = (${gx}, ${gy}), the data's mean (1, 1)`);
-    const dark = () => page.evaluate(async () => {
+    // The plane's pixels with the view off and on (the run is paused: nothing else changes).
+    const pixels = () => page.evaluate(async () => {
       const bitmap = await createImageBitmap(await window.minimax.chartPng('plane'));
       const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
       ctx.drawImage(bitmap, 0, 0);
-      const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i] < 180 && Math.abs(data[i] - data[i + 2]) < 25 && Math.abs(data[i] - data[i + 1]) < 25) n++;
-      return n;
+      return Array.from(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data);
     });
-    const without = await dark();
+    const without = await pixels();
     await page.evaluate(() => window.minimax.shadowRoot.querySelector('input[name=manifold]').click());
     assert.equal((await page.evaluate(() => window.minimax.views())).manifold, true);
-    const withMesh = await dark();
-    assert.ok(withMesh > without + 300, `dark pixels: ${without} without the mesh, ${withMesh} with it`);
+    const withMesh = await pixels();
+    assert.equal(withMesh.length, without.length);
+    let changed = 0, darker = 0;
+    for (let i = 0; i < without.length; i += 4) {
+      const d = [0, 1, 2].map((c) => withMesh[i + c] - without[i + c]);
+      if (d.some((x) => Math.abs(x) > 24)) changed++;
+      if (d.every((x) => x <= 0) && d.some((x) => x < -24)) darker++;
+    }
+    // 17 + 17 lines across G's image of the grid, under the samples (which hide much of it):
+    // hundreds of pixels, each drawn darker.
+    assert.ok(changed > 200 && darker > 0.9 * changed, `${changed} pixels changed by the mesh, ${darker} of them darker`);
     await page.screenshot({ path: screenshotPath('page-manifold.png') });
   } finally {
     await browser.close();
