@@ -52,7 +52,7 @@ test('every lesson opens by its URL in English and in Polish: card, formula, vie
         for (const [k, v] of Object.entries(lesson.views ?? {})) assert.equal(card.views[k], v, `${id}: view ${k}`);
         assert.equal(card.highlighted.length, (lesson.highlight ?? []).length, `${id}: the panels pointed at`);
         if (!lesson.pretrained) {
-          for (const [k, v] of Object.entries(lesson.config)) assert.equal(card.config[k], v, `${id}: ${k}`);
+          for (const [k, v] of Object.entries(lesson.config)) assert.deepEqual(card.config[k], v, `${id}: ${k}`);
         } else {
           assert.ok(card.config.dataset === 'mnist' && (await page.evaluate(() => window.minimax.latest.iter)) >= 3000, `${id}: starts trained`);
         }
@@ -94,6 +94,46 @@ test('every lesson opens by its URL in English and in Polish: card, formula, vie
       await clean();
       await page.close();
     }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the Dirac GAN lesson: simultaneous steps spiral out at |λ| = √(1 + h²/4), alternating ones at |λ| = 1, R1 converges; the controls and a click redraw it, in Polish with decimal commas', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?lesson=dirac&lang=pl&backend=flex');
+    const rows = async (ready) => {
+      await page.waitForFunction((r) => Number(window.minimax.shadowRoot.querySelector('.dirac-panel').dataset.ready) >= r, ready, { timeout: 30_000 });
+      return page.evaluate(() => Object.fromEntries([...window.minimax.shadowRoot.querySelectorAll('.dirac-table tbody tr')]
+        .map((tr) => [tr.dataset.path, [...tr.cells].map((c) => c.textContent)])));
+    };
+    const num = (text) => Number(text.replace(',', '.'));
+    let r = await rows(1);
+    assert.equal(r.simultaneous[2], '1,0050', 'the card\'s 1.005 at h = 0.2, with a decimal comma');
+    assert.equal(num(r.simultaneous[3]), num(r.simultaneous[2]), 'closed form = measured');
+    assert.equal(r.alternating[2], '1,0000');
+    assert.equal(r.penalty[2], '0,9270');
+    assert.match(r.penalty[4], /→ \d,\de-\d+$/, 'the penalised path ends at the equilibrium');
+    const [start, end] = r.simultaneous[4].split(' → ').map(num);
+    assert.ok(end > 2 * start, r.simultaneous[4]);
+    // A larger step: |λ| = √(1 + 0.5²/4) = 1.0308 (set the range's value as a user's drag does).
+    await page.evaluate(() => {
+      const input = window.minimax.shadowRoot.querySelector('input[name=dirac-h]');
+      input.value = '0.5';
+      input.dispatchEvent(new Event('input'));
+    });
+    r = await rows(2);
+    assert.equal(r.simultaneous[2], '1,0308');
+    assert.equal(r.alternating[2], '1,0000');
+    // A click on the plane moves the start: the distance at the start changes.
+    const box = await page.evaluate(() => { const b = window.minimax.shadowRoot.querySelector('canvas.dirac').getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; });
+    await page.mouse.click(box[0] + box[2] / 2 + 10, box[1] + box[3] / 2 - 10);
+    r = await rows(3);
+    assert.ok(num(r.simultaneous[4].split(' → ')[0]) < 0.5, r.simultaneous[4]);
+    await page.screenshot({ path: screenshotPath('lesson-dirac-clicked-pl.png') });
+    assert.deepEqual(errors, []);
+    await clean();
   } finally {
     await browser.close();
   }

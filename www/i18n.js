@@ -42,6 +42,16 @@ export async function setLanguage(l) {
 
 export function language() { return lang; }
 
+/** The decimal separator of each language (Polish writes 0,5). */
+const DECIMAL = { en: '.', pl: ',' };
+
+/** `x` written with `digits` decimals (toFixed) in the page's language: a decimal comma in
+ * Polish. A string passes through with its point replaced the same way. */
+export function num(x, digits) {
+  const s = typeof x === 'string' ? x : Number(x).toFixed(digits);
+  return DECIMAL[lang] === '.' ? s : s.replace('.', DECIMAL[lang]);
+}
+
 /** Whether a string exists for `key`. */
 export function has(key) {
   return key in loaded[lang] || key in en;

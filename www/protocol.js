@@ -46,6 +46,10 @@ export const REQUESTS = {
   // Why no VAE runs beside this session's GAN, by name ("needs-digits", "needs-dcgan": the
   // engine's rule, for the page to say in its language), or null. Result: {refusal}.
   vaeRefusal: [],
+  // The Dirac GAN (one-parameter G, linear D) for settings {h, k, gamma, start, rounds}: the
+  // game's field and three paths (simultaneous, alternating, alternating with R1), each with
+  // its round's eigenvalues in closed form and measured. Result: the engine's picture.
+  dirac: ['settings'],
   // Times iterations with nothing else running. Result: {backend, iters, ms_per_iter, chunk_ms}.
   bench: ['iters', 'warmupMs', 'chunks'],
   // Test hooks: "panic" (a Rust panic inside the engine), "device-lost" (the GPU session

@@ -6,11 +6,13 @@
 // newRun(ctx, state), evaluate(ctx, state), disconnect(ctx, state)}. Its `state` outlives a
 // re-render (a change of language). `ctx` is the element.
 import { planePanel } from './plane.js';
+import { diracPanel } from './dirac.js';
 import { imagesPanel, histogramPanel, overviewPanel } from './samples.js';
 import { comparePanel, verdictPanel } from './digits.js';
 import { CHARTS, chartPanel } from './curves.js';
 
 export const PANELS = [
+  diracPanel,
   planePanel,
   imagesPanel,
   comparePanel,

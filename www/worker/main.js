@@ -2,7 +2,7 @@
 // order (except `evaluate`, which runs beside them), while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
 // lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
 // workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
-import init, { schema, forcePanic, checkpointConfig, vaeBeside, vaeRefusal } from '../../pkg/minimax_web.js';
+import init, { schema, forcePanic, checkpointConfig, vaeBeside, vaeRefusal, diracPicture } from '../../pkg/minimax_web.js';
 import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
@@ -135,6 +135,11 @@ const handlers = {
   async history() { return session.history.get(); },
   // Why no VAE runs beside this session's GAN, by name (the engine's rule), or null.
   async vaeRefusal() { return { refusal: vaeRefusal(session.engine.config()) ?? null }; },
+  // The Dirac GAN's picture (a pure function of its settings: no session needed).
+  async dirac({ settings }) {
+    await wasmReady;
+    return JSON.parse(diracPicture(JSON.stringify(settings)));
+  },
   // Answered beside the queue (see onmessage): the play loop and later requests go on while
   // the classifier works, between its chunks.
   async evaluate() { return (await evaluator()).run(); },
@@ -165,7 +170,7 @@ self.onmessage = (e) => {
   if (!Object.hasOwn(REQUESTS, msg.type)) return self.postMessage(refusal(id, `unknown request '${msg.type}'`));
   const run = () => {
     if (dead) throw new Error('the engine stopped after an internal error; it is being restarted');
-    if (!session.engine && msg.type !== 'init') throw new Error('the engine is not started yet');
+    if (!session.engine && msg.type !== 'init' && msg.type !== 'dirac') throw new Error('the engine is not started yet');
     return handlers[msg.type](msg);
   };
   (msg.type === 'evaluate' ? Promise.resolve().then(run) : enqueue(run)).then(

@@ -85,7 +85,11 @@ pub fn remedies(args: &[String]) -> Result {
             } else {
                 "≥ 7 modes and ≥ 70 % within 3σ"
             };
-            let verdict = if met * 10 >= 8 * seeds as usize { "met" } else { "NOT met" };
+            let verdict = if met * 10 >= 8 * seeds as usize {
+                "met"
+            } else {
+                "NOT met"
+            };
             println!("{lesson:<36} {group}: {goal} on {met} of {seeds} ({verdict})\n");
         }
     }

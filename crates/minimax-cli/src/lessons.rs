@@ -67,11 +67,9 @@ pub fn lesson(spec: &str) -> Result<Lesson, String> {
     let budget = |v: &Value| -> Result<Option<u64>, String> {
         match v.get("iters") {
             None => Ok(None),
-            Some(n) => n
-                .as_u64()
-                .filter(|&n| n > 0)
-                .map(Some)
-                .ok_or_else(|| format!("lesson {spec}: iters = {n} is not a positive whole number")),
+            Some(n) => n.as_u64().filter(|&n| n > 0).map(Some).ok_or_else(|| {
+                format!("lesson {spec}: iters = {n} is not a positive whole number")
+            }),
         }
     };
     let mut iters = budget(&lesson)?;
@@ -106,7 +104,10 @@ mod tests {
     #[test]
     fn a_variant_s_budget_goes_over_its_lesson_s() {
         assert_eq!(lesson("mode-collapse").unwrap().iters, Some(8000));
-        assert_eq!(lesson("mode-collapse/generators").unwrap().iters, Some(8000));
+        assert_eq!(
+            lesson("mode-collapse/generators").unwrap().iters,
+            Some(8000)
+        );
         assert_eq!(lesson("mode-collapse/gp").unwrap().iters, Some(30000));
         assert_eq!(lesson("jsd").unwrap().iters, None);
     }

@@ -1,6 +1,7 @@
 //! `minimax`: the engine of Minimax, headless.
 
 mod bench;
+mod dirac;
 mod fuzz;
 mod hostile;
 mod lessons;
@@ -18,6 +19,9 @@ fn cli() -> Command {
         .subcommand(bench::BenchArgs::augment_args(
             Command::new("bench").about("Milliseconds per iteration of each model on each backend"),
         ))
+        .subcommand(dirac::DiracArgs::augment_args(Command::new("dirac").about(
+            "The Dirac GAN (Mescheder et al. 2018): simultaneous and alternating steps circle or spiral away from the equilibrium; R1 makes them converge",
+        )))
         .subcommand(Command::new("lessons").about(
             "List the page's lessons and their variants (ID and ID/variant, for `train --lesson`)",
         ))
@@ -62,6 +66,9 @@ fn main() {
         Some(("bench", m)) => bench::BenchArgs::from_arg_matches(m)
             .map_err(|e| e.to_string())
             .and_then(bench::run),
+        Some(("dirac", m)) => dirac::DiracArgs::from_arg_matches(m)
+            .map_err(|e| e.to_string())
+            .and_then(dirac::run),
         Some(("lessons", _)) => lessons::list().map(|all| {
             for (spec, title) in all {
                 println!("{spec:<36} {title}");

@@ -491,7 +491,11 @@ fn the_shipped_pretrained_checkpoints_load_and_train_on() {
 fn a_lesson_trains_its_own_budget() {
     let last_iter = |args: &[&str]| {
         let out = minimax(args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         json_lines(&out).last().unwrap()["iter"].as_u64().unwrap()
     };
     let lesson = ["train", "--lesson", "vanishing-gradients", "--json"];

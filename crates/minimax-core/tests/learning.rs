@@ -148,7 +148,10 @@ fn the_gradient_penalty_finds_every_mode_at_its_lesson_s_budget() {
     for seed in [14, 17] {
         let s = snapshot(&trained(ring(json!({"gp": 1.0, "seed": seed})), 30_000));
         let (modes, hq) = (s.get("modes"), s.get("hq"));
-        assert!(modes >= 7.0 && hq >= 0.7, "seed {seed}: {modes} modes, {hq:.2} within 3σ");
+        assert!(
+            modes >= 7.0 && hq >= 0.7,
+            "seed {seed}: {modes} modes, {hq:.2} within 3σ"
+        );
     }
 }
 

@@ -87,6 +87,16 @@ pub fn vae_refusal(gan: &str) -> Result<Option<String>, JsError> {
     Ok(minimax_core::experiments::vae::BesideRefusal::of(&gan).map(|r| r.key().to_string()))
 }
 
+/// The Dirac GAN's picture for `settings` (JSON: h, k, gamma, start, rounds; missing ones take
+/// their defaults): the game's field and its three paths with their eigenvalues, as JSON.
+#[wasm_bindgen(js_name = diracPicture)]
+pub fn dirac_picture(settings: &str) -> Result<String, JsError> {
+    use minimax_core::experiments::dirac;
+    let settings = dirac::Settings::from_json(settings).map_err(|e| JsError::new(&e))?;
+    let picture = dirac::picture(&settings).map_err(|e| JsError::new(&e))?;
+    serde_json::to_string(&picture).map_err(js_error)
+}
+
 /// Hands the engine MNIST's digits (the decompressed asset). Fails with a message if the bytes
 /// are not a valid asset; the digits loaded before, if any, stay.
 #[wasm_bindgen(js_name = loadMnist)]

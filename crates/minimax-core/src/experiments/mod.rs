@@ -6,3 +6,4 @@ pub mod gan;
 pub mod vae;
 pub mod classifier;
 pub mod evaluation;
+pub mod dirac;
