@@ -191,6 +191,11 @@ test('lesson 6 (mode collapse): the plain GAN collapses, 8 generators cover the 
     await page.evaluate(() => window.minimax.request('speed', { level: 'max' }));
     const plain = await trainUntil(page, 3000);
     assert.ok(plain.modes <= 2, `plain: ${plain.modes} modes`);
+    // A Polish page writes its numbers with a decimal comma (the status line here; the charts'
+    // ticks are drawn on canvas).
+    const stats = await page.evaluate(() => window.minimax.shadowRoot.querySelector('.stats').textContent);
+    assert.match(stats, /JSD \d,\d{3} nata/, stats);
+    assert.doesNotMatch(stats, /\d\.\d/, stats);
     assert.ok(await page.evaluate(() => !window.minimax.shadowRoot.querySelector('.mode-panel').hidden));
     await page.screenshot({ path: screenshotPath('lesson-mode-collapse-pl-3000.png') });
     await page.close();

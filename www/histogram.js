@@ -1,5 +1,6 @@
 // The headline chart: histograms of D(x) on real and on generated samples, with a line at 1/2.
 import { REAL, FAKE } from './colors.js';
+import { num } from './i18n.js';
 
 /** Generated data's fill: diagonal stripes of its colour, so that real (solid) and generated
  * bars differ in pattern as well as in colour. */
@@ -36,7 +37,7 @@ export function drawHistogram(canvas, snapshot, labels) {
   ctx.strokeStyle = '#444'; ctx.fillStyle = '#444'; ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(m.l, m.t); ctx.lineTo(m.l, m.t + h); ctx.lineTo(m.l + w, m.t + h); ctx.stroke();
   ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-  for (const v of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(v), m.l + v * w, m.t + h + 4);
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(num(String(v)), m.l + v * w, m.t + h + 4);
   ctx.fillText('D(x)', m.l + w / 2, m.t + h + 16);
   ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
   const tick = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25].find((s) => ymax / s <= 5) || 0.25;
@@ -59,8 +60,8 @@ export function drawHistogram(canvas, snapshot, labels) {
   ctx.fillText(labels.half, m.l + w / 2 + 4, m.t - 16);
   // Legend with the means.
   ctx.fillStyle = REAL; ctx.fillRect(m.l + 4, m.t - 16, 10, 10);
-  ctx.fillStyle = '#222'; ctx.fillText(`${labels.real}: ${snapshot.d_real.toFixed(3)}`, m.l + 18, m.t - 17);
+  ctx.fillStyle = '#222'; ctx.fillText(`${labels.real}: ${num(snapshot.d_real, 3)}`, m.l + 18, m.t - 17);
   const x2 = m.l + w / 2 + 70;
   ctx.fillStyle = hatch(ctx); ctx.fillRect(x2, m.t - 16, 10, 10);
-  ctx.fillStyle = '#222'; ctx.fillText(`${labels.fake}: ${snapshot.d_fake.toFixed(3)}`, x2 + 14, m.t - 17);
+  ctx.fillStyle = '#222'; ctx.fillText(`${labels.fake}: ${num(snapshot.d_fake, 3)}`, x2 + 14, m.t - 17);
 }

@@ -16,7 +16,7 @@
 //
 // The option controls are built from the engine's config schema (names, types, ranges, enum
 // values, which options apply when): no option is written out here.
-import { t, has, setLanguage, chooseLanguage, language, fieldHelp, LANGUAGES } from './i18n.js';
+import { t, has, num, setLanguage, chooseLanguage, language, fieldHelp, LANGUAGES } from './i18n.js';
 import { SessionClient } from './session-client.js';
 import { PRESETS, PRETRAINED } from './presets.js';
 import { VIEWS, HIGHLIGHTS } from './views.js';
@@ -39,7 +39,7 @@ function download(blob, name) {
 
 /** Milliseconds per iteration, to about three significant digits. */
 function fmtMs(ms) {
-  return ms >= 100 ? Math.round(ms).toString() : ms >= 1 ? ms.toFixed(1) : ms.toPrecision(2);
+  return ms >= 100 ? Math.round(ms).toString() : ms >= 1 ? num(ms, 1) : num(ms.toPrecision(2));
 }
 
 /** The label of an option's value: `dataset.ring`, `optimizer_d.adam` → `opt.adam`, else the value. */
@@ -293,7 +293,7 @@ class MinimaxGan extends HTMLElement {
     const max = this.schema?.budget?.checkpoint_bytes;
     if (!max || size <= max) return null;
     // In MB, or in bytes where MB would round the two sizes to one figure.
-    const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+    const mb = (n) => `${num(n / 1e6, 1)} MB`;
     const [a, b] = mb(size) === mb(max) ? [`${size} B`, `${max} B`] : [mb(size), mb(max)];
     return t('checkpointTooLarge', a, b);
   }
@@ -496,11 +496,11 @@ class MinimaxGan extends HTMLElement {
   /** The header's numbers of the moment. */
   drawStats(s) {
     const parts = [`${t('iteration')} ${s.iter}`];
-    if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec >= 1 ? s.iters_per_sec.toFixed(1) : s.iters_per_sec.toPrecision(2)} ${t('itersPerSec')}`);
+    if (s.iters_per_sec) parts.push(`${s.iters_per_sec >= 10 ? Math.round(s.iters_per_sec) : s.iters_per_sec >= 1 ? num(s.iters_per_sec, 1) : num(s.iters_per_sec.toPrecision(2))} ${t('itersPerSec')}`);
     if (s.modes != null) parts.push(`${t('modes')} ${s.modes}/${s.modes_total}`, `${t('hq')} ${Math.round(s.hq * 100)}%`);
-    if (s.jsd != null) parts.push(t('jsdStat', s.jsd.toFixed(3), (s.jsd / Math.LN2).toFixed(2), s.jsd_bandwidth?.toPrecision(2) ?? '?'));
+    if (s.jsd != null) parts.push(t('jsdStat', num(s.jsd, 3), num(s.jsd / Math.LN2, 2), s.jsd_bandwidth != null ? num(s.jsd_bandwidth.toPrecision(2)) : '?'));
     // V(D, G), reported by the engine where D plays it (the minimax and non-saturating losses).
-    const fix3 = (x) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
+    const fix3 = (x) => num(Math.abs(x) < 5e-4 ? 0 : x, 3);
     if (s.value != null) parts.push(s.value_star != null ? t('valueStat', fix3(s.value), fix3(s.value_star)) : t('valueOnlyStat', fix3(s.value)));
     if (s.dominant_mode != null && s.dominant_mode >= 0) parts.push(t('dominantStat', s.dominant_mode + 1, Math.round(s.dominant_share * 100)));
     this.$('.stats').textContent = parts.join(' · ');

@@ -1,7 +1,7 @@
 // The digits' judgement: the classifier's verdict over the run, and the GAN beside a VAE of
 // the same players and budget (the lecture's last claim). Their drawing modules (images.js,
 // verdict.js, compare.js) are fetched with the first image snapshot.
-import { t } from '../i18n.js';
+import { t, num } from '../i18n.js';
 import { PRETRAINED } from '../presets.js';
 import { startWorker } from '../session-client.js';
 import { pngButton } from './parts.js';
@@ -28,7 +28,7 @@ export const verdictPanel = {
   evaluation(ctx) {
     const e = ctx.latestEvaluation;
     ctx.$('.eval-scores').textContent = e
-      ? t('evalScores', e.iter, e.is.toFixed(2), e.real.is.toFixed(2), e.fid.toFixed(1), e.real.fid.toFixed(1), e.classes.filter((c) => c > 0).length, e.n)
+      ? t('evalScores', e.iter, num(e.is, 2), num(e.real.is, 2), num(e.fid, 1), num(e.real.fid, 1), e.classes.filter((c) => c > 0).length, e.n)
       : t('evalNone');
     ctx.dm?.drawVerdict(ctx.$('canvas.verdict'), ctx.evaluations);
   },
@@ -193,7 +193,7 @@ export const comparePanel = {
     const { drawGrid, decode } = ctx.dm;
     drawGrid(ctx.$('canvas.vae-grid'), decode(s.images.fake), s.images.side, 8);
     ctx.$('.vae-caption').textContent = t('vaeGrid', s.iter);
-    ctx.$('.vae-elbo').textContent = t('vaeElbo', s.elbo.toFixed(1), s.reconstruction.toFixed(1), s.kl.toFixed(1), s.sigma.toFixed(3), s.iter);
+    ctx.$('.vae-elbo').textContent = t('vaeElbo', num(s.elbo, 1), num(s.reconstruction, 1), num(s.kl, 1), num(s.sigma, 3), s.iter);
   },
 
   /** The table: IS, FID, sharpness and digits seen of the GAN, the VAE and the real digits. */
@@ -202,9 +202,9 @@ export const comparePanel = {
     const cols = [gan, vae, gan?.real ?? vae?.real];
     const rows = {
       iter: (e) => (e.iter == null ? '' : String(e.iter)),
-      is: (e) => e.is.toFixed(2),
-      fid: (e) => e.fid.toFixed(1),
-      sharpness: (e) => e.sharpness.toFixed(4),
+      is: (e) => num(e.is, 2),
+      fid: (e) => num(e.fid, 1),
+      sharpness: (e) => num(e.sharpness, 4),
       digits: (e) => `${e.classes.filter((c) => c > 0).length}/10`,
     };
     for (const [name, f] of Object.entries(rows)) {

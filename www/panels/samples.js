@@ -1,6 +1,6 @@
 // The panels of what the data looks like beside D's opinion: the digits' sample grids, the
 // histogram of D(x) (the headline chart) and the overview of the game.
-import { t } from '../i18n.js';
+import { t, num } from '../i18n.js';
 import { drawHistogram } from '../histogram.js';
 import { pngButton } from './parts.js';
 
@@ -61,7 +61,7 @@ export const overviewPanel = {
           </div>
         </div>`,
   update(ctx, s) {
-    ctx.$('.ov-dreal').textContent = s.d_real.toFixed(2);
-    ctx.$('.ov-dfake').textContent = s.d_fake.toFixed(2);
+    ctx.$('.ov-dreal').textContent = num(s.d_real, 2);
+    ctx.$('.ov-dfake').textContent = num(s.d_fake, 2);
   },
 };
