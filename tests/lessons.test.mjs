@@ -139,6 +139,32 @@ test('the Dirac GAN lesson: simultaneous steps spiral out at |λ| = √(1 + h²/
   }
 });
 
+test('the engine\'s refusals reach a Polish page in Polish, by their codes; English keeps the engine\'s own words', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?lang=pl&backend=flex&lr_d=50');
+    const error = () => page.evaluate(() => window.minimax.shadowRoot.querySelector('.error').textContent);
+    await page.waitForFunction(() => !window.minimax.shadowRoot.querySelector('.error').hidden);
+    assert.match(await error(), /nieprawidłowa konfiguracja: lr_d = 50(\.0)? jest poza zakresem \(dozwolone: \(0, 10\]\)/, 'a URL parameter out of range');
+    const refused = (options) => page.evaluate((o) => window.minimax.configure(o).then(() => null, (e) => e.code), options);
+    assert.equal(await refused({ dataset: 'moon' }), 'config-not-one-of');
+    assert.match(await error(), /dataset = „moon” nie jest żadną z wartości ring, /);
+    assert.equal(await refused({ generators: 8, batch_size: 4 }), 'config-generators-exceed-batch');
+    assert.match(await error(), /generatorów \(8\) nie może być więcej niż wynosi rozmiar wsadu batch_size \(4\)/);
+    const foreign = await page.evaluate(() => window.minimax.restore(new TextEncoder().encode('not a checkpoint at all')).then(() => null, (e) => e.code));
+    assert.equal(foreign, 'checkpoint-foreign');
+    assert.match(await error(), /to nie jest punkt kontrolny Minimaksa/);
+    // In English, the engine's own message.
+    await page.evaluate(() => window.minimax.switchLanguage('en'));
+    await refused({ dataset: 'moon' });
+    assert.match(await error(), /invalid config: dataset = 'moon' is not one of ring, /);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
 test('lesson 1 (equilibrium): after 3 000 iterations both histograms sit at 1/2 and the losses at log 4 and log 2', async () => {
   const browser = await launch({ webgpu: false });
   try {

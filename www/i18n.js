@@ -7,6 +7,8 @@ export const LANGUAGES = { en: 'English', pl: 'Polski' };
 
 const loaded = { en };
 const tooltips = { en: {} };
+/** Each language's templates of the engine's messages by code (English: the engine's own). */
+const engineTemplates = { en: {} };
 let lang = 'en';
 
 /** The language to start in: `wanted` (a `lang` attribute or URL parameter) where there are
@@ -31,6 +33,7 @@ export async function setLanguage(l) {
       const m = await import(`./i18n/${l}.js`);
       loaded[l] = m.default;
       tooltips[l] = m.help ?? {};
+      engineTemplates[l] = m.engine ?? {};
     } catch (e) {
       console.warn(`the ${l} strings did not load: ${e.message}`);
       return lang;
@@ -50,6 +53,16 @@ const DECIMAL = { en: '.', pl: ',' };
 export function num(x, digits) {
   const s = typeof x === 'string' ? x : Number(x).toFixed(digits);
   return DECIMAL[lang] === '.' ? s : s.replace('.', DECIMAL[lang]);
+}
+
+/** What the engine said (an Error or {message, code, params} from the worker, or a string) in
+ * the page's language: its code's template with its parameters filled in (`{name}`), else its
+ * own English message. */
+export function engineMessage(error) {
+  if (typeof error === 'string') return error;
+  const template = error?.code ? engineTemplates[lang][error.code] : null;
+  if (!template) return String(error?.message ?? error);
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(error.params ?? {}, name) ? String(error.params[name]) : whole));
 }
 
 /** Whether a string exists for `key`. */

@@ -16,7 +16,7 @@
 //
 // The option controls are built from the engine's config schema (names, types, ranges, enum
 // values, which options apply when): no option is written out here.
-import { t, has, num, setLanguage, chooseLanguage, language, fieldHelp, LANGUAGES } from './i18n.js';
+import { t, has, num, engineMessage, setLanguage, chooseLanguage, language, fieldHelp, LANGUAGES } from './i18n.js';
 import { SessionClient } from './session-client.js';
 import { PRESETS, PRETRAINED } from './presets.js';
 import { VIEWS, HIGHLIGHTS } from './views.js';
@@ -146,13 +146,13 @@ class MinimaxGan extends HTMLElement {
   onStarted(r) {
     if (r.schema && !this.schema) this.buildForm(r.schema);
     this.onConfig(r.config);
-    if (r.rejected) this.showError(r.rejected);
+    if (r.rejected) this.showError(engineMessage(r.rejected));
     this.status(t('paused'));
     this.ready = true;
     this.dispatchEvent(new CustomEvent('ready', { detail: r.config }));
   }
 
-  onStartFailed(message) { this.showError(message); }
+  onStartFailed(error) { this.showError(engineMessage(error)); }
 
   restartWith() { return { config: this.config, backend: this.backendChoice, current: this.backend }; }
 
@@ -188,7 +188,7 @@ class MinimaxGan extends HTMLElement {
 
   /** Sends a request; a refusal is shown and rejects the promise. */
   request(type, args, transfer) {
-    return this.session.send(type, args, transfer).catch((e) => { this.showError(e.message); throw e; });
+    return this.session.send(type, args, transfer).catch((e) => { this.showError(engineMessage(e)); throw e; });
   }
 
   /** Lays `options` over the current config (the engine merges them and drops options that no
@@ -466,8 +466,8 @@ class MinimaxGan extends HTMLElement {
     this.$('.play').setAttribute('aria-pressed', String(this.playing));
   }
 
-  problemText({ kind, message, iter }) {
-    if (kind === 'diverged') return t('diverged', message, iter ?? 0);
+  problemText({ kind, message, iter, code, params }) {
+    if (kind === 'diverged') return t('diverged', engineMessage({ message, code, params }), iter ?? 0);
     if (kind === 'device-lost' || kind === 'readback-timeout') return t('deviceLost', message, iter ?? 0);
     return message;
   }

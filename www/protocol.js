@@ -67,8 +67,9 @@ export const REQUESTS = {
  * backend {backend, timings?, reason?}: the backend training now (after a move or a fallback).
  * notice {notice}: a passing message ("loading-mnist", "webgpu-missing", …), null to clear it.
  * saved {bytes, iter}: a checkpoint kept every few seconds, for a restart after a crash.
- * problem {message, kind}: something went wrong and was handled (kind: "diverged",
- *   "device-lost", "readback-timeout", "evaluation"); the session goes on.
+ * problem {message, kind, code?, params?}: something went wrong and was handled (kind:
+ *   "diverged", "device-lost", "readback-timeout", "evaluation"); the session goes on. The
+ *   engine's code and parameters, where it gave them, say it in the page's language.
  * fatal {message}: the engine is dead (a panic); the page restarts the worker.
  * evaluation {evaluation}: the classifier's scores of G's digits (now and then while playing).
  */
@@ -85,9 +86,20 @@ export function reply(id, result) {
   return { v: VERSION, id, ok: true, result: result ?? null };
 }
 
+/** An error as it crosses to the page: its (English) message, and where the engine gave one
+ * its stable code and parameters, for the page to say it in its language (i18n engineMessage). */
+export function errorOf(error) {
+  const out = { message: String((error && error.message) || error) };
+  if (typeof error?.code === 'string' && error.params && typeof error.params === 'object') {
+    out.code = error.code;
+    out.params = Object.fromEntries(Object.entries(error.params).map(([k, v]) => [k, String(v)]));
+  }
+  return out;
+}
+
 /** A refusal of request `id`. */
 export function refusal(id, error) {
-  return { v: VERSION, id, ok: false, error: { message: String((error && error.message) || error) } };
+  return { v: VERSION, id, ok: false, error: errorOf(error) };
 }
 
 /** An event message. */
@@ -115,7 +127,7 @@ export class Client {
       if (!waiter) return;
       this.open.delete(msg.id);
       if (msg.ok) waiter.resolve(msg.result);
-      else waiter.reject(new Error(msg.error.message));
+      else waiter.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code, params: msg.error.params }));
     };
   }
 

@@ -19,7 +19,7 @@ const RESTART_WINDOW_MS = 60_000;
 
 export class SessionClient {
   /**
-   * @param {{onEvent(msg), onStarted(reply), onStartFailed(message), onRestarting(),
+   * @param {{onEvent(msg), onStarted(reply), onStartFailed(error), onRestarting(),
    *   onRestarted(message, iter, wasPlaying), onGaveUp(message),
    *   restartWith(): {config, backend, current}, playing: boolean, play(): Promise,
    *   keepRunning: boolean}} host
@@ -49,7 +49,7 @@ export class SessionClient {
       const r = await this.client.send('init', init, init.checkpoint ? [init.checkpoint.buffer] : []);
       this.host.onStarted(r);
     } catch (e) {
-      this.host.onStartFailed(e.message);
+      this.host.onStartFailed(e);
     }
   }
 

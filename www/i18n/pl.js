@@ -156,3 +156,33 @@ export const help = {
     seed: 'to samo ziarno i ten sam backend ⇒ ten sam przebieg',
     hist_bins: 'liczba przedziałów histogramów D(x) na [0, 1]',
 };
+
+// The engine's messages by their stable codes (crates/minimax-core/src/error.rs CODES), with
+// its parameters by name; English is the engine's own text. A parameter that is itself a
+// sentence of the engine (detail, message) stays in English.
+export const engine = {
+    'config-parse': 'nieprawidłowa konfiguracja: {detail}',
+    'config-invalid': 'nieprawidłowa konfiguracja: {detail}',
+    'config-out-of-range': 'nieprawidłowa konfiguracja: {field} = {value} jest poza zakresem (dozwolone: {allowed})',
+    'config-unknown-option': 'nieprawidłowa konfiguracja: nieznana opcja „{name}” (opcje: {known})',
+    'config-not-one-of': 'nieprawidłowa konfiguracja: {field} = „{value}” nie jest żadną z wartości {allowed}',
+    'config-applies-only-when': 'nieprawidłowa konfiguracja: {field} ma zastosowanie tylko wtedy, gdy {when} to {values}, a jest {is}',
+    'config-points-empty': 'nieprawidłowa konfiguracja: zbiór punktów musi mieć co najmniej jeden punkt',
+    'config-points-too-many': 'nieprawidłowa konfiguracja: zbiór punktów może mieć najwyżej {max} punktów',
+    'config-point-not-finite': 'nieprawidłowa konfiguracja: punkt {point} nie jest parą liczb skończonych',
+    'config-needs-digits': 'nieprawidłowa konfiguracja: experiment = {experiment} uczy się etykiet cyfr: potrzebuje dataset = mnist, a nie {dataset}',
+    'config-unrolled-through': 'nieprawidłowa konfiguracja: unrolled_through różniczkuje przez kroki D rozpisane dla D typu MLP bez kary za gradient: potrzebuje model = mlp i gp = 0 (oraz funkcji straty innej niż wgan-gp)',
+    'config-vae-players': 'nieprawidłowa konfiguracja: experiment = vae uczy graczy z warstwami splotowymi na cyfrach: potrzebuje dataset = mnist i model = dcgan, a nie {dataset} i {model}',
+    'config-dcgan-needs-images': 'nieprawidłowa konfiguracja: model = dcgan potrzebuje obrazów (dataset = mnist), a nie dataset = {dataset}',
+    'config-generators-exceed-batch': 'nieprawidłowa konfiguracja: generatorów ({generators}) nie może być więcej niż wynosi rozmiar wsadu batch_size ({batch_size}): każdy generator potrzebuje próbek w każdym wsadzie',
+    'config-too-large-memory': 'nieprawidłowa konfiguracja: ta konfiguracja jest za duża dla karty przeglądarki: potrzebuje około {need} pamięci (wagi i stan optymalizatora {state}, aktywacje {activations}), ponad limit {budget}; zmniejsz: {fields}',
+    'config-too-large-work': 'nieprawidłowa konfiguracja: ta konfiguracja jest za duża dla karty przeglądarki: potrzebuje około {need} G mnożeń z dodawaniem na rundę (k kroków D i kroki G), ponad limit {budget} G; zmniejsz: {fields}',
+    'checkpoint-foreign': 'to nie jest punkt kontrolny Minimaksa (plik nie zaczyna się od sygnatury Minimaksa)',
+    'checkpoint-truncated': 'punkt kontrolny jest ucięty (oczekiwano {expected} bajtów, jest {found})',
+    'checkpoint-corrupt': 'punkt kontrolny jest uszkodzony (jego suma kontrolna nie zgadza się z zawartością)',
+    'checkpoint-version': 'wersja formatu punktu kontrolnego {found} nie jest obsługiwana (ta wersja programu czyta wersję {supported})',
+    'checkpoint-part': 'nie udało się odczytać części punktu kontrolnego „{part}”: {message}',
+    'backend-unavailable': 'backend {backend} jest niedostępny: {message}',
+    'train-non-finite': 'uczenie się rozbiegło: {what} nie jest liczbą skończoną (spróbuj mniejszego współczynnika uczenia)',
+    'train-read-back': 'nie udało się odczytać migawki z urządzenia: {detail}',
+};

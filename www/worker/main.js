@@ -3,7 +3,7 @@
 // lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
 // workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
 import init, { schema, forcePanic, checkpointConfig, vaeBeside, vaeRefusal, diracPicture } from '../../pkg/minimax_web.js';
-import { VERSION, REQUESTS, reply, refusal, event } from '../protocol.js';
+import { VERSION, REQUESTS, reply, refusal, event, errorOf } from '../protocol.js';
 import { Session, makeEngine, checkpointOf } from './session.js';
 import { ensureData } from './data.js';
 import { chooseByMeasurement, moveTo } from './backend.js';
@@ -57,7 +57,7 @@ const handlers = {
         await ensureData({ ...config, ...options }, session.notice);
         engine.configure(JSON.stringify(options), false);
       } catch (e) {
-        rejected = String(e.message || e);
+        rejected = errorOf(e);
       }
     }
     await session.adopt(engine, { fresh: !checkpoint });

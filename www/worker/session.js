@@ -4,6 +4,7 @@ import { Engine, readSnapshot, readCheckpoint, checkpointConfig } from '../../pk
 import { ensureData } from './data.js';
 import { DepthChooser } from './depth.js';
 import { History } from './history.js';
+import { errorOf } from '../protocol.js';
 
 const CYCLE_MS = 100;           // aim: about ten snapshots a second while playing
 const SAVE_MS = 3000;           // a checkpoint is kept at most this often while training
@@ -108,7 +109,7 @@ export class Session {
       if (generation !== this.generation) return null; // the engine was replaced meanwhile
       if (e instanceof Timeout) return this.lostDevice('readback-timeout', e.message);
       const message = String(e.message || e);
-      if (message.startsWith('training diverged')) return this.rollBack(message);
+      if (e?.code === 'train-non-finite') return this.rollBack(message, e);
       if (engine.backend() === 'wgpu') return this.lostDevice('device-lost', message);
       throw e;
     }
@@ -129,12 +130,14 @@ export class Session {
   }
 
   /** Training diverged: back to the last good state, paused, and the page says what. */
-  async rollBack(message) {
+  async rollBack(message, error = null) {
+    // The engine's code and parameters go with its message (the page says it in its language).
+    const coded = error ? errorOf(error) : {};
     this.stop();
     const kept = this.kept;
     if (this.rollingBack) {
       // The kept state itself does not read back finite: stop here rather than loop.
-      this.emit('problem', { kind: 'diverged', message, iter: null });
+      this.emit('problem', { ...coded, kind: 'diverged', message, iter: null });
       return null;
     }
     if (kept) {
@@ -155,7 +158,7 @@ export class Session {
     } finally {
       this.rollingBack = false;
     }
-    this.emit('problem', { kind: 'diverged', message, iter: kept ? kept.iter : null });
+    this.emit('problem', { ...coded, kind: 'diverged', message, iter: kept ? kept.iter : null });
     return null;
   }
 

@@ -45,6 +45,20 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// An error of the engine as a JS `Error` whose message is the English text and which carries
+/// its stable `code` and its `params` (an object of strings), for the page to say it in its
+/// own language (`www/i18n.js` `engineMessage`).
+fn coded(e: impl minimax_core::error::Coded) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    let params = js_sys::Object::new();
+    for (k, v) in e.params() {
+        let _ = js_sys::Reflect::set(&params, &k.into(), &v.into());
+    }
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &e.code().into());
+    let _ = js_sys::Reflect::set(&error, &"params".into(), &params);
+    error.into()
+}
+
 async fn device(backend: Backend) -> Result<Device, JsError> {
     if backend == Backend::Wgpu
         && let Some(d) = WGPU_DEVICE.with(|d| d.borrow().clone())
@@ -72,11 +86,11 @@ pub fn schema() -> String {
 /// The config of a VAE beside the GAN of `gan` (JSON), from the VAE's own `vae` (JSON): the
 /// GAN's players, batch and seed; refused with the reason if no VAE is the GAN's like.
 #[wasm_bindgen(js_name = vaeBeside)]
-pub fn vae_beside(gan: &str, vae: &str) -> Result<String, JsError> {
-    let parse = |text: &str| Config::from_json(text).map_err(|e| JsError::new(&e.to_string()));
+pub fn vae_beside(gan: &str, vae: &str) -> Result<String, JsValue> {
+    let parse = |text: &str| Config::from_json(text).map_err(coded);
     minimax_core::experiments::vae::beside(&parse(gan)?, &parse(vae)?)
         .map(|c| c.to_json())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(coded)
 }
 
 /// Why no VAE runs beside the GAN of `gan` (JSON), by name (`needs-digits`, `needs-dcgan`, for
@@ -185,16 +199,16 @@ pub async fn read_samples(pending: PendingSamples) -> Result<Vec<f32>, JsError> 
 /// The config a checkpoint carries, as flat JSON text, read from its header only (so the
 /// worker can load the data it needs before restoring). Fails with the checkpoint's error.
 #[wasm_bindgen(js_name = checkpointConfig)]
-pub fn checkpoint_config(bytes: &[u8]) -> Result<String, JsError> {
-    let header = checkpoint::header(bytes).map_err(js_error)?;
+pub fn checkpoint_config(bytes: &[u8]) -> Result<String, JsValue> {
+    let header = checkpoint::header(bytes).map_err(coded)?;
     Ok(serde_json::Value::Object(header.config.to_flat()).to_string())
 }
 
 /// The experiment a checkpoint holds, on `device`: refused whole if it is the classifier's or
 /// does not load (see `launch::load`).
-fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Box<dyn Experiment>, JsError> {
-    not_the_classifier(&checkpoint::header(bytes).map_err(js_error)?.config)?;
-    launch::load(bytes, device, &assets()).map_err(js_error)
+fn load_checkpoint(bytes: &[u8], device: &Device) -> Result<Box<dyn Experiment>, JsValue> {
+    not_the_classifier(&checkpoint::header(bytes).map_err(coded)?.config)?;
+    launch::load(bytes, device, &assets()).map_err(coded)
 }
 
 /// The page trains GANs and, beside one, a VAE; the classifier (the judge of the evaluation) is
@@ -220,12 +234,12 @@ impl Engine {
     /// A new session. `config` is JSON text, flat (the URL's and the form's option names,
     /// `{"lr_d": 0.001, …}`) or nested; `backend` is `"wgpu"` or `"flex"`. Fails with a
     /// readable message if WebGPU cannot start or the config is invalid.
-    pub async fn create(config: String, backend: String) -> Result<Engine, JsError> {
+    pub async fn create(config: String, backend: String) -> Result<Engine, JsValue> {
         let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
-        let config = Config::from_json(&config).map_err(js_error)?;
+        let config = Config::from_json(&config).map_err(coded)?;
         not_the_classifier(&config)?;
         let device = device(backend).await?;
-        let experiment = launch::build(config, &device, &assets()).map_err(js_error)?;
+        let experiment = launch::build(config, &device, &assets()).map_err(coded)?;
         Ok(Engine {
             experiment,
             backend,
@@ -235,7 +249,7 @@ impl Engine {
     /// A session restored from checkpoint bytes (checked whole first), on `backend`: one
     /// experiment is built, from the checkpoint's config, and no other beside it.
     #[wasm_bindgen(js_name = fromCheckpoint)]
-    pub async fn from_checkpoint(bytes: Vec<u8>, backend: String) -> Result<Engine, JsError> {
+    pub async fn from_checkpoint(bytes: Vec<u8>, backend: String) -> Result<Engine, JsValue> {
         let backend = Backend::parse(&backend).map_err(|e| JsError::new(&e))?;
         let device = device(backend).await?;
         let experiment = load_checkpoint(&bytes, &device)?;
@@ -249,7 +263,7 @@ impl Engine {
     /// game takes a change of live options only (schema `live`) as it is and keeps its
     /// weights (returns true); any other change, or any change without `keep`, starts over
     /// (returns false). On error the session is unchanged.
-    pub fn configure(&mut self, overrides: String, keep: bool) -> Result<bool, JsError> {
+    pub fn configure(&mut self, overrides: String, keep: bool) -> Result<bool, JsValue> {
         let value: serde_json::Value = serde_json::from_str(&overrides)
             .map_err(|e| js_error(format!("invalid config: {e}")))?;
         let map = value
@@ -259,13 +273,13 @@ impl Engine {
             .experiment
             .config()
             .with_overrides(map)
-            .map_err(js_error)?;
+            .map_err(coded)?;
         not_the_classifier(&config)?;
-        if keep && self.experiment.retune(&config).map_err(js_error)? {
+        if keep && self.experiment.retune(&config).map_err(coded)? {
             return Ok(true);
         }
         let device = self.experiment.device().clone();
-        self.experiment = launch::build(config, &device, &assets()).map_err(js_error)?;
+        self.experiment = launch::build(config, &device, &assets()).map_err(coded)?;
         Ok(false)
     }
 
@@ -333,7 +347,7 @@ impl Engine {
     }
 
     /// Replaces the session with a checkpoint's. On error the session is unchanged.
-    pub fn restore(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+    pub fn restore(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
         let device = self.experiment.device().clone();
         self.experiment = load_checkpoint(bytes, &device)?;
         Ok(())
@@ -365,7 +379,7 @@ pub struct Pending(PendingSnapshot);
 /// field names. JSON crosses into JS as one string, which `JSON.parse` turns into a plain
 /// object far faster than building it value by value.
 #[wasm_bindgen(js_name = readSnapshot)]
-pub async fn read_snapshot(pending: Pending) -> Result<String, JsError> {
-    let snapshot = pending.0.read_async().await.map_err(js_error)?;
-    serde_json::to_string(&snapshot).map_err(js_error)
+pub async fn read_snapshot(pending: Pending) -> Result<String, JsValue> {
+    let snapshot = pending.0.read_async().await.map_err(coded)?;
+    Ok(serde_json::to_string(&snapshot).map_err(js_error)?)
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, Message};
 use crate::spec::budget;
 use crate::spec::config::{Config, DatasetKind, ExperimentKind, IMAGE_SIDE, LossKind, ModelKind};
 pub use crate::spec::config::{FIELDS, Field, Kind, MAX_SEED, When, field};
@@ -49,10 +49,18 @@ fn unknown(name: &str) -> ConfigError {
         .map(|f| f.name)
         .chain(ALIASES.iter().map(|a| a.0))
         .collect();
-    ConfigError::Parse(format!(
-        "unknown option '{name}' (options: {})",
-        known.join(", ")
-    ))
+    let known = known.join(", ");
+    rule(
+        "config-unknown-option",
+        &[("name", name.into()), ("known", known.clone())],
+        format!("unknown option '{name}' (options: {known})"),
+    )
+}
+
+/// A rule of the config broken, by its code and parameters (translated by a page) and in
+/// English.
+fn rule(code: &'static str, params: &[(&'static str, String)], text: String) -> ConfigError {
+    ConfigError::Rule(Message::new(code, params, text))
 }
 
 /// A value given as JSON or as text (a CLI flag, a URL parameter), made the field's JSON type.
@@ -89,11 +97,16 @@ fn normalise(f: &Field, v: &Value) -> Result<Value, ConfigError> {
             if values.contains(&s) {
                 Ok(Value::String(s.into()))
             } else {
-                Err(ConfigError::Parse(format!(
-                    "{} = '{s}' is not one of {}",
-                    f.name,
-                    values.join(", ")
-                )))
+                let allowed = values.join(", ");
+                Err(rule(
+                    "config-not-one-of",
+                    &[
+                        ("field", f.name.into()),
+                        ("value", s.into()),
+                        ("allowed", allowed.clone()),
+                    ],
+                    format!("{} = '{s}' is not one of {allowed}", f.name),
+                ))
             }
         }
         Kind::Bool => match (v, text) {
@@ -268,13 +281,23 @@ impl Config {
                 .expect("only conditional fields can fail to apply");
             if explicit(f.name) && v != f.default_value() {
                 let tag = field(w.field).expect("a when names a field").get(&config);
-                return Err(ConfigError::Invalid(format!(
-                    "{} applies only when {} is {}, and it is {}",
-                    f.name,
-                    w.field,
+                let (values, is) = (
                     w.values.join(" or "),
-                    tag.as_str().unwrap_or_default()
-                )));
+                    tag.as_str().unwrap_or_default().to_string(),
+                );
+                return Err(rule(
+                    "config-applies-only-when",
+                    &[
+                        ("field", f.name.into()),
+                        ("when", w.field.into()),
+                        ("values", values.clone()),
+                        ("is", is.clone()),
+                    ],
+                    format!(
+                        "{} applies only when {} is {values}, and it is {is}",
+                        f.name, w.field
+                    ),
+                ));
             }
             f.set(&mut config, f.default_value())
                 .expect("defaults are valid");
@@ -480,13 +503,22 @@ impl Config {
     /// together, then the memory and work budget; the message names the field and the rule.
     pub fn validate(&self) -> Result<(), ConfigError> {
         crate::spec::schema::check_ranges(self)?;
-        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        let invalid =
+            |code, params: &[(&'static str, String)], text: String| Err(rule(code, params, text));
         if self.data.kind == DatasetKind::Points {
             if self.data.points.is_empty() {
-                return invalid("the points dataset needs at least one point".into());
+                return invalid(
+                    "config-points-empty",
+                    &[],
+                    "the points dataset needs at least one point".into(),
+                );
             }
             if self.data.points.len() > 100_000 {
-                return invalid("the points dataset takes at most 100000 points".into());
+                return invalid(
+                    "config-points-too-many",
+                    &[("max", "100000".into())],
+                    "the points dataset takes at most 100000 points".into(),
+                );
             }
             if let Some(p) = self
                 .data
@@ -494,42 +526,69 @@ impl Config {
                 .iter()
                 .find(|p| !(p[0].is_finite() && p[1].is_finite()))
             {
-                return invalid(format!("point {p:?} is not a finite number pair"));
+                return invalid(
+                    "config-point-not-finite",
+                    &[("point", format!("{p:?}"))],
+                    format!("point {p:?} is not a finite number pair"),
+                );
             }
         }
         if self.experiment == ExperimentKind::Classifier && !self.data.kind.is_image() {
-            return invalid(format!(
-                "experiment = classifier learns the digits' labels: it needs dataset = mnist, not {}",
-                crate::spec::schema::name_of(&self.data.kind)
-            ));
+            let dataset = crate::spec::schema::name_of(&self.data.kind);
+            return invalid(
+                "config-needs-digits",
+                &[
+                    ("experiment", "classifier".into()),
+                    ("dataset", dataset.clone()),
+                ],
+                format!(
+                    "experiment = classifier learns the digits' labels: it needs dataset = mnist, not {dataset}"
+                ),
+            );
         }
         if self.objective.unrolled_through
             && (self.model.kind != ModelKind::Mlp || self.gradient_penalty() > 0.0)
         {
             return invalid(
+                "config-unrolled-through",
+                &[],
                 "unrolled_through differentiates through D's steps written out for an MLP D without a gradient penalty: it needs model = mlp and gp = 0 (and a loss other than wgan-gp)".into(),
             );
         }
         if self.experiment == ExperimentKind::Vae
             && (!self.data.kind.is_image() || self.model.kind != ModelKind::Dcgan)
         {
-            return invalid(format!(
-                "experiment = vae trains convolutional players on digits: it needs dataset = mnist and model = dcgan, not {} and {}",
+            let (dataset, model) = (
                 crate::spec::schema::name_of(&self.data.kind),
-                crate::spec::schema::name_of(&self.model.kind)
-            ));
+                crate::spec::schema::name_of(&self.model.kind),
+            );
+            return invalid(
+                "config-vae-players",
+                &[("dataset", dataset.clone()), ("model", model.clone())],
+                format!(
+                    "experiment = vae trains convolutional players on digits: it needs dataset = mnist and model = dcgan, not {dataset} and {model}"
+                ),
+            );
         }
         if self.model.kind == ModelKind::Dcgan && !self.data.kind.is_image() {
-            return invalid(format!(
-                "model = dcgan needs image data (dataset = mnist), not dataset = {}",
-                crate::spec::schema::name_of(&self.data.kind)
-            ));
+            let dataset = crate::spec::schema::name_of(&self.data.kind);
+            return invalid(
+                "config-dcgan-needs-images",
+                &[("dataset", dataset.clone())],
+                format!(
+                    "model = dcgan needs image data (dataset = mnist), not dataset = {dataset}"
+                ),
+            );
         }
         if self.objective.generators > self.optim.batch_size {
-            return invalid(format!(
-                "generators ({}) must not exceed batch_size ({}): each generator needs samples in every batch",
-                self.objective.generators, self.optim.batch_size
-            ));
+            let (g, b) = (self.objective.generators, self.optim.batch_size);
+            return invalid(
+                "config-generators-exceed-batch",
+                &[("generators", g.to_string()), ("batch_size", b.to_string())],
+                format!(
+                    "generators ({g}) must not exceed batch_size ({b}): each generator needs samples in every batch"
+                ),
+            );
         }
         check_budget(self)
     }
@@ -578,31 +637,51 @@ fn check_budget(config: &Config) -> Result<(), ConfigError> {
         .collect();
     drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
     let names: Vec<String> = drivers.into_iter().map(|(_, n)| n).collect();
-    let what = if e.memory_bytes() as f64 / budget::MEMORY_BYTES as f64
+    let fields = names.join(", ");
+    let smaller = if fields.is_empty() {
+        "the model or the batch"
+    } else {
+        &fields
+    };
+    if e.memory_bytes() as f64 / budget::MEMORY_BYTES as f64
         >= e.macs as f64 / budget::WORK_MACS as f64
     {
-        format!(
-            "about {} of memory (weights and optimizer state {}, activations {}), above the budget of {}",
+        let (need, state, activations, cap) = (
             mib(e.memory_bytes()),
             mib(e.state_bytes),
             mib(e.activation_bytes),
-            mib(budget::MEMORY_BYTES)
-        )
+            mib(budget::MEMORY_BYTES),
+        );
+        Err(rule(
+            "config-too-large-memory",
+            &[
+                ("need", need.clone()),
+                ("state", state.clone()),
+                ("activations", activations.clone()),
+                ("budget", cap.clone()),
+                ("fields", smaller.to_string()),
+            ],
+            format!(
+                "this config is too large for a browser tab: it needs about {need} of memory (weights and optimizer state {state}, activations {activations}), above the budget of {cap}; make smaller: {smaller}"
+            ),
+        ))
     } else {
-        format!(
-            "about {:.1} G multiply-adds per round (k D steps and the G steps), above the budget of {:.0} G",
-            e.macs as f64 / 1e9,
-            budget::WORK_MACS as f64 / 1e9
-        )
-    };
-    Err(ConfigError::Invalid(format!(
-        "this config is too large for a browser tab: it needs {what}; make smaller: {}",
-        if names.is_empty() {
-            "the model or the batch".to_string()
-        } else {
-            names.join(", ")
-        }
-    )))
+        let (need, cap) = (
+            format!("{:.1}", e.macs as f64 / 1e9),
+            format!("{:.0}", budget::WORK_MACS as f64 / 1e9),
+        );
+        Err(rule(
+            "config-too-large-work",
+            &[
+                ("need", need.clone()),
+                ("budget", cap.clone()),
+                ("fields", smaller.to_string()),
+            ],
+            format!(
+                "this config is too large for a browser tab: it needs about {need} G multiply-adds per round (k D steps and the G steps), above the budget of {cap} G; make smaller: {smaller}"
+            ),
+        ))
+    }
 }
 
 #[cfg(test)]
