@@ -35,7 +35,7 @@ export default {
     ratioNotHere: 'D/(1 − D) is a density ratio only for the minimax, non-saturating and least-squares losses',
     language: 'Language',
     'field.unrolled_through': 'Unrolled: gradient through D\'s steps', 'field.unrolled_lr': 'Unrolled step size',
-    'field.g_steps': 'G steps per round', 'field.freeze_g': 'Freeze G',
+    'field.g_steps': 'G steps per round', 'field.freeze_g': 'Freeze G', 'field.discrete': 'Discrete samples (step)',
     changeLive: 'Applied to the running game (weights kept): {0}', changeNewRun: 'A new run started: {0} is not an option a running game takes',
     planeTitleRatio: 'Density ratio D/(1 − D) that D has learned (log scale)',
     planeTitleRatioStar: 'D/(1 − D) (left) and the density ratio p_data/p_g, p_g estimated by a kernel (right), log scale',

@@ -387,6 +387,8 @@ options! {
             "generator steps after the k D steps (an iteration counts each); more than k: maximin, G plays the inner loop";
         freeze_g: bool = false, "freeze_g", Kind::Bool, GAN, live,
             "G stands still (its steps are skipped): D alone learns, toward D* = p_data/(p_data + p_g)";
+        discrete: f64 = 0.0, "discrete", closed(0.0, 10.0), GAN, live,
+            "G's samples rounded to multiples of this step before D sees them, as tokens would be: the gradient through the rounding is zero almost everywhere, so G gets none (0: off)";
         unrolled: usize = 0, "unrolled", int(0, 50), GAN, live,
             "remedy: G's loss is taken against a copy of D advanced K steps (first order: the gradient does not flow back through those steps)";
         unrolled_through: bool = false, "unrolled_through", Kind::Bool, GAN, live,

@@ -174,7 +174,7 @@ impl Gan {
         } else {
             let d_seen = self.discriminator_seen_by_g();
             let z = self.split().0.latent_batch();
-            let fake = generate(&self.generators, z);
+            let fake = generate(&self.config, &self.generators, z);
             loss::generator_loss(self.config.objective.loss, d_seen.forward(fake))
         };
         let mut grads = g_loss.backward();
@@ -219,10 +219,10 @@ impl Gan {
             let mut b = self.split().0;
             let real = b.real_batch();
             let z = b.latent_batch();
-            batches.push((real, generate(&self.generators, z)));
+            batches.push((real, generate(&self.config, &self.generators, z)));
         }
         let z = self.split().0.latent_batch();
-        let fake = generate(&self.generators, z);
+        let fake = generate(&self.config, &self.generators, z);
         unrolled::generator_loss(&d, kind, lr, batches, fake)
     }
 
@@ -246,7 +246,7 @@ impl Gan {
             TensorData::new(self.fixed_noise.clone(), [n, latent]),
             &self.device,
         );
-        generate(&self.generators, z).detach()
+        generate(&self.config, &self.generators, z).detach()
     }
 
     /// Rows `rows` of `n` samples of G for latent codes drawn from `seed` (salted, so never the
@@ -265,7 +265,7 @@ impl Gan {
             .iter()
             .map(|g| g.clone().no_grad())
             .collect();
-        generate(&frozen, z).detach()
+        generate(&self.config, &frozen, z).detach()
     }
 
     /// The number of trainable parameters of (all generators, the discriminator).
@@ -315,7 +315,7 @@ fn discriminator_update(
     // G is a constant in D's step: untracked, its forward pass records nothing for a backward
     // pass that never comes (5 % of an iteration natively).
     let frozen: Vec<Generator> = b.generators.iter().map(|g| g.clone().no_grad()).collect();
-    let fake = generate(&frozen, z);
+    let fake = generate(config, &frozen, z);
     let lambda = config.gradient_penalty();
     let kind = config.objective.loss;
     let d_loss = if lambda == 0.0 {
@@ -338,9 +338,22 @@ fn discriminator_update(
     optim.step(config.optim.lr_d, d, d_grads)
 }
 
-/// G(z) for a batch of codes; with several generators, each takes a contiguous share of the
-/// rows, so the batch is a sample of the mixture p_g = (1/N) Σ p_gᵢ.
-pub(crate) fn generate(generators: &[Generator], z: Tensor<2>) -> Tensor<2> {
+/// G(z) for a batch of codes, as D sees it; with several generators, each takes a contiguous
+/// share of the rows, so the batch is a sample of the mixture p_g = (1/N) Σ p_gᵢ. With
+/// `discrete` the samples are rounded to its multiples: a step function of G's weights, whose
+/// gradient is zero wherever it is defined (why G's gradient cannot pass through a sampled
+/// token).
+pub(crate) fn generate(config: &Config, generators: &[Generator], z: Tensor<2>) -> Tensor<2> {
+    let step = config.objective.discrete;
+    let x = continuous(generators, z);
+    if step > 0.0 {
+        (x / step).round() * step
+    } else {
+        x
+    }
+}
+
+fn continuous(generators: &[Generator], z: Tensor<2>) -> Tensor<2> {
     if generators.len() == 1 {
         return generators[0].forward(z);
     }
@@ -377,7 +390,7 @@ mod tests {
         let seen = t.discriminator_seen_by_g();
         let g = &t.generators[0];
         let through = |d: &Discriminator| {
-            let fake = generate(&t.generators, z.clone());
+            let fake = generate(&t.config, &t.generators, z.clone());
             let mut grads =
                 loss::generator_loss(t.config.objective.loss, d.forward(fake)).backward();
             let g_grads = GradientsParams::from_module(&mut grads, g);

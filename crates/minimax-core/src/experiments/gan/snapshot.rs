@@ -34,7 +34,7 @@ impl Gan {
         let mut pack = Packer::new();
 
         // D's loss on the evaluation set and the norm of its gradient over D's parameters.
-        let fake = generate(&self.generators, z);
+        let fake = generate(&self.config, &self.generators, z);
         let real_logits = d.forward(real);
         let fake_logits = d.forward(fake.clone().detach());
         let d_loss = loss::discriminator_loss(kind, real_logits.clone(), fake_logits.clone());

@@ -198,7 +198,8 @@ mod tests {
             let (batches, _) = gan.split();
             let mut b = batches;
             let real = b.real_batch();
-            let fake = crate::experiments::gan::generate(b.generators, b.latent_batch()).detach();
+            let fake = crate::experiments::gan::generate(b.config, b.generators, b.latent_batch())
+                .detach();
             let kind = config.objective.loss;
             let auto = {
                 let l = loss::discriminator_loss(
