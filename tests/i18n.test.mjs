@@ -30,7 +30,7 @@ test('every lesson exists, in both languages, with views, panels and formulas th
   const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
   const files = fs.readdirSync(dir).filter((f) => f !== 'index.json').map((f) => f.replace(/\.json$/, '')).sort();
   assert.deepEqual([...index].sort(), files, 'index.json lists exactly the lesson files');
-  for (const id of ['equilibrium', 'optimal-d', 'jsd', 'vanishing-gradients', 'alternating', 'dirac', 'mode-collapse', 'discrete', 'evaluation', 'gan-vs-vae']) {
+  for (const id of ['equilibrium', 'optimal-d', 'jsd', 'vanishing-gradients', 'alternating', 'dirac', 'mode-collapse', 'discrete', 'evaluation', 'gan-vs-vae', 'parallel']) {
     assert.ok(index.includes(id), `the lecture's lesson ${id}`);
   }
   for (const id of index) {

@@ -165,6 +165,29 @@ test('the engine\'s refusals reach a Polish page in Polish, by their codes; Engl
   }
 });
 
+test('parallel generation: G\'s one pass against 784 sequential passes of the same G, timed in the page (about 784 times as long), said in Polish', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?lesson=parallel&lang=pl&backend=flex');
+    const r = await page.evaluate(() => new Promise((resolve) => {
+      window.minimax.addEventListener('generationtiming', (e) => resolve(e.detail), { once: true });
+      window.minimax.shadowRoot.querySelector('.time-generation').click();
+    }));
+    console.log(`parallel generation (flex): one pass ${r.one_pass_ms.toFixed(1)} ms, ${r.passes} passes ${r.sequential_ms.toFixed(0)} ms, ×${r.ratio.toFixed(0)}`);
+    assert.equal(r.passes, 784);
+    assert.equal(r.n, 64);
+    // The passes are G's own: their mean is one pass's time, so the ratio is near 784 (the
+    // machine's noise either way).
+    assert.ok(r.ratio > 400 && r.ratio < 1500, `×${r.ratio}`);
+    const text = await page.evaluate(() => window.minimax.shadowRoot.querySelector('.generation-timing').textContent);
+    assert.match(text, /^64 cyfr w jednym przejściu G: .* 784 przejść jedno po drugim/);
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
 test('lesson 1 (equilibrium): after 3 000 iterations both histograms sit at 1/2 and the losses at log 4 and log 2', async () => {
   const browser = await launch({ webgpu: false });
   try {

@@ -50,6 +50,11 @@ export const REQUESTS = {
   // game's field and three paths (simultaneous, alternating, alternating with R1), each with
   // its round's eigenvalues in closed form and measured. Result: the engine's picture.
   dirac: ['settings'],
+  // Parallel generation, timed (digits): G's n samples in one pass against `passes` (default:
+  // one per pixel, 784) sequential passes of G, each read back before the next, as an
+  // autoregressive model of the same cost would take. Result: {backend, n, pixels, passes,
+  // one_pass_ms, sequential_ms, ratio}.
+  timeGeneration: ['n', 'passes'],
   // Times iterations with nothing else running. Result: {backend, iters, ms_per_iter, chunk_ms}.
   bench: ['iters', 'warmupMs', 'chunks'],
   // Test hooks: "panic" (a Rust panic inside the engine), "device-lost" (the GPU session

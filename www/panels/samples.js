@@ -14,10 +14,14 @@ export const imagesPanel = {
             <figure><canvas class="real-grid" role="img" aria-label="${t('realGrid')}"></canvas><figcaption>${t('realGrid')}</figcaption></figure>
           </div>
           <figure class="walk-figure"><canvas class="walk" role="img" aria-label="${t('walk')}"></canvas><figcaption>${t('walk')}</figcaption></figure>
-          <button type="button" class="save-samples">${t('saveSamples')}</button>
+          <div class="images-buttons"><button type="button" class="save-samples">${t('saveSamples')}</button>
+          <button type="button" class="time-generation" title="${t('timeGenerationHelp')}">${t('timeGeneration')}</button></div>
+          <p class="generation-timing" role="status"></p>
         </section>`,
-  mount(ctx) {
+  mount(ctx, state) {
     ctx.$('.save-samples').addEventListener('click', () => ctx.saveSamples());
+    ctx.$('.time-generation').addEventListener('click', () => timeGeneration(ctx, state).catch(() => {}));
+    if (state.timing) ctx.$('.generation-timing').textContent = timingText(state.timing);
   },
   update(ctx, s) {
     ctx.$('.images-panel').hidden = !s.images;
@@ -31,6 +35,29 @@ export const imagesPanel = {
     });
   },
 };
+
+/** What the timing of parallel generation says, in the page's language. */
+function timingText(r) {
+  const ms = (x) => (x >= 100 ? String(Math.round(x)) : num(x, 1));
+  return t('generationTiming', r.n, ms(r.one_pass_ms), r.passes, ms(r.sequential_ms), String(Math.round(r.ratio)), t(`backend.${r.backend}`));
+}
+
+/** Times G's one pass against 784 sequential ones (the worker's `timeGeneration`). */
+async function timeGeneration(ctx, state) {
+  const button = ctx.$('.time-generation');
+  button.disabled = true;
+  ctx.$('.generation-timing').textContent = t('timingRunning');
+  try {
+    state.timing = await ctx.request('timeGeneration', {});
+    if (ctx.$('.generation-timing')) ctx.$('.generation-timing').textContent = timingText(state.timing);
+    ctx.dispatchEvent(new CustomEvent('generationtiming', { detail: state.timing }));
+  } catch (e) {
+    if (ctx.$('.generation-timing')) ctx.$('.generation-timing').textContent = '';
+    throw e;
+  } finally {
+    if (ctx.$('.time-generation')) ctx.$('.time-generation').disabled = false;
+  }
+}
 
 export const histogramPanel = {
   name: 'histogram',

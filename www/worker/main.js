@@ -145,6 +145,7 @@ const handlers = {
   async evaluate() { return (await evaluator()).run(); },
   // The benchmark's module is fetched by the benchmark only.
   async bench(args) { return (await import('./bench.js')).bench(session, args); },
+  async timeGeneration(args) { return (await import('./parallel.js')).timeGeneration(session, args); },
   async fault({ kind }) {
     if (kind === 'panic') return forcePanic();
     if (kind === 'device-lost') {
