@@ -52,5 +52,9 @@ test('every lesson exists, in both languages, with views, panels and formulas th
       }
     }
     assert.ok(lesson.text.en.title && lesson.text.pl.title && lesson.text.en.goal && lesson.text.pl.goal, `${id}: title and goal`);
+    // The claim of the lecture it shows, in both languages, and in README's table of lessons.
+    assert.ok(lesson.text.en.claim && lesson.text.pl.claim, `${id}: the lecture's claim`);
+    const row = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').find((l) => l.includes(`\`?lesson=${id}\``));
+    assert.ok(row?.includes(lesson.text.en.claim), `${id}: README's row names its claim`);
   }
 });

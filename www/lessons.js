@@ -2,7 +2,7 @@
 // element's public API, so that a teacher writes a lesson without touching code. A lesson
 // holds the config to train (the CLI trains the same one: `minimax train --lesson ID`), the
 // views to show, the panels to point at, and its card's text in every language: a title, the
-// goal, what to do, what to watch and a formula (TeX, typeset by KaTeX shipped with the page).
+// claim of the lecture it shows, the goal, what to do, what to watch and a formula (TeX, typeset by KaTeX shipped with the page).
 // A variant ("mode-collapse/unrolled") lays its own config, views and text over the lesson's.
 //
 // Every text goes into the page as text (textContent), and the formula through KaTeX's DOM
@@ -127,7 +127,14 @@ export async function drawCard(box, lesson, { ids, files }) {
   });
   pick.addEventListener('change', () => { location.search = href({ lesson: pick.value }); });
   nav.append(el('span', 'lesson-kicker', t('lessonKicker')), pick);
-  box.append(nav, el('h2', 'lesson-title', text.title), el('p', 'lesson-goal', text.goal));
+  box.append(nav, el('h2', 'lesson-title', text.title));
+  // The claim of the lecture the lesson shows happening.
+  if (text.claim) {
+    const claim = el('p', 'lesson-claim');
+    claim.append(el('strong', null, `${t('lessonClaim')}: `), text.claim);
+    box.append(claim);
+  }
+  box.append(el('p', 'lesson-goal', text.goal));
   const formula = el('div', 'lesson-formula');
   box.append(formula);
   box.append(el('h3', null, t('lessonDo')), list('ol', text.do), el('h3', null, t('lessonWatch')), list('ul', text.watch));

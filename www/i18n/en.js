@@ -46,7 +46,7 @@ export default {
     valueStat: 'V(D, G) {0} · V(D*, G) = −log 4 + 2·JSD ≈ {1} (kernel estimate)', dominantStat: 'most samples by mode {0} ({1}%)',
     modeTitle: 'Most popular mode',
     'chart.mode': 'mode chart',
-    lessonLabel: 'Lesson', lessonPick: 'Choose a lesson', lessonKicker: 'Lesson', lessonDo: 'What to do', lessonWatch: 'What to watch',
+    lessonLabel: 'Lesson', lessonPick: 'Choose a lesson', lessonKicker: 'Lesson', lessonClaim: 'The lecture\'s claim', lessonDo: 'What to do', lessonWatch: 'What to watch',
     lessonVariants: 'Variants:', lessonMain: 'the lesson itself',
     lessonUnknown: 'There is no lesson "{0}" (lessons: {1})', variantUnknown: 'The lesson {1} has no variant "{0}" (its variants: {2})',
     clearPoints: 'Clear points', drawHint: 'Click the plane to add points, then press Reset.',

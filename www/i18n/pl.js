@@ -49,7 +49,7 @@ export default {
     valueStat: 'V(D, G) {0} · V(D*, G) = −log 4 + 2·JSD ≈ {1} (oszacowanie jądrowe)', dominantStat: 'najwięcej próbek najbliżej modu {0} ({1}%)',
     modeTitle: 'Najpopularniejszy mod',
     'chart.mode': 'wykres modów',
-    lessonLabel: 'Lekcja', lessonPick: 'Wybierz lekcję', lessonKicker: 'Lekcja', lessonDo: 'Co zrobić', lessonWatch: 'Na co patrzeć',
+    lessonLabel: 'Lekcja', lessonPick: 'Wybierz lekcję', lessonKicker: 'Lekcja', lessonClaim: 'Teza wykładu', lessonDo: 'Co zrobić', lessonWatch: 'Na co patrzeć',
     lessonVariants: 'Warianty:', lessonMain: 'lekcja podstawowa',
     lessonUnknown: 'Nie ma lekcji „{0}” (lekcje: {1})', variantUnknown: 'Lekcja {1} nie ma wariantu „{0}” (jej warianty: {2})',
     clearPoints: 'Wyczyść punkty', drawHint: 'Kliknij płaszczyznę, aby dodać punkty, potem naciśnij „Od nowa”.',
