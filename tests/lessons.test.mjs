@@ -150,7 +150,7 @@ test('the engine\'s refusals reach a Polish page in Polish, by their codes; Engl
     assert.equal(await refused({ dataset: 'moon' }), 'config-not-one-of');
     assert.match(await error(), /dataset = „moon” nie jest żadną z wartości ring, /);
     assert.equal(await refused({ generators: 8, batch_size: 4 }), 'config-generators-exceed-batch');
-    assert.match(await error(), /generatorów \(8\) nie może być więcej niż wynosi rozmiar wsadu batch_size \(4\)/);
+    assert.match(await error(), /liczba generatorów \(8\) nie może przekraczać rozmiaru wsadu batch_size \(4\)/);
     const foreign = await page.evaluate(() => window.minimax.restore(new TextEncoder().encode('not a checkpoint at all')).then(() => null, (e) => e.code));
     assert.equal(foreign, 'checkpoint-foreign');
     assert.match(await error(), /to nie jest punkt kontrolny Minimaksa/);
@@ -180,7 +180,7 @@ test('parallel generation: G\'s one pass against 784 sequential passes of the sa
     // machine's noise either way).
     assert.ok(r.ratio > 400 && r.ratio < 1500, `×${r.ratio}`);
     const text = await page.evaluate(() => window.minimax.shadowRoot.querySelector('.generation-timing').textContent);
-    assert.match(text, /^64 cyfr w jednym przejściu G: .* 784 przejść jedno po drugim/);
+    assert.match(text, /^Wszystkie cyfry \(liczba: 64\) w jednym przejściu G: .* Przejścia jedno po drugim \(liczba: 784,/);
     assert.deepEqual(errors, []);
     await clean();
   } finally {

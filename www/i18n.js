@@ -61,8 +61,10 @@ export function num(x, digits) {
 export function engineMessage(error) {
   if (typeof error === 'string') return error;
   const template = error?.code ? engineTemplates[lang][error.code] : null;
-  if (!template) return String(error?.message ?? error);
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(error.params ?? {}, name) ? String(error.params[name]) : whole));
+  const params = error?.params ?? {};
+  // A template whose parameters did not all come says the engine's own words instead.
+  if (!template || [...template.matchAll(/\{(\w+)\}/g)].some(([, name]) => !Object.hasOwn(params, name))) return String(error?.message ?? error);
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(params[name]));
 }
 
 /** Whether a string exists for `key`. */

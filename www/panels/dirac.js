@@ -87,11 +87,14 @@ function table(ctx, picture) {
 async function refresh(ctx, state) {
   if (!ctx.options.dirac) return;
   const ticket = ++state.ticket;
+  state.asking = true;
   let picture;
   try {
     picture = await ctx.request('dirac', { settings: state.settings });
   } catch {
-    return; // shown by request()
+    return; // shown by request(); the next snapshot asks again while there is no picture
+  } finally {
+    if (ticket === state.ticket) state.asking = false;
   }
   if (ticket !== state.ticket || !ctx.$('.dirac-panel')) return;
   state.picture = picture;
@@ -110,7 +113,7 @@ export const diracPanel = {
   name: 'dirac',
   slot: 'main',
   // Settings are replaced, never changed in place (the state is a shallow copy of this).
-  initialState: { settings: { h: 0.2, k: 1, gamma: 1, start: [1, 1], rounds: 400 }, ticket: 0, picture: null, frame: null },
+  initialState: { settings: { h: 0.2, k: 1, gamma: 1, start: [1, 1], rounds: 400 }, ticket: 0, asking: false, picture: null, frame: null },
   template: (ctx) => `<section class="panel dirac-panel"${ctx.options.dirac ? '' : ' hidden'}>${pngButton('dirac')}<h2>${t('dirac.title')}</h2>
     <div class="dirac-body">
       <canvas class="dirac" role="img" aria-label="${t('dirac.title')}"></canvas>
@@ -144,8 +147,8 @@ export const diracPanel = {
     ctx.$('.app').classList.toggle('with-dirac', Boolean(ctx.options.dirac));
     if (state.picture) show(ctx, state);
   },
-  /** The engine answers once it runs: the first picture is asked for with the first snapshot. */
-  update(ctx, s, state) { if (ctx.options.dirac && !state.picture && state.ticket === 0) refresh(ctx, state); },
+  /** Until a picture has come (the first request, or one that failed), each snapshot asks. */
+  update(ctx, s, state) { if (ctx.options.dirac && !state.picture && !state.asking) refresh(ctx, state); },
   views(ctx, state) {
     ctx.$('.dirac-panel').hidden = !ctx.options.dirac;
     ctx.$('.app').classList.toggle('with-dirac', Boolean(ctx.options.dirac));

@@ -20,7 +20,7 @@ fn cli() -> Command {
             Command::new("bench").about("Milliseconds per iteration of each model on each backend"),
         ))
         .subcommand(dirac::DiracArgs::augment_args(Command::new("dirac").about(
-            "The Dirac GAN (Mescheder et al. 2018): simultaneous and alternating steps circle or spiral away from the equilibrium; R1 makes them converge",
+            "The Dirac GAN (Mescheder et al. 2018): simultaneous steps spiral away from the equilibrium, alternating ones circle it; R1 makes them converge while the step is small against it",
         )))
         .subcommand(Command::new("lessons").about(
             "List the page's lessons and their variants (ID and ID/variant, for `train --lesson`)",

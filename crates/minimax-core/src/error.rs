@@ -35,7 +35,7 @@ impl std::fmt::Display for Message {
 
 /// Every code an error of the engine may carry, with its parameters' names, in the order of
 /// [`Coded::params`]. A page that translates the engine's messages has a template for each
-/// (`crates/minimax-cli/tests/cli.rs` checks the Polish page's).
+/// (`tests/messages.rs` checks the Polish page's).
 pub const CODES: &[(&str, &[&str])] = &[
     ("config-parse", &["detail"]),
     ("config-invalid", &["detail"]),

@@ -145,6 +145,47 @@ fn the_r1_penalty_makes_both_updates_converge() {
     }
 }
 
+/// The card's conditions over the page's sliders (h 0.02–1 by 0.01, k 1–10, γ 0.1–3 by 0.1):
+/// without the penalty the alternating round keeps |λ| = 1 (h²k < 16 there); with it, the round
+/// contracts whenever hγ ≤ 1.5, and a larger hγ can overshoot (h = 1, γ = 3).
+#[test]
+fn the_card_s_conditions_hold_over_the_sliders() {
+    for hi in 2..=100 {
+        let h = hi as f64 / 100.0;
+        for k in 1..=10 {
+            let free = Game {
+                update: Update::Alternating,
+                h,
+                k,
+                gamma: 0.0,
+            };
+            assert!(
+                (spectral_radius(free.closed_form()) - 1.0).abs() < 1e-9,
+                "h {h} k {k}"
+            );
+            for gi in 1..=30 {
+                let gamma = gi as f64 / 10.0;
+                let game = Game {
+                    update: Update::Alternating,
+                    h,
+                    k,
+                    gamma,
+                };
+                if h * gamma <= 1.5 + 1e-9 {
+                    assert!(spectral_radius(game.closed_form()) < 1.0, "{game:?}");
+                }
+            }
+        }
+    }
+    let over = Game {
+        update: Update::Alternating,
+        h: 1.0,
+        k: 1,
+        gamma: 3.0,
+    };
+    assert!(spectral_radius(over.closed_form()) > 1.0);
+}
+
 #[test]
 fn the_page_s_picture_reports_what_the_paths_do() {
     let p = picture(&Settings::default()).unwrap();

@@ -59,13 +59,13 @@ fn coded(e: impl minimax_core::error::Coded) -> JsValue {
     error.into()
 }
 
-async fn device(backend: Backend) -> Result<Device, JsError> {
+async fn device(backend: Backend) -> Result<Device, JsValue> {
     if backend == Backend::Wgpu
         && let Some(d) = WGPU_DEVICE.with(|d| d.borrow().clone())
     {
         return Ok(d);
     }
-    let device = init_device_async(backend).await.map_err(js_error)?;
+    let device = init_device_async(backend).await.map_err(coded)?;
     if backend == Backend::Wgpu {
         WGPU_DEVICE.with(|d| *d.borrow_mut() = Some(device.clone()));
     }

@@ -226,7 +226,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Checks the ranges the page's controls allow; the message names the setting.
+    /// Checks the ranges (wider than the page's sliders: h ≤ 1, k ≤ 10, γ ≤ 3); the message
+    /// names the setting.
     pub fn validate(&self) -> Result<(), String> {
         let finite = self.h.is_finite()
             && self.gamma.is_finite()

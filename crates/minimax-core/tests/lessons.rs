@@ -1,0 +1,226 @@
+//! The lessons' claims on their own configs and budgets, read from their files (`www/lessons/`),
+//! on several seeds, as their cards say them:
+//! * vanishing gradients (seeds 1–5): against the D of 400 steps (G frozen), the non-saturating
+//!   loss gives G a gradient at least ten times the saturating one's, and no more than (1 − D)/D
+//!   at the batch's mean D (per sample it is exactly (1 − D)/D: `nets::loss` tests that); G,
+//!   let loose for 250 steps of SGD, learns under the one and much less under the other;
+//! * alternating (seeds 1–4): k = 5 against k = 1, D further ahead of G (a wider gap between
+//!   D(x) and D(G(z))), G's gradient larger, no more modes covered; maximin covers no mode and
+//!   its JSD stays near log 2;
+//! * discrete data (seeds 1–3): with G's samples rounded as tokens would be, G's gradient is
+//!   exactly zero, its samples never move while D learns to reject them; the rounding taken off
+//!   (a live change) gives G a gradient again and its samples move.
+
+use burn::tensor::Device;
+use minimax_core::spec::config::LossKind;
+use minimax_core::{Assets, Config, Gan, Snapshot, SnapshotOptions};
+
+/// A lesson's config, with its variant's laid over it, and its budget (3 000 where it names none).
+fn lesson(id: &str, variant: Option<&str>) -> (serde_json::Value, u64) {
+    let path = format!("{}/../../www/lessons/{id}.json", env!("CARGO_MANIFEST_DIR"));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut config = file["config"].clone();
+    if let Some(v) = variant {
+        for (k, x) in file["variants"][v]["config"].as_object().unwrap() {
+            config[k] = x.clone();
+        }
+    }
+    (config, file["iters"].as_u64().unwrap_or(3000))
+}
+
+/// A GAN of `flat` with `seed`.
+fn gan(mut flat: serde_json::Value, seed: u64) -> Gan {
+    flat["seed"] = seed.into();
+    Gan::new(
+        Config::from_value(&flat).unwrap(),
+        &Device::flex(),
+        &Assets::default(),
+    )
+    .unwrap()
+}
+
+fn snapshot(t: &Gan, plane: bool) -> Snapshot {
+    t.snapshot(SnapshotOptions {
+        plane,
+        resolution: 8,
+    })
+    .unwrap()
+}
+
+/// A live change of the running game's config.
+fn with(t: &mut Gan, f: impl FnOnce(&mut Config)) {
+    let mut c = t.config().clone();
+    f(&mut c);
+    assert!(t.retune(&c).unwrap(), "a live change");
+}
+
+// ---- Vanishing gradients ----------------------------------------------------------------------
+
+/// The lesson's run after its budget: G frozen, D strong; with `loss` from then on.
+fn strong_d(seed: u64, loss: LossKind) -> Gan {
+    let (flat, iters) = lesson("vanishing-gradients", None);
+    let mut t = gan(flat, seed);
+    t.train(iters);
+    with(&mut t, |c| c.objective.loss = loss);
+    t
+}
+
+#[test]
+fn a_strong_d_starves_the_saturating_loss_and_g_learns_only_under_the_other() {
+    for seed in 1..=5 {
+        let (mut sat, mut ns) = (
+            strong_d(seed, LossKind::Minimax),
+            strong_d(seed, LossKind::NonSaturating),
+        );
+        let (a, b) = (snapshot(&sat, false), snapshot(&ns, false));
+        let d = a.get("d_fake");
+        let ratio = b.get("grad_g") / a.get("grad_g");
+        let per_sample_at_mean = (1.0 - d) / d;
+        // G unfrozen: 250 steps of plain SGD under each loss (D goes on learning).
+        let mut jsd = [0.0; 2];
+        for (i, t) in [&mut sat, &mut ns].into_iter().enumerate() {
+            with(t, |c| c.objective.freeze_g = false);
+            t.train(250);
+            jsd[i] = snapshot(t, false).get("jsd");
+        }
+        eprintln!(
+            "seed {seed}: D(G(z)) {d:.4}, ‖∇G‖ ×{ratio:.0} (≤ (1 − D)/D = {per_sample_at_mean:.0}); JSD {:.3} → after 250 G steps saturating {:.3}, non-saturating {:.3}",
+            a.get("jsd"),
+            jsd[0],
+            jsd[1]
+        );
+        assert!(ratio >= 10.0, "seed {seed}: only ×{ratio:.1}");
+        assert!(
+            ratio <= per_sample_at_mean,
+            "seed {seed}: ×{ratio:.0} above (1 − D)/D {per_sample_at_mean:.0}"
+        );
+        assert!(
+            jsd[1] < 0.15,
+            "seed {seed}: the non-saturating G did not learn (JSD {})",
+            jsd[1]
+        );
+        assert!(
+            jsd[0] > 0.3 && jsd[0] > 2.0 * jsd[1],
+            "seed {seed}: the saturating G learned (JSD {} vs {})",
+            jsd[0],
+            jsd[1]
+        );
+    }
+}
+
+// ---- Alternating ------------------------------------------------------------------------------
+
+struct After {
+    gap: f64,
+    grad_g: f64,
+    modes: f64,
+    jsd: f64,
+}
+
+/// D(x) − D(G(z)), ‖∇G‖, the modes covered and the JSD after the lesson's 3 000 iterations.
+fn after(variant: Option<&str>, seed: u64) -> After {
+    let (flat, iters) = lesson("alternating", variant);
+    let mut t = gan(flat, seed);
+    t.train(iters);
+    let s = snapshot(&t, false);
+    After {
+        gap: s.get("d_real") - s.get("d_fake"),
+        grad_g: s.get("grad_g"),
+        modes: s.get("modes"),
+        jsd: s.get("jsd"),
+    }
+}
+
+#[test]
+fn five_d_steps_keep_d_further_ahead_and_maximin_covers_no_mode() {
+    for seed in 1..=4 {
+        let (one, five, maximin) = (
+            after(None, seed),
+            after(Some("k5"), seed),
+            after(Some("maximin"), seed),
+        );
+        let (gap1, gap5, g1, g5) = (one.gap, five.gap, one.grad_g, five.grad_g);
+        eprintln!(
+            "seed {seed}: D(x) − D(G(z)) {gap1:.3} (k = 1) → {gap5:.3} (k = 5); ‖∇G‖ ×{:.1}; modes {} → {}; maximin: JSD {:.3}, {} modes",
+            g5 / g1,
+            one.modes,
+            five.modes,
+            maximin.jsd,
+            maximin.modes
+        );
+        // The card: 0.16–0.20 against 0.24–0.54; ×2 to ×9; 5–7 modes against 2–6.
+        assert!(
+            (0.15..0.21).contains(&gap1) && (0.23..0.55).contains(&gap5),
+            "seed {seed}: gap {gap1:.3} → {gap5:.3}"
+        );
+        assert!(
+            (1.9..9.5).contains(&(g5 / g1)),
+            "seed {seed}: ‖∇G‖ {g1:.2} → {g5:.2}"
+        );
+        assert!(
+            (5.0..=7.0).contains(&one.modes) && (2.0..=6.0).contains(&five.modes),
+            "seed {seed}: modes {} → {}",
+            one.modes,
+            five.modes
+        );
+        assert!(
+            maximin.modes == 0.0 && maximin.jsd > 0.67,
+            "seed {seed}: maximin JSD {} with {} modes",
+            maximin.jsd,
+            maximin.modes
+        );
+    }
+}
+
+// ---- Discrete data ----------------------------------------------------------------------------
+
+fn fake(s: &Snapshot) -> Vec<[f32; 2]> {
+    s.plane.as_ref().unwrap().fake.clone()
+}
+
+#[test]
+fn no_gradient_passes_through_rounded_samples() {
+    let (config, iters) = lesson("discrete", None);
+    for seed in 1..=3 {
+        let mut t = gan(config.clone(), seed);
+        let start = snapshot(&t, true);
+        assert_eq!(t.config().objective.discrete, 1.0);
+        for _ in 0..4 {
+            t.train(iters / 4);
+            let s = snapshot(&t, true);
+            assert_eq!(
+                s.get("grad_g"),
+                0.0,
+                "seed {seed} at {}: ‖∇G‖",
+                s.get("iter")
+            );
+            assert_eq!(fake(&s), fake(&start), "seed {seed}: G's samples moved");
+        }
+        let end = snapshot(&t, true);
+        assert!(
+            end.get("d_fake") < 0.1,
+            "seed {seed}: D(G(z)) {}",
+            end.get("d_fake")
+        );
+        // Every sample lies on the grid of step 1.
+        assert!(
+            fake(&end).iter().flatten().all(|v| v.fract() == 0.0),
+            "seed {seed}: off the grid"
+        );
+        with(&mut t, |c| c.objective.discrete = 0.0);
+        let grad = snapshot(&t, true).get("grad_g");
+        t.train(250);
+        let moved = fake(&snapshot(&t, true));
+        eprintln!(
+            "seed {seed}: D(G(z)) {:.3} after {iters}; without the rounding ‖∇G‖ {grad:.3e}",
+            end.get("d_fake")
+        );
+        assert!(grad > 1e-3, "seed {seed}: ‖∇G‖ {grad} without the rounding");
+        assert_ne!(
+            moved,
+            fake(&end),
+            "seed {seed}: G did not move without the rounding"
+        );
+    }
+}
