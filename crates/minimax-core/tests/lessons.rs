@@ -15,18 +15,21 @@ use burn::tensor::Device;
 use minimax_core::spec::config::LossKind;
 use minimax_core::{Assets, Config, Gan, Snapshot, SnapshotOptions};
 
-/// A lesson's config, with its variant's laid over it, and its budget (3 000 where it names none).
+/// A lesson's config, with its variant's laid over it, and its budget (the variant's, else the
+/// lesson's, else 3 000).
 fn lesson(id: &str, variant: Option<&str>) -> (serde_json::Value, u64) {
     let path = format!("{}/../../www/lessons/{id}.json", env!("CARGO_MANIFEST_DIR"));
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut config = file["config"].clone();
+    let mut iters = file["iters"].as_u64().unwrap_or(3000);
     if let Some(v) = variant {
         for (k, x) in file["variants"][v]["config"].as_object().unwrap() {
             config[k] = x.clone();
         }
+        iters = file["variants"][v]["iters"].as_u64().unwrap_or(iters);
     }
-    (config, file["iters"].as_u64().unwrap_or(3000))
+    (config, iters)
 }
 
 /// A GAN of `flat` with `seed`.
