@@ -259,7 +259,7 @@ fn a_strong_d_starves_the_saturating_loss_and_nears_the_value_at_d_star() {
 
 /// Mode hopping: the collapsed GAN of the mode-collapse lesson keeps most of its samples by one
 /// mode, and which mode that is changes as D learns to reject it. Two seeds, a snapshot every
-/// 250 iterations from 500 to 3 000.
+/// 250 iterations from 500 to 2 750, as the card says.
 #[test]
 fn the_collapsed_gan_hops_from_mode_to_mode() {
     for seed in [1, 3] {
@@ -274,11 +274,14 @@ fn the_collapsed_gan_hops_from_mode_to_mode() {
         let hops = seen.windows(2).filter(|w| w[0].0 != w[1].0).count();
         let share = seen.iter().map(|x| x.1).sum::<f64>() / seen.len() as f64;
         eprintln!("seed {seed}: {hops} hops, mean share {share:.2}: {seen:?}");
+        // The card: it changed between every two of the 10 snapshots, holding 78% and 93% of
+        // the samples on average.
+        assert_eq!(hops, 9, "seed {seed}: {hops} changes of the dominant mode");
+        let card = if seed == 1 { 0.78 } else { 0.93 };
         assert!(
-            hops >= 5,
-            "seed {seed}: only {hops} changes of the dominant mode"
+            (share - card).abs() < 0.01,
+            "seed {seed}: mean share {share:.3}, the card {card}"
         );
-        assert!(share > 0.6, "seed {seed}: mean share {share:.2}");
     }
 }
 
