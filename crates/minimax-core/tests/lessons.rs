@@ -9,7 +9,8 @@
 //!   its JSD stays near log 2;
 //! * discrete data (seeds 1–3): with G's samples rounded as tokens would be, G's gradient is
 //!   exactly zero, its samples never move while D learns to reject them; the rounding taken off
-//!   (a live change) gives G a gradient again and its samples move.
+//!   (a live change) gives G a gradient again and its samples move;
+//! * equilibrium (seeds 1–5): D at 1/2 on both sides and the losses at log 4 and log 2.
 
 use burn::tensor::Device;
 use minimax_core::spec::config::LossKind;
@@ -224,6 +225,54 @@ fn no_gradient_passes_through_rounded_samples() {
             moved,
             fake(&end),
             "seed {seed}: G did not move without the rounding"
+        );
+    }
+}
+
+// ---- Equilibrium ------------------------------------------------------------------------------
+
+/// The equilibrium lesson on seeds 1–5 (its own seed is 3): an untrained D says about 1/2 to
+/// everything; after the lesson's 3 000 iterations D says 1/2 on real and on generated samples
+/// and the losses sit at log 4 (D's) and log 2 (G's non-saturating one), as the card says.
+#[test]
+fn the_equilibrium_lesson_reaches_d_one_half_and_the_losses_log_4_and_log_2() {
+    let (config, iters) = lesson("equilibrium", None);
+    for seed in 1..=5 {
+        let mut t = gan(config.clone(), seed);
+        let start = snapshot(&t, false);
+        t.train(iters);
+        let s = snapshot(&t, false);
+        let (ln2, ln4) = (std::f64::consts::LN_2, 4f64.ln());
+        eprintln!(
+            "seed {seed}: D(x) {:.3} → {:.3}, D(G(z)) {:.3} → {:.3}; losses {:.3} (log 4 {ln4:.3}), {:.3} (log 2 {ln2:.3})",
+            start.get("d_real"),
+            s.get("d_real"),
+            start.get("d_fake"),
+            s.get("d_fake"),
+            s.get("d_loss"),
+            s.get("g_loss")
+        );
+        for d in [start.get("d_real"), start.get("d_fake")] {
+            assert!(
+                (d - 0.5).abs() < 0.1,
+                "seed {seed}: the untrained D says {d}"
+            );
+        }
+        for d in [s.get("d_real"), s.get("d_fake")] {
+            assert!(
+                (d - 0.5).abs() < 0.05,
+                "seed {seed}: D says {d} after {iters}"
+            );
+        }
+        assert!(
+            (s.get("d_loss") - ln4).abs() < 0.05,
+            "seed {seed}: D's loss {}",
+            s.get("d_loss")
+        );
+        assert!(
+            (s.get("g_loss") - ln2).abs() < 0.05,
+            "seed {seed}: G's loss {}",
+            s.get("g_loss")
         );
     }
 }
