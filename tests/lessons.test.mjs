@@ -31,9 +31,31 @@ function cardOf(page) {
       highlighted: [...el.shadowRoot.querySelectorAll('.highlight')].map((e) => e.className),
       views: el.views(),
       config: el.config,
+      iter: el.latest?.iter,
     };
   });
 }
+
+test('a lesson that starts from a checkpoint trained ahead names a preset with the lesson\'s own config and a shipped checkpoint', async () => {
+  const { PRESETS, PRETRAINED } = await import('../www/presets.js');
+  let seen = 0;
+  for (const id of IDS) {
+    const lesson = lessonFile(id);
+    for (const v of [lesson, ...Object.values(lesson.variants ?? {})]) {
+      const preset = v.preset ?? lesson.preset;
+      if (!(v.pretrained ?? lesson.pretrained) || !preset) continue;
+      assert.ok(Object.hasOwn(PRETRAINED, preset), `${id}: ${preset} has no checkpoint`);
+      assert.ok(fs.existsSync(path.join(ROOT, 'pretrained', `${preset}.ckpt`)), `${id}: pretrained/${preset}.ckpt`);
+      if (v === lesson) continue;
+      // A ring lesson's config is the checkpoint's, option by option.
+      const config = { ...lesson.config, ...(v.config ?? {}) };
+      assert.deepEqual(config, PRESETS[preset], `${id}: the config of ${preset}`);
+      assert.ok(PRETRAINED[preset].iters < (v.iters ?? lesson.iters), `${id}: ${preset} starts part-way`);
+      seen += 1;
+    }
+  }
+  assert.ok(seen >= 1, 'the unrolled GAN starts part-way');
+});
 
 test('every lesson opens by its URL in English and in Polish: card, formula, views, panels and config', async () => {
   const browser = await launch({ webgpu: false });
@@ -66,7 +88,8 @@ test('every lesson opens by its URL in English and in Polish: card, formula, vie
     }
     // Variants: their own config and views over the lesson's.
     for (const [spec, check] of [
-      ['mode-collapse/unrolled', (c) => c.config.unrolled === 5 && c.config.unrolled_through === true],
+      // Starts from its checkpoint 8 000 iterations in (`pretrained`), with the lesson's config.
+      ['mode-collapse/unrolled', (c) => c.config.unrolled === 5 && c.config.unrolled_through === true && c.config.lr_g === 3e-4 && c.iter >= 8000],
       ['optimal-d/ratio', (c) => c.views.ratio === true && c.views.showDStar === true],
       ['alternating/maximin', (c) => c.config.g_steps === 5],
     ]) {

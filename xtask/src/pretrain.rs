@@ -1,6 +1,7 @@
 //! `cargo xtask pretrain [--check]`: what the page ships trained (`pretrained/`): the digit
 //! classifier that scores GANs' samples (the evaluator file), and checkpoints from which a
-//! lecture can start with a GAN that has already learned. Each GAN is made by the CLI from its
+//! lecture can start with a GAN that has already learned (the digits' presets, and the
+//! mode-collapse lesson's unrolled GAN part-way). Each GAN is made by the CLI from its
 //! preset in `www/presets.js` (the page's own list, read with node), with the preset's seed and
 //! the iterations named in `PRETRAINED`. `--check` trains everything again into `target/` and
 //! says whether the files are the same, byte for byte.
@@ -120,7 +121,8 @@ pub fn pretrain(args: &[String]) -> Result {
         let config = out_dir.join(format!("{}.json", p.name));
         std::fs::write(&config, &p.config).map_err(|e| e.to_string())?;
         let ckpt = out_dir.join(format!("{}.ckpt", p.name));
-        run(Command::new(&minimax)
+        let mut train = Command::new(&minimax);
+        train
             .arg("train")
             .arg("--config")
             .arg(&config)
@@ -128,9 +130,14 @@ pub fn pretrain(args: &[String]) -> Result {
             .arg("--mnist")
             .arg(crate::data::asset_path())
             .arg("--save")
-            .arg(&ckpt)
-            .arg("--samples")
-            .arg(out_dir.join(format!("{}.png", p.name))))?;
+            .arg(&ckpt);
+        // Digits get a picture of their samples (2-D data has none to write).
+        if p.config.contains(r#""dataset":"mnist""#) {
+            train
+                .arg("--samples")
+                .arg(out_dir.join(format!("{}.png", p.name)));
+        }
+        run(&mut train)?;
         std::fs::remove_file(&config).map_err(|e| e.to_string())?;
         if check {
             let same = read(&ckpt)? == read(&path(&p.name))?;

@@ -35,6 +35,34 @@ fn field(report: &str, name: &str) -> Result<f64> {
         .map_err(|e| format!("{name}: {e}"))
 }
 
+/// One run's last report: (iterations, modes, share within 3σ, dominant share, JSD, seconds).
+fn run(
+    minimax: &std::path::Path,
+    lesson: &str,
+    seed: u64,
+) -> Result<(f64, f64, f64, f64, f64, f64)> {
+    let start = Instant::now();
+    // No --iters: the lesson's own budget.
+    let out = Command::new(minimax)
+        .args(["train", "--lesson", lesson, "--seed", &seed.to_string()])
+        .args(["--report-every", "1000000", "--json"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().ok_or("no report")?;
+    Ok((
+        field(last, "iter")?,
+        field(last, "modes")?,
+        field(last, "hq")?,
+        field(last, "dominant_share")?,
+        field(last, "jsd")?,
+        start.elapsed().as_secs_f64(),
+    ))
+}
+
 pub fn remedies(args: &[String]) -> Result {
     let seeds: u64 = match args {
         [flag, n] if flag == "--seeds" => n.parse().map_err(|e| format!("--seeds: {e}"))?,
@@ -42,43 +70,42 @@ pub fn remedies(args: &[String]) -> Result {
         _ => return Err("usage: cargo xtask remedies [--seeds N]".into()),
     };
     let minimax = crate::build_minimax()?;
+    // The runs are single-threaded: one per core, printed in order.
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "{:<36} {:>5} {:>7} {:>6} {:>6} {:>6} {:>6} {:>7}",
         "lesson", "seed", "iters", "modes", "hq", "share", "jsd", "time"
     );
     for lesson in RUNS {
         for (group, first) in [("the cards' seeds", 1), ("seeds never tuned on", 11)] {
+            let all: Vec<u64> = (first..first + seeds).collect();
             let mut met = 0;
-            for seed in first..first + seeds {
-                let start = Instant::now();
-                // No --iters: the lesson's own budget.
-                let out = Command::new(&minimax)
-                    .args(["train", "--lesson", lesson, "--seed", &seed.to_string()])
-                    .args(["--report-every", "1000000", "--json"])
-                    .output()
-                    .map_err(|e| e.to_string())?;
-                if !out.status.success() {
-                    return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+            for chunk in all.chunks(jobs) {
+                let results: Vec<_> = std::thread::scope(|s| {
+                    let handles: Vec<_> = chunk
+                        .iter()
+                        .map(|&seed| {
+                            let minimax = &minimax;
+                            s.spawn(move || run(minimax, lesson, seed).map_err(|e| e.to_string()))
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().expect("a run's thread"))
+                        .collect()
+                });
+                for (seed, result) in chunk.iter().zip(results) {
+                    let (iter, modes, hq, share, jsd, secs) = result?;
+                    println!(
+                        "{lesson:<36} {seed:>5} {iter:>7} {modes:>6} {hq:>6.3} {share:>6.3} {jsd:>6.3} {secs:>6.0}s"
+                    );
+                    let goal = if *lesson == PLAIN {
+                        modes <= 2.0
+                    } else {
+                        modes >= 7.0 && hq >= 0.7
+                    };
+                    met += usize::from(goal);
                 }
-                let text = String::from_utf8_lossy(&out.stdout);
-                let last = text.lines().last().ok_or("no report")?;
-                let (iter, modes, hq, share, jsd) = (
-                    field(last, "iter")?,
-                    field(last, "modes")?,
-                    field(last, "hq")?,
-                    field(last, "dominant_share")?,
-                    field(last, "jsd")?,
-                );
-                let secs = start.elapsed().as_secs_f64();
-                println!(
-                    "{lesson:<36} {seed:>5} {iter:>7} {modes:>6} {hq:>6.3} {share:>6.3} {jsd:>6.3} {secs:>6.0}s"
-                );
-                let goal = if *lesson == PLAIN {
-                    modes <= 2.0
-                } else {
-                    modes >= 7.0 && hq >= 0.7
-                };
-                met += usize::from(goal);
             }
             let goal = if *lesson == PLAIN {
                 "≤ 2 modes"

@@ -125,6 +125,8 @@ fn a_checkpoint_continues_the_run_exactly() {
     for config in [
         small(json!({"generators": 2, "unrolled": 2, "gp": 1.0})),
         small(json!({"loss": "wgan-gp", "optimizer_d": "rmsprop"})),
+        // The mode-collapse lesson's unrolled GAN starts the page from a checkpoint.
+        small(json!({"unrolled": 3, "unrolled_through": true})),
     ] {
         let mut straight = gan(&config);
         straight.train(10);

@@ -299,44 +299,135 @@ fn ring_after(variant: Option<&str>, seed: u64) -> [f64; 4] {
     ]
 }
 
-/// The mode-collapse card on seeds 1–10 after 8 000 iterations: the plain GAN's most popular
-/// mode holds 87–100% of its samples on six seeds and 15–33% on the other four, at most 3%
-/// lie within 3σ of a mode, 0 modes covered on nine seeds and 1 on the tenth, JSD 0.64–0.69;
-/// the 8 generators cover all 8 modes on every seed, 12.5% each, 93–98% within 3σ, JSD
-/// 0.05–0.10.
+/// The mode-collapse card on seeds 1–10 after 8 000 iterations (`cargo xtask remedies` prints
+/// the same runs): the plain GAN's most popular mode holds 64–100% of its samples (all of them,
+/// to within half a percent, on six seeds), at most 5% lie within 3σ of a mode, 0 modes covered
+/// on eight seeds and 1 on two, JSD 0.62–0.69; the 8 generators cover all 8 modes on nine seeds
+/// and 7 on the tenth, none holding more than 12.5%, 73–99% within 3σ, JSD 0.14–0.39.
 #[test]
 fn the_plain_gan_collapses_and_eight_generators_cover_the_ring_on_seeds_1_to_10() {
-    let (mut collapsed, mut none) = (0, 0);
+    let (mut all, mut none, mut eight) = (0, 0, 0);
     for seed in 1..=10 {
         let [share, hq, modes, jsd] = ring_after(None, seed);
         let [g_share, g_hq, g_modes, g_jsd] = ring_after(Some("generators"), seed);
         eprintln!(
             "seed {seed}: plain share {share:.3} hq {hq:.3} modes {modes} JSD {jsd:.3}; generators share {g_share:.3} hq {g_hq:.3} modes {g_modes} JSD {g_jsd:.3}"
         );
-        if card(share, 0.87, 1.0) {
-            collapsed += 1;
-        } else {
-            assert!(card(share, 0.15, 0.33), "seed {seed}: share {share}");
-        }
+        assert!(card(share, 0.64, 1.0), "seed {seed}: share {share}");
+        all += (share >= 0.995) as usize;
         assert!(
-            card(hq, 0.0, 0.03) && modes <= 1.0,
+            card(hq, 0.0, 0.05) && modes <= 1.0,
             "seed {seed}: hq {hq}, {modes} modes"
         );
         none += (modes == 0.0) as usize;
-        assert!(card(jsd, 0.64, 0.69), "seed {seed}: JSD {jsd}");
-        assert_eq!(g_modes, 8.0, "seed {seed}: the generators' modes");
+        assert!(card(jsd, 0.62, 0.69), "seed {seed}: JSD {jsd}");
         assert!(
-            card(g_share, 0.0, 0.125) && card(g_hq, 0.93, 0.98),
+            g_modes >= 7.0,
+            "seed {seed}: the generators' modes {g_modes}"
+        );
+        eight += (g_modes == 8.0) as usize;
+        assert!(
+            card(g_share, 0.0, 0.125) && card(g_hq, 0.73, 0.99),
             "seed {seed}: share {g_share}, hq {g_hq}"
         );
         assert!(
-            card(g_jsd, 0.05, 0.10),
+            card(g_jsd, 0.14, 0.39),
             "seed {seed}: the generators' JSD {g_jsd}"
         );
     }
     assert_eq!(
-        (collapsed, none),
-        (6, 9),
-        "collapsed on 6 seeds, no mode on 9"
+        (all, none, eight),
+        (6, 8, 9),
+        "all samples by one mode on 6 seeds, no mode covered on 8, 8 modes by the generators on 9"
     );
+}
+
+/// Mode hopping, as the card says: the plain GAN keeps most of its samples by one mode, and
+/// which mode that is changes as D learns to reject it, around the ring one way. Seeds 1–4, a
+/// snapshot every 250 iterations from 500 to 2 750: a change between every two snapshots
+/// (9 of 9), each by 1 to 3 modes the same way round, the mode holding 83–95% on average.
+#[test]
+fn the_collapsed_gan_hops_around_the_ring() {
+    let (flat, _) = lesson("mode-collapse", None);
+    for seed in 1..=4 {
+        let mut t = gan(flat.clone(), seed);
+        t.train(250);
+        let mut seen = Vec::new();
+        for _ in 0..10 {
+            t.train(250);
+            let s = snapshot(&t, false);
+            seen.push((s.get("dominant_mode") as i64, s.get("dominant_share")));
+        }
+        let steps: Vec<i64> = seen
+            .windows(2)
+            .map(|w| (w[1].0 - w[0].0).rem_euclid(8))
+            .collect();
+        let share = seen.iter().map(|x| x.1).sum::<f64>() / seen.len() as f64;
+        eprintln!("seed {seed}: steps {steps:?}, mean share {share:.3}: {seen:?}");
+        assert!(
+            steps.iter().all(|s| (1..=3).contains(s)) || steps.iter().all(|s| (5..=7).contains(s)),
+            "seed {seed}: the dominant mode moved by {steps:?}"
+        );
+        assert!(
+            card(share, 0.83, 0.95),
+            "seed {seed}: mean share {share:.3}"
+        );
+    }
+}
+
+/// A remedy at its card's budget, on a seed the cards quote and one nothing was tuned on
+/// (`cargo xtask remedies` runs twenty): ≥ 7 of 8 modes, ≥ 70% of the samples within 3σ.
+fn finds_the_modes(variant: &str, seeds: [u64; 2]) {
+    for seed in seeds {
+        let [share, hq, modes, jsd] = ring_after(Some(variant), seed);
+        eprintln!(
+            "{variant}, seed {seed}: {modes} modes, hq {hq:.3}, share {share:.3}, JSD {jsd:.3}"
+        );
+        assert!(
+            modes >= 7.0 && hq >= 0.7,
+            "{variant}, seed {seed}: {modes} modes, {hq:.2} within 3σ"
+        );
+    }
+}
+
+/// The unrolled GAN (G's gradient through 5 of D's steps) after its 12 000 iterations.
+#[test]
+fn the_unrolled_gan_finds_every_mode_at_its_budget() {
+    finds_the_modes("unrolled", [2, 22]);
+}
+
+/// R1 (γ = 3) after its 30 000 iterations.
+#[test]
+fn the_gradient_penalty_finds_every_mode_at_its_budget() {
+    finds_the_modes("gp", [1, 14]);
+}
+
+/// The first-order unrolled GAN (against D advanced 5 steps, no gradient through them) does not
+/// undo the collapse: on seeds 1–4 after its 8 000 iterations, all the samples by one mode (to
+/// within half a percent), no mode covered, JSD 0.69.
+#[test]
+fn the_first_order_unrolled_gan_stays_collapsed() {
+    for seed in 1..=4 {
+        let [share, hq, modes, jsd] = ring_after(Some("unrolled-first-order"), seed);
+        eprintln!("seed {seed}: share {share:.3} hq {hq:.3} modes {modes} JSD {jsd:.3}");
+        assert!(
+            share >= 0.995 && modes == 0.0 && card(jsd, 0.69, 0.69),
+            "seed {seed}: share {share}, {modes} modes, JSD {jsd}"
+        );
+    }
+}
+
+/// Why the lesson's G learns faster than its D: with both at 10⁻³ the plain GAN does not
+/// collapse on the ring (6 or 7 modes on seeds 1–4 after 8 000 iterations).
+#[test]
+fn with_equal_fast_learning_rates_the_plain_gan_does_not_collapse() {
+    for seed in 1..=4 {
+        let (mut flat, iters) = lesson("mode-collapse", None);
+        flat["lr_d"] = 1e-3.into();
+        flat["lr_g"] = 1e-3.into();
+        let mut t = gan(flat, seed);
+        t.train(iters);
+        let modes = snapshot(&t, false).get("modes");
+        assert!((6.0..=7.0).contains(&modes), "seed {seed}: {modes} modes");
+    }
 }
