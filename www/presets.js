@@ -22,7 +22,7 @@ export const PRESETS = {
 export const PRETRAINED = {
   'mnist-dcgan': { iters: 3000 },
   'mnist-vae': { iters: 3000 },
-  // The unrolled GAN needs 12 000 iterations, some 5 minutes in the page on a CPU: its lesson
-  // starts from the first 8 000 so that a class sees the rest within two minutes.
+  // The unrolled GAN needs 12 000 iterations, about 2½ minutes in the page on a CPU: its lesson
+  // starts from the first 8 000, so that a class sees the last 4 000 in under a minute.
   'collapse-unrolled': { iters: 8000 },
 };

@@ -8,7 +8,8 @@
 //! * `test`  — `setup`, then every test: native (cargo) and browser (headless Chromium).
 //! * `bench` — the native benchmark; `bench --page` the page's, in headless Chromium.
 //! * `fuzz`  — the long fuzzing run of checkpoints and configs.
-//! * `remedies` — the mode-collapse lesson and its remedies on ten seeds (the card's table).
+//! * `remedies` — the mode-collapse lesson and its remedies on the cards' seeds 1–10 and
+//!   on seeds 11–20 (the cards' table), one run per core.
 //! * `pretrain` — train the checkpoints the page ships in `pretrained/` (`--check`: again, and
 //!   compare).
 

@@ -3,7 +3,8 @@
 //! iterations its card speaks of), on the seeds the cards quote (1–10) and, apart, on ten seeds
 //! nothing was tuned on (11–20); `--seeds N` for N of each. For each run: modes covered, the
 //! share of samples within 3σ of a mode, the share of the samples by the most popular mode
-//! (collapse: near 1; spread over the ring: near 1/8), the JSD and the run's time; for each
+//! (collapse: near 1; spread over the ring: near 1/8), the JSD and the run's wall time (one run
+//! per core at once, so longer than a lone run's); for each
 //! group the lecture's goal: a remedy covers ≥ 7 of 8 modes with ≥ 70 % within 3σ, the plain
 //! GAN ≤ 2 modes, each on at least 8 of 10 seeds.
 

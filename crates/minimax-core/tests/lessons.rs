@@ -14,7 +14,7 @@
 
 use burn::tensor::Device;
 use minimax_core::spec::config::LossKind;
-use minimax_core::{Assets, Config, Gan, Snapshot, SnapshotOptions};
+use minimax_core::{Assets, Config, Experiment, Gan, Snapshot, SnapshotOptions};
 
 /// A lesson's config, with its variant's laid over it, and its budget (the variant's, else the
 /// lesson's, else 3 000).
@@ -327,7 +327,7 @@ fn the_plain_gan_collapses_and_eight_generators_cover_the_ring_on_seeds_1_to_10(
         );
         eight += (g_modes == 8.0) as usize;
         assert!(
-            card(g_share, 0.0, 0.125) && card(g_hq, 0.73, 0.99),
+            g_share <= 0.1255 && card(g_hq, 0.73, 0.99),
             "seed {seed}: share {g_share}, hq {g_hq}"
         );
         assert!(
@@ -375,31 +375,53 @@ fn the_collapsed_gan_hops_around_the_ring() {
     }
 }
 
-/// A remedy at its card's budget, on a seed the cards quote and one nothing was tuned on
-/// (`cargo xtask remedies` runs twenty): ≥ 7 of 8 modes, ≥ 70% of the samples within 3σ.
-fn finds_the_modes(variant: &str, seeds: [u64; 2]) {
-    for seed in seeds {
+/// A remedy at its card's budget on two seeds, each within the figures its card gives for the
+/// seeds it belongs to (`cargo xtask remedies` runs all twenty): (seed, fewest modes, share
+/// within 3σ from, to).
+fn finds_the_modes(variant: &str, seeds: [(u64, f64, f64, f64); 2]) {
+    for (seed, fewest, lo, hi) in seeds {
         let [share, hq, modes, jsd] = ring_after(Some(variant), seed);
         eprintln!(
             "{variant}, seed {seed}: {modes} modes, hq {hq:.3}, share {share:.3}, JSD {jsd:.3}"
         );
         assert!(
-            modes >= 7.0 && hq >= 0.7,
-            "{variant}, seed {seed}: {modes} modes, {hq:.2} within 3σ"
+            modes >= fewest && modes >= 7.0 && hq >= 0.7 && card(hq, lo, hi),
+            "{variant}, seed {seed}: {modes} modes, {hq:.3} within 3σ"
         );
     }
 }
 
-/// The unrolled GAN (G's gradient through 5 of D's steps) after its 12 000 iterations.
+/// The unrolled GAN (G's gradient through 5 of D's steps) after its 12 000 iterations: a seed
+/// of 1–10 (7 or 8 modes, 75–89% within 3σ) and one of 11–20 (7 or 8, 69–85%).
 #[test]
 fn the_unrolled_gan_finds_every_mode_at_its_budget() {
-    finds_the_modes("unrolled", [2, 22]);
+    finds_the_modes("unrolled", [(2, 7.0, 0.75, 0.89), (12, 7.0, 0.69, 0.85)]);
 }
 
-/// R1 (γ = 3) after its 30 000 iterations.
+/// The unrolled lesson starts from the shipped checkpoint of its own run 8 000 iterations in,
+/// where the collapse is already undone (no mode holds 30% of the samples).
+#[test]
+fn the_unrolled_lesson_s_checkpoint_is_its_run_part_way_with_the_collapse_undone() {
+    let path = format!(
+        "{}/../../pretrained/collapse-unrolled.ckpt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let run = minimax_core::launch::load(&bytes, &Device::flex(), &Assets::default()).unwrap();
+    assert_eq!(run.iteration(), 8000);
+    let (mut flat, _) = lesson("mode-collapse", Some("unrolled"));
+    flat["seed"] = 1.into();
+    assert_eq!(run.config(), &Config::from_value(&flat).unwrap());
+    let gan = run.as_any().downcast_ref::<Gan>().unwrap();
+    let share = snapshot(gan, false).get("dominant_share");
+    assert!(share < 0.3, "{share} of the samples by one mode");
+}
+
+/// R1 (λ = 3) after its 30 000 iterations: a seed of 1–10 (8 modes, 76–94% within 3σ) and
+/// one of 11–20 (72–93% where 8 modes).
 #[test]
 fn the_gradient_penalty_finds_every_mode_at_its_budget() {
-    finds_the_modes("gp", [1, 14]);
+    finds_the_modes("gp", [(1, 8.0, 0.76, 0.94), (14, 8.0, 0.72, 0.93)]);
 }
 
 /// The first-order unrolled GAN (against D advanced 5 steps, no gradient through them) does not
@@ -411,7 +433,7 @@ fn the_first_order_unrolled_gan_stays_collapsed() {
         let [share, hq, modes, jsd] = ring_after(Some("unrolled-first-order"), seed);
         eprintln!("seed {seed}: share {share:.3} hq {hq:.3} modes {modes} JSD {jsd:.3}");
         assert!(
-            share >= 0.995 && modes == 0.0 && card(jsd, 0.69, 0.69),
+            share >= 0.995 && modes == 0.0 && hq == 0.0 && card(jsd, 0.69, 0.69),
             "seed {seed}: share {share}, {modes} modes, JSD {jsd}"
         );
     }
@@ -429,5 +451,52 @@ fn with_equal_fast_learning_rates_the_plain_gan_does_not_collapse() {
         t.train(iters);
         let modes = snapshot(&t, false).get("modes");
         assert!((6.0..=7.0).contains(&modes), "seed {seed}: {modes} modes");
+    }
+}
+
+// ---- The optimal discriminator ---------------------------------------------------------------
+
+/// The optimal-d card on seeds 1–3: G stands still away from the ring (disjoint supports), so
+/// V(D*, G) = −log 4 + 2·JSD = 0; D's value climbs from about −log 4 (an untrained D says about
+/// 1/2 everywhere) to within 0.01 of it by iteration 500, and D ends near 1 on the real modes
+/// and near 0 on G's samples (mean D above 0.99 and below 0.01).
+#[test]
+fn the_learned_d_takes_the_shape_of_d_star_and_its_value_reaches_v_star() {
+    let (flat, iters) = lesson("optimal-d", None);
+    for seed in 1..=3 {
+        let mut t = gan(flat.clone(), seed);
+        let start = snapshot(&t, false);
+        assert!(
+            (start.get("value") + 4f64.ln()).abs() < 0.05,
+            "seed {seed}: V(D, G) {} at the start",
+            start.get("value")
+        );
+        t.train(500);
+        let early = snapshot(&t, false);
+        t.train(iters - 500);
+        let end = snapshot(&t, false);
+        eprintln!(
+            "seed {seed}: V {:.4} → {:.4} → {:.4}, V* {:.4}, D(x) {:.4}, D(G(z)) {:.4}",
+            start.get("value"),
+            early.get("value"),
+            end.get("value"),
+            end.get("value_star"),
+            end.get("d_real"),
+            end.get("d_fake")
+        );
+        for s in [&early, &end] {
+            assert!(
+                s.get("value_star").abs() < 0.01,
+                "seed {seed}: V* {}",
+                s.get("value_star")
+            );
+            assert!(
+                (s.get("value") - s.get("value_star")).abs() < 0.01,
+                "seed {seed}: V {} against V* {}",
+                s.get("value"),
+                s.get("value_star")
+            );
+        }
+        assert!(end.get("d_real") > 0.99 && end.get("d_fake") < 0.01);
     }
 }
