@@ -196,3 +196,38 @@ fn the_classifier_learns_the_digits() {
         );
     }
 }
+
+/// The figures the cards of the lessons `evaluation` and `gan-vs-vae` quote, for the shipped
+/// checkpoints scored as the page's verdict and the CLI's `--eval` score them (1 000 samples):
+/// the DCGAN IS 5.7, FID 291, sharpness 0.22, all 10 digits present; the VAE FID 193,
+/// sharpness 0.06; the real digits IS 9.5, FID 9.7, sharpness 0.18 — each as the card rounds it.
+#[test]
+fn the_digit_cards_quote_the_shipped_checkpoints_scores() {
+    let e = evaluator();
+    let assets = Assets {
+        mnist: Some(Arc::new(asset())),
+    };
+    let score = |name: &str| {
+        let run = minimax_core::launch::load(&shipped(name), &Device::flex(), &assets).unwrap();
+        assert_eq!(run.iteration(), 3000, "{name}");
+        e.score_experiment(run.as_ref(), 1000).unwrap().unwrap()
+    };
+    let (gan, vae) = (score("mnist-dcgan.ckpt"), score("mnist-vae.ckpt"));
+    let real = &e.reference.real_scores;
+    // Within half the card's last digit.
+    let near = |x: f64, card: f64, digit: f64| (x - card).abs() <= digit / 2.0 + 1e-9;
+    eprintln!("DCGAN {gan:?}\nVAE {vae:?}\nreal {real:?}");
+    assert!(
+        near(gan.is, 5.7, 0.1) && near(gan.fid, 291.0, 1.0) && near(gan.sharpness, 0.22, 0.01),
+        "the DCGAN: {gan:?}"
+    );
+    assert_eq!(present(&gan), 10);
+    assert!(
+        near(vae.fid, 193.0, 1.0) && near(vae.sharpness, 0.06, 0.01),
+        "the VAE: {vae:?}"
+    );
+    assert!(
+        near(real.is, 9.5, 0.1) && near(real.fid, 9.7, 0.1) && near(real.sharpness, 0.18, 0.01),
+        "the real digits: {real:?}"
+    );
+}
