@@ -3,7 +3,7 @@
 //! noise as they must be ordered.
 
 mod common;
-use common::asset;
+use common::{asset, shipped};
 use std::sync::Arc;
 
 use burn::tensor::Device;
@@ -13,11 +13,6 @@ use minimax_core::experiments::evaluation::{Evaluator, Scores};
 use minimax_core::rng::RunRng;
 use minimax_core::{Assets, Config, Experiment, Gan, train::checkpoint};
 use serde_json::json;
-
-fn shipped(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../pretrained/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask pretrain`)"))
-}
 
 fn evaluator() -> Evaluator {
     Evaluator::from_bytes(&shipped("digits.eval"), &Device::flex()).unwrap()

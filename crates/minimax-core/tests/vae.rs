@@ -4,7 +4,7 @@
 //! between them.
 
 mod common;
-use common::asset;
+use common::{asset, shipped};
 use std::sync::Arc;
 
 use burn::tensor::Device;
@@ -12,11 +12,6 @@ use minimax_core::experiments::evaluation::{SAMPLE_CHUNK, sharpness};
 use minimax_core::experiments::vae::Vae;
 use minimax_core::{Assets, Config, Experiment, Gan, train::checkpoint};
 use serde_json::json;
-
-fn shipped(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../pretrained/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask pretrain`)"))
-}
 
 /// The page's presets (`www/presets.js`: mnist-dcgan, and mnist-vae with the GAN's players).
 fn gan_config(seed: u64) -> Config {
