@@ -1,20 +1,29 @@
-// Named starting points, picked with <minimax-gan preset="…">. Fields are the CLI's options.
+// Named starting points, picked with <minimax-gan preset="…"> and `minimax train --preset NAME`.
+// Fields are the CLI's options. The object between the BEGIN and END lines is strict JSON: the
+// CLI embeds it at build time (crates/minimax-cli/build.rs), so a preset is one recipe wherever
+// it runs.
+//
+// - collapse, generators, collapse-unrolled: the mode-collapse lesson's game (D slower than G:
+//   the plain GAN collapses) and two remedies.
+// - mnist-dcgan: the DCGAN recipe (docs/digits.md says what each choice is worth).
+// - mnist-vae: the DCGAN's rival (a VAE with the same players as decoder and encoder), trained
+//   beside a GAN on digits: "Train a VAE beside it" takes the GAN's own players, batch and seed
+//   over this.
+// BEGIN PRESETS
 export const PRESETS = {
-  ring: { dataset: 'ring' },
-  grid: { dataset: 'grid', latent_dim: 8 },
-  gaussian: { dataset: 'gaussian', data_dim: 2, latent_dim: 2, lr_d: 2e-4, lr_g: 2e-4, seed: 3 },
-  // The mode-collapse lesson's game (D slower than G: the plain GAN collapses) and two remedies.
-  collapse: { dataset: 'ring', lr_d: 1e-4, lr_g: 3e-4, latent_dim: 16 },
-  generators: { dataset: 'ring', lr_d: 1e-4, lr_g: 3e-4, latent_dim: 16, generators: 8 },
-  'collapse-unrolled': { dataset: 'ring', lr_d: 1e-4, lr_g: 3e-4, latent_dim: 16, unrolled: 5, unrolled_through: true, unrolled_lr: 0.01 },
-  saturating: { dataset: 'gaussian', data_dim: 2, latent_dim: 2, loss: 'minimax', d_steps: 5 },
-  draw: { dataset: 'points', points: [[-1.5, -1], [0, 1.5], [1.5, -1]] },
-  'mnist-dcgan': { dataset: 'mnist', model: 'dcgan', latent_dim: 64, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
-  // The DCGAN's rival (a VAE with the same players as decoder and encoder), trained beside a GAN
-  // on digits: "Train a VAE beside it" takes the GAN's own players, batch and seed over this.
-  'mnist-vae': { experiment: 'vae', dataset: 'mnist', model: 'dcgan', latent_dim: 64, batch_size: 64, lr_g: 1e-3, beta1: 0.9 },
-  'mnist-mlp': { dataset: 'mnist', model: 'mlp', latent_dim: 64, g_hidden: 256, d_hidden: 256, batch_size: 64, lr_d: 2e-4, lr_g: 2e-4 },
+  "ring": { "dataset": "ring" },
+  "grid": { "dataset": "grid", "latent_dim": 8 },
+  "gaussian": { "dataset": "gaussian", "data_dim": 2, "latent_dim": 2, "lr_d": 2e-4, "lr_g": 2e-4, "seed": 3 },
+  "collapse": { "dataset": "ring", "lr_d": 1e-4, "lr_g": 3e-4, "latent_dim": 16 },
+  "generators": { "dataset": "ring", "lr_d": 1e-4, "lr_g": 3e-4, "latent_dim": 16, "generators": 8 },
+  "collapse-unrolled": { "dataset": "ring", "lr_d": 1e-4, "lr_g": 3e-4, "latent_dim": 16, "unrolled": 5, "unrolled_through": true, "unrolled_lr": 0.01 },
+  "saturating": { "dataset": "gaussian", "data_dim": 2, "latent_dim": 2, "loss": "minimax", "d_steps": 5 },
+  "draw": { "dataset": "points", "points": [[-1.5, -1], [0, 1.5], [1.5, -1]] },
+  "mnist-dcgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3 },
+  "mnist-vae": { "experiment": "vae", "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "lr_g": 1e-3, "beta1": 0.9 },
+  "mnist-mlp": { "dataset": "mnist", "model": "mlp", "latent_dim": 64, "g_hidden": 256, "d_hidden": 256, "batch_size": 64, "lr_d": 2e-4, "lr_g": 2e-4 }
 };
+// END PRESETS
 
 // Presets with a checkpoint trained ahead (`cargo xtask pretrain` runs the CLI on the preset for
 // `iters` iterations and writes pretrained/<preset>.ckpt), so a lecture can start from a GAN that

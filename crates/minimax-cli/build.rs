@@ -1,5 +1,6 @@
-//! Embeds the page's lessons (www/lessons/*.json, in the order of index.json) so that
-//! `minimax lessons` and `minimax train --lesson ID` use the very files the page does.
+//! Embeds the page's lessons (www/lessons/*.json, in the order of index.json) and presets (the
+//! JSON block of www/presets.js) so that `minimax lessons`, `minimax train --lesson ID` and
+//! `minimax train --preset NAME` use the very files the page does.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -38,6 +39,19 @@ fn main() {
         writeln!(code, "    ({id:?}, {text:?}),").unwrap();
     }
     code.push_str("];\n");
+    let presets = dir.join("../presets.js");
+    println!("cargo:rerun-if-changed={}", presets.display());
+    let js = std::fs::read_to_string(&presets).expect("www/presets.js");
+    let block = js
+        .split_once("// BEGIN PRESETS\n")
+        .and_then(|(_, rest)| rest.split_once("// END PRESETS"))
+        .map(|(block, _)| block.trim())
+        .expect("www/presets.js: no BEGIN PRESETS … END PRESETS block");
+    let json = block
+        .strip_prefix("export const PRESETS =")
+        .and_then(|b| b.strip_suffix(';'))
+        .expect("www/presets.js: the block is `export const PRESETS = {…};`");
+    writeln!(code, "pub static PRESETS_JSON: &str = {:?};", json.trim()).unwrap();
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("lessons.rs");
     std::fs::write(out, code).unwrap();
 }

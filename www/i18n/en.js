@@ -77,7 +77,7 @@ export default {
     ganGridLabel: 'the GAN\'s samples', vaeGridLabel: 'the VAE\'s samples',
     vaeElbo: 'VAE at iteration {4}: ELBO {0} nats per image = E log p(x|z) {1} − KL {2} (decoder σ {3}; pixels as a density, so the ELBO can be positive)',
     realDigits: 'real digits', cmpIs: 'Inception Score ↑', cmpFid: 'Fréchet distance ↓',
-    cmpSharpness: 'sharpness (Laplacian variance)', cmpDigits: 'digits seen',
+    cmpSharpness: 'sharpness (slope of the strokes\' edges)', cmpDigits: 'digits seen',
     compareNote: 'Scores from n = {0} samples of each (the same codes z), by the digit classifier; real digits: 1 000 held-out ones. Sharpness also rises with noise: read it beside the Fréchet distance.',
     vaeStart: 'Train a VAE beside it', vaeStop: 'Remove the VAE',
     vaeSigma: 'VAE decoder σ', vaeSigmaLearned: 'max. likelihood',

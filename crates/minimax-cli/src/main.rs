@@ -5,6 +5,7 @@ mod dirac;
 mod fuzz;
 mod hostile;
 mod lessons;
+mod presets;
 mod train;
 
 use clap::{Args, Command, FromArgMatches};

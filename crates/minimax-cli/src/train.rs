@@ -64,7 +64,10 @@ pub fn command() -> Command {
                 .help_heading("Config (see `minimax schema`)"),
         );
     }
-    cmd.arg(Arg::new("lesson").long("lesson").value_name("ID[/VARIANT]").help(
+    cmd.arg(Arg::new("preset").long("preset").value_name("NAME").help(
+        "Start from one of the page's presets (www/presets.js: the options the page's preset trains); --lesson, --config and flags go over it",
+    ))
+    .arg(Arg::new("lesson").long("lesson").value_name("ID[/VARIANT]").help(
         "Start from a lesson's config (see `minimax lessons`); --config and flags go over it",
     ))
     .arg(Arg::new("config").long("config").value_name("FILE").help(
@@ -155,6 +158,11 @@ fn build_config(m: &ArgMatches) -> Result<Config, String> {
         let mut lesson = crate::lessons::config(spec)?;
         minimax_core::spec::schema::overlay(&mut lesson, &flat);
         flat = lesson;
+    }
+    if let Some(name) = m.get_one::<String>("preset") {
+        let mut preset = crate::presets::config(name)?;
+        minimax_core::spec::schema::overlay(&mut preset, &flat);
+        flat = preset;
     }
     minimax_core::spec::schema::overlay(&mut flat, &overrides(m));
     Config::from_flat(&flat, &|_| true).map_err(|e| e.to_string())
@@ -490,6 +498,7 @@ fn start_run(
             if !overrides(m).is_empty()
                 || m.get_one::<String>("config").is_some()
                 || m.get_one::<String>("lesson").is_some()
+                || m.get_one::<String>("preset").is_some()
             {
                 return Err(
                     "--load continues a checkpoint with its own config; drop the config flags"

@@ -502,3 +502,50 @@ fn a_lesson_trains_its_own_budget() {
     assert_eq!(last_iter(&lesson), 400);
     assert_eq!(last_iter(&[&lesson[..], &["--iters", "30"]].concat()), 30);
 }
+
+/// `train --preset NAME` trains the page's preset (read here from www/presets.js itself):
+/// its checkpoint's config is the preset's, a flag goes over it, and an unknown name is refused
+/// with the names there are.
+#[test]
+fn a_preset_trains_the_page_s_options() {
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/presets.js"))
+        .unwrap();
+    let start = js.find("export const PRESETS =").unwrap() + "export const PRESETS =".len();
+    let end = start + js[start..].find("};").unwrap() + 1;
+    let presets: serde_json::Value = serde_json::from_str(&js[start..end]).unwrap();
+    let path = temp_path("preset.ckpt");
+    let saved = |args: &[&str]| {
+        let out = minimax(
+            &[
+                &["train", "--iters", "2", "--save", path.to_str().unwrap()],
+                args,
+            ]
+            .concat(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        minimax_core::train::checkpoint::header(&bytes)
+            .unwrap()
+            .config
+    };
+    let flat = |v: &serde_json::Value| v.as_object().unwrap().clone();
+    let generators =
+        minimax_core::Config::from_flat(&flat(&presets["generators"]), &|_| true).unwrap();
+    assert_eq!(saved(&["--preset", "generators"]), generators);
+    let mut faster = flat(&presets["collapse"]);
+    faster.insert("lr_g".into(), serde_json::json!(0.001));
+    let faster = minimax_core::Config::from_flat(&faster, &|_| true).unwrap();
+    assert_eq!(saved(&["--preset", "collapse", "--lr-g", "0.001"]), faster);
+    std::fs::remove_file(&path).ok();
+    let out = minimax(&["train", "--preset", "no-such", "--iters", "1"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no-such") && err.contains("mnist-dcgan"),
+        "{err}"
+    );
+}

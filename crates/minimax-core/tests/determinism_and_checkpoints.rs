@@ -50,7 +50,8 @@ fn same_seed_same_run_different_seed_different_run() {
 }
 
 /// The same run writes the same checkpoint, byte for byte (parameter ids included, which burn
-/// would draw at random), for an MLP GAN with two generators, a DCGAN and a VAE.
+/// would draw at random), for an MLP GAN with two generators, a DCGAN (also with the paper's
+/// initialisation, D's batch norm and an average of G) and a VAE.
 #[test]
 fn the_same_run_writes_the_same_checkpoint_file() {
     let mnist = std::sync::Arc::new(minimax_core::data::mnist::Mnist::noise(64, 3));
@@ -58,6 +59,7 @@ fn the_same_run_writes_the_same_checkpoint_file() {
     for config in [
         small(json!({"generators": 2, "seed": 4})),
         Config::from_value(&json!({"dataset": "mnist", "model": "dcgan", "g_channels": 8, "d_channels": 4, "batch_size": 8, "latent_dim": 8})).unwrap(),
+        Config::from_value(&json!({"dataset": "mnist", "model": "dcgan", "g_channels": 8, "d_channels": 4, "batch_size": 8, "latent_dim": 8, "init": "normal", "d_batch_norm": true, "ema": 0.99})).unwrap(),
         Config::from_value(&json!({"experiment": "vae", "dataset": "mnist", "model": "dcgan", "g_channels": 8, "d_channels": 4, "batch_size": 8, "latent_dim": 8})).unwrap(),
     ] {
         let options = config.to_json();
@@ -127,6 +129,8 @@ fn a_checkpoint_continues_the_run_exactly() {
         small(json!({"loss": "wgan-gp", "optimizer_d": "rmsprop"})),
         // The mode-collapse lesson's unrolled GAN starts the page from a checkpoint.
         small(json!({"unrolled": 3, "unrolled_through": true})),
+        // The average of each generator's weights (`ema`) is part of the state too.
+        small(json!({"generators": 2, "ema": 0.9})),
     ] {
         let mut straight = gan(&config);
         straight.train(10);
@@ -139,6 +143,9 @@ fn a_checkpoint_continues_the_run_exactly() {
         assert_eq!(
             resumed.snapshot(full()).unwrap(),
             straight.snapshot(full()).unwrap()
+        );
+        assert!(
+            checkpoint::save(resumed.as_ref()).unwrap() == checkpoint::save(&straight).unwrap()
         );
     }
 }

@@ -3,6 +3,7 @@
 #![cfg(feature = "wgpu")]
 
 use minimax_core::backend::{Backend, init_device};
+use minimax_core::spec::config::InitKind;
 use minimax_core::train::readback::block_on;
 use minimax_core::{Assets, Config, Gan, SnapshotOptions, train::checkpoint};
 use serde_json::json;
@@ -141,7 +142,7 @@ fn wgpu_input_gradient_of_the_dcgan_discriminator() {
     for (name, device) in [("flex", burn::tensor::Device::flex()), ("wgpu", device)] {
         let ad = device.autodiff();
         let mut rng = RunRng::new(3);
-        let d = DcganDiscriminator::new(4, &mut rng, &ad);
+        let d = DcganDiscriminator::new(4, false, InitKind::Uniform, &mut rng, &ad);
         let x = Tensor::<2>::from_data(TensorData::new(rng.normals(2 * 784), [2, 784]), &ad)
             .require_grad();
         let (out, explicit) = d.forward_with_input_gradient(x.clone());
@@ -180,7 +181,7 @@ fn wgpu_generator_gradients_layer_by_layer() {
         for device in [burn::tensor::Device::flex(), device.clone()] {
             let ad = device.autodiff();
             let mut rng = RunRng::new(8);
-            let g = DcganGenerator::new(6, 8, bn, &mut rng, &ad);
+            let g = DcganGenerator::new(6, 8, bn, InitKind::Uniform, &mut rng, &ad);
             let z = Tensor::<2>::from_data(TensorData::new(rng.normals(3 * 6), [3, 6]), &ad);
             let r = Tensor::<2>::from_data(TensorData::new(rng.normals(3 * 784), [3, 784]), &ad);
             let grads = (g.forward(z) * r).sum().backward();

@@ -89,6 +89,7 @@ impl VaeNet {
                 net: DiscriminatorNet::Dcgan(DcganDiscriminator::with_outputs(
                     m.d_channels,
                     2 * m.latent_dim,
+                    m.init,
                     rng,
                     device,
                 )),

@@ -20,7 +20,7 @@ use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 
 use crate::rng::RunRng;
-use crate::spec::config::IMAGE_SIDE;
+use crate::spec::config::{IMAGE_SIDE, InitKind};
 
 /// Slope of leaky ReLU for negative inputs (DCGAN's 0.2).
 pub const LEAKY_SLOPE: f64 = 0.2;
@@ -28,6 +28,8 @@ pub const LEAKY_SLOPE: f64 = 0.2;
 /// Side of the smallest feature map (28 / 4).
 const S: usize = IMAGE_SIDE / 4;
 const BN_EPSILON: f64 = 1e-5;
+/// The standard deviation of `init = normal`'s weights (the DCGAN paper's 0.02).
+const NORMAL_STD: f32 = 0.02;
 
 /// U(−1/√fan_in, 1/√fan_in) values of this shape.
 pub(crate) fn uniform_param<const D: usize>(
@@ -40,6 +42,29 @@ pub(crate) fn uniform_param<const D: usize>(
     let bound = 1.0 / (fan_in as f32).sqrt();
     let w: Vec<f32> = (0..n).map(|_| rng.uniform(-bound, bound)).collect();
     Param::from_data(TensorData::new(w, shape), device)
+}
+
+/// The first value of a layer's weights (`bias` false) or biases, by the config's `init`.
+fn init_param<const D: usize>(
+    init: InitKind,
+    bias: bool,
+    shape: [usize; D],
+    fan_in: usize,
+    rng: &mut RunRng,
+    device: &Device,
+) -> Param<Tensor<D>> {
+    match (init, bias) {
+        (InitKind::Uniform, _) => uniform_param(shape, fan_in, rng, device),
+        (InitKind::Normal, false) => {
+            let n = shape.iter().product();
+            let w: Vec<f32> = (0..n).map(|_| NORMAL_STD * rng.normal()).collect();
+            Param::from_data(TensorData::new(w, shape), device)
+        }
+        (InitKind::Normal, true) => {
+            let n = shape.iter().product();
+            Param::from_data(TensorData::new(vec![0f32; n], shape), device)
+        }
+    }
 }
 
 fn constant_param(n: usize, value: f32, device: &Device) -> Param<Tensor<1>> {
@@ -109,18 +134,19 @@ impl DcganGenerator {
         latent: usize,
         channels: usize,
         batch_norm: bool,
+        init: InitKind,
         rng: &mut RunRng,
         device: &Device,
     ) -> Self {
         let half = channels / 2;
         // A transposed convolution's fan-in, as PyTorch counts it: out channels × kernel area.
         Self {
-            dense_w: uniform_param([latent, S * S * channels], latent, rng, device),
-            dense_b: uniform_param([S * S * channels], latent, rng, device),
-            up1_w: uniform_param([channels, half, 4, 4], half * 16, rng, device),
-            up1_b: uniform_param([half], half * 16, rng, device),
-            up2_w: uniform_param([half, 1, 4, 4], 16, rng, device),
-            up2_b: uniform_param([1], 16, rng, device),
+            dense_w: init_param(init, false, [latent, S * S * channels], latent, rng, device),
+            dense_b: init_param(init, true, [S * S * channels], latent, rng, device),
+            up1_w: init_param(init, false, [channels, half, 4, 4], half * 16, rng, device),
+            up1_b: init_param(init, true, [half], half * 16, rng, device),
+            up2_w: init_param(init, false, [half, 1, 4, 4], 16, rng, device),
+            up2_b: init_param(init, true, [1], 16, rng, device),
             bn0: batch_norm.then(|| BatchNorm::new(channels, device)),
             bn1: batch_norm.then(|| BatchNorm::new(half, device)),
             channels,
@@ -161,6 +187,8 @@ pub struct DcganDiscriminator {
     /// `[7·7·2C', outputs]`, `[outputs]` (D: one logit; a VAE's encoder: 2 × latent)
     pub dense_w: Param<Tensor<2>>,
     pub dense_b: Param<Tensor<1>>,
+    /// Batch norm of the second convolution (`d_batch_norm`).
+    pub bn2: Option<BatchNorm>,
 }
 
 fn leaky_derivative<const D: usize>(h: Tensor<D>) -> Tensor<D> {
@@ -168,25 +196,43 @@ fn leaky_derivative<const D: usize>(h: Tensor<D>) -> Tensor<D> {
 }
 
 impl DcganDiscriminator {
-    pub fn new(channels: usize, rng: &mut RunRng, device: &Device) -> Self {
-        Self::with_outputs(channels, 1, rng, device)
+    /// D, with batch norm in its second convolution if `batch_norm`.
+    pub fn new(
+        channels: usize,
+        batch_norm: bool,
+        init: InitKind,
+        rng: &mut RunRng,
+        device: &Device,
+    ) -> Self {
+        let mut d = Self::with_outputs(channels, 1, init, rng, device);
+        d.bn2 = batch_norm.then(|| BatchNorm::new(2 * channels, device));
+        d
     }
 
     /// The same convolutions with `outputs` numbers out of the dense layer (a VAE's encoder).
     pub fn with_outputs(
         channels: usize,
         outputs: usize,
+        init: InitKind,
         rng: &mut RunRng,
         device: &Device,
     ) -> Self {
         let c2 = 2 * channels;
         Self {
-            conv1_w: uniform_param([channels, 1, 4, 4], 16, rng, device),
-            conv1_b: uniform_param([channels], 16, rng, device),
-            conv2_w: uniform_param([c2, channels, 4, 4], channels * 16, rng, device),
-            conv2_b: uniform_param([c2], channels * 16, rng, device),
-            dense_w: uniform_param([S * S * c2, outputs], S * S * c2, rng, device),
-            dense_b: uniform_param([outputs], S * S * c2, rng, device),
+            conv1_w: init_param(init, false, [channels, 1, 4, 4], 16, rng, device),
+            conv1_b: init_param(init, true, [channels], 16, rng, device),
+            conv2_w: init_param(
+                init,
+                false,
+                [c2, channels, 4, 4],
+                channels * 16,
+                rng,
+                device,
+            ),
+            conv2_b: init_param(init, true, [c2], channels * 16, rng, device),
+            dense_w: init_param(init, false, [S * S * c2, outputs], S * S * c2, rng, device),
+            dense_b: init_param(init, true, [outputs], S * S * c2, rng, device),
+            bn2: None,
         }
     }
 
@@ -207,6 +253,7 @@ impl DcganDiscriminator {
             Some(self.conv2_b.val()),
             conv_options(),
         );
+        let h2 = maybe_bn(&self.bn2, h2);
         (h1, h2)
     }
 
@@ -224,7 +271,14 @@ impl DcganDiscriminator {
     /// The logit and its gradient with respect to the image, `[n, 784]`:
     /// ∇ₓ = conv1ᵀ(σ'(h₁) ⊙ conv2ᵀ(σ'(h₂) ⊙ w_dense)), each convᵀ the transposed convolution
     /// with the convolution's own weights. Written in ordinary operations, so differentiable.
+    ///
+    /// Only for a D without batch norm (the config refuses a penalty with `d_batch_norm`):
+    /// with it, D's output for one sample depends on the whole batch.
     pub fn forward_with_input_gradient(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        assert!(
+            self.bn2.is_none(),
+            "a D with batch norm has no per-sample input gradient"
+        );
         let n = x.dims()[0];
         let (h1, h2) = self.features(x);
         let [_, c2, s, _] = h2.dims();
@@ -253,8 +307,8 @@ mod tests {
         let device = flex();
         let mut rng = RunRng::new(1);
         for bn in [false, true] {
-            let g = DcganGenerator::new(16, 8, bn, &mut rng, &device);
-            let d = DcganDiscriminator::new(4, &mut rng, &device);
+            let g = DcganGenerator::new(16, 8, bn, InitKind::Normal, &mut rng, &device);
+            let d = DcganDiscriminator::new(4, bn, InitKind::Uniform, &mut rng, &device);
             let z = Tensor::<2>::from_data(TensorData::new(rng.normals(3 * 16), [3, 16]), &device);
             let x = g.forward(z);
             assert_eq!(x.dims(), [3, 784]);
@@ -262,13 +316,46 @@ mod tests {
             assert_eq!(d.forward(x).dims(), [3, 1]);
             let config = crate::spec::config::Config::from_value(&serde_json::json!({
                 "dataset": "mnist", "model": "dcgan", "latent_dim": 16, "g_channels": 8,
-                "d_channels": 4, "batch_norm": bn,
+                "d_channels": 4, "batch_norm": bn, "d_batch_norm": bn,
             }))
             .unwrap();
             let (eg, ed) = crate::spec::budget::players(&config);
             assert_eq!(eg.params as usize, g.num_params(), "G, batch norm {bn}");
             assert_eq!(ed.params as usize, d.num_params(), "D, batch norm {bn}");
         }
+    }
+
+    /// `init = normal`: weights of mean 0 and standard deviation 0.02 (the sample's, over
+    /// 200 704 weights of G's dense layer and 32 768 of its convolution), biases 0; D's too.
+    /// A D with batch norm has one γ and β per channel of its second convolution, and the
+    /// config refuses it beside a gradient penalty.
+    #[test]
+    fn normal_init_and_d_s_batch_norm() {
+        let device = flex();
+        let mut rng = RunRng::new(2);
+        let g = DcganGenerator::new(64, 64, true, InitKind::Normal, &mut rng, &device);
+        for w in [to_vec(g.dense_w.val()), to_vec(g.up1_w.val())] {
+            let n = w.len() as f64;
+            let mean = w.iter().map(|&v| v as f64).sum::<f64>() / n;
+            let sd = (w.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n).sqrt();
+            assert!(
+                mean.abs() < 5e-4 && (sd - 0.02).abs() < 4e-4,
+                "mean {mean}, sd {sd}"
+            );
+        }
+        assert!(to_vec(g.dense_b.val()).iter().all(|&b| b == 0.0));
+        let d = DcganDiscriminator::new(8, true, InitKind::Normal, &mut rng, &device);
+        assert!(to_vec(d.conv2_b.val()).iter().all(|&b| b == 0.0));
+        assert_eq!(d.bn2.as_ref().unwrap().gamma.dims(), [16]);
+        let with_penalty = crate::spec::config::Config::from_value(&serde_json::json!({
+            "dataset": "mnist", "model": "dcgan", "d_batch_norm": true, "gp": 1.0,
+        }));
+        assert!(
+            with_penalty
+                .unwrap_err()
+                .to_string()
+                .contains("d_batch_norm")
+        );
     }
 
     /// G's weight gradients (what ‖∇G‖ reports) against central finite differences of the
@@ -280,7 +367,7 @@ mod tests {
         for bn in [false, true] {
             let mut rng = RunRng::new(8);
             let ad = device.clone().autodiff();
-            let g = DcganGenerator::new(6, 4, bn, &mut rng, &ad);
+            let g = DcganGenerator::new(6, 4, bn, InitKind::Uniform, &mut rng, &ad);
             let z = rng.normals(3 * 6);
             let r = rng.normals(3 * 784);
             let loss = |g: &DcganGenerator| -> Tensor<1> {
@@ -333,7 +420,7 @@ mod tests {
         let device = flex().autodiff();
         for seed in [3, 4] {
             let mut rng = RunRng::new(seed);
-            let d = DcganDiscriminator::new(3, &mut rng, &device);
+            let d = DcganDiscriminator::new(3, false, InitKind::Uniform, &mut rng, &device);
             let x =
                 Tensor::<2>::from_data(TensorData::new(rng.normals(2 * 784), [2, 784]), &device)
                     .require_grad();

@@ -160,6 +160,7 @@ impl Generator {
                 m.latent_dim,
                 m.g_channels,
                 m.batch_norm,
+                m.init,
                 rng,
                 device,
             )),
@@ -193,9 +194,13 @@ impl Discriminator {
                 rng,
                 device,
             )),
-            ModelKind::Dcgan => {
-                DiscriminatorNet::Dcgan(DcganDiscriminator::new(m.d_channels, rng, device))
-            }
+            ModelKind::Dcgan => DiscriminatorNet::Dcgan(DcganDiscriminator::new(
+                m.d_channels,
+                m.d_batch_norm,
+                m.init,
+                rng,
+                device,
+            )),
         };
         Self { net }
     }

@@ -78,8 +78,16 @@ pub fn players(config: &Config) -> (NetCost, NetCost) {
                 activations: 2 * (s * s * gc + 4 * s * s * half + 16 * s * s),
                 macs: z * s * s * gc + s * s * gc * half * 16 + 4 * s * s * half * 16,
             };
+            // D's batch norm is a GAN's only (a VAE's encoder has none).
+            let dbn = u64::from(m.d_batch_norm && config.experiment == ExperimentKind::Gan);
             let d = NetCost {
-                params: 16 * dc + dc + dc * 2 * dc * 16 + 2 * dc + s * s * 2 * dc + 1,
+                params: 16 * dc
+                    + dc
+                    + dc * 2 * dc * 16
+                    + 2 * dc
+                    + s * s * 2 * dc
+                    + 1
+                    + dbn * 2 * 2 * dc,
                 activations: 2 * (4 * s * s * dc + s * s * 2 * dc) + 1,
                 macs: 4 * s * s * dc * 16 + s * s * 2 * dc * dc * 16 + s * s * 2 * dc,
             };

@@ -143,6 +143,16 @@ named! {
 }
 
 named! {
+    /// How the convolutional players' weights start.
+    pub enum InitKind {
+        /// U(−1/√fan_in, 1/√fan_in), weights and biases (PyTorch's default)
+        Uniform = "uniform",
+        /// N(0, 0.02) weights, zero biases (the DCGAN paper's)
+        Normal = "normal",
+    }
+}
+
+named! {
     /// How a player descends its loss.
     pub enum OptimizerKind {
         Adam = "adam",
@@ -372,7 +382,11 @@ options! {
         d_channels: usize = 32, "d_channels", int(1, 512), DCGAN, fixed,
             "channels of D's 14×14 feature map (doubled at 7×7)";
         batch_norm: bool = true, "batch_norm", Kind::Bool, DCGAN, fixed,
-            "batch normalisation in G's hidden layers (D has none, so penalties stay per sample)";
+            "batch normalisation in G's hidden layers";
+        init: InitKind = InitKind::Uniform, "init", Kind::Enum(InitKind::NAMES), DCGAN, fixed,
+            "the convolutional players' first weights: uniform, U(±1/√fan_in) as PyTorch's layers start (weights and biases); normal, N(0, 0.02) and zero biases as the DCGAN paper's";
+        d_batch_norm: bool = false, "d_batch_norm", Kind::Bool, DCGAN, fixed,
+            "batch normalisation in D's second convolution, as the DCGAN paper has it (D of a batch then, not of each sample alone: no gradient penalty with it)";
     }
 }
 
@@ -417,6 +431,8 @@ options! {
             "D's learning rate (a classifier's, in a classifier run)";
         lr_g: f64 = 1e-3, "lr_g", POSITIVE, GENERATIVE, live,
             "G's learning rate (a VAE's)";
+        ema: f64 = 0.0, "ema", Kind::Float { min: 0.0, min_open: false, max: 1.0, max_open: true }, GAN, fixed,
+            "G's samples (its pictures, scores and Evaluate) from an exponential moving average of G's weights with this decay per iteration (0: off; early on at most (1 + t)/(10 + t) after t iterations): steadier than G itself, which still plays the game";
         beta1: f64 = 0.5, "beta1", Kind::Float { min: 0.0, min_open: false, max: 1.0, max_open: true }, ANY, live,
             "Adam's β₁";
     }

@@ -268,11 +268,11 @@ pub static SCALARS: &[Scalar] = &[
     ),
     scalar(
         "sharpness",
-        "variance",
+        "intensity per pixel",
         &[Gan, Vae],
         EVAL,
         false,
-        "variance of the Laplacian (noise scores high too)",
+        "how steeply the strokes' edges rise: the gradient where each image crosses half-intensity (1/w for an edge w pixels wide; speckle does not raise it)",
     ),
     scalar(
         "eval_n",

@@ -555,6 +555,17 @@ impl Config {
                 "unrolled_through differentiates through D's steps written out for an MLP D without a gradient penalty: it needs model = mlp and gp = 0 (and a loss other than wgan-gp)".into(),
             );
         }
+        if self.model.kind == ModelKind::Dcgan
+            && self.model.d_batch_norm
+            && self.experiment == ExperimentKind::Gan
+            && self.gradient_penalty() > 0.0
+        {
+            return invalid(
+                "config-d-batch-norm-penalty",
+                &[],
+                "d_batch_norm makes D a function of the whole batch, so its gradient with respect to one sample, which a gradient penalty (gp, wgan-gp) takes, is not D's of that sample: use one or the other".into(),
+            );
+        }
         if self.experiment == ExperimentKind::Vae
             && (!self.data.kind.is_image() || self.model.kind != ModelKind::Dcgan)
         {

@@ -41,6 +41,53 @@ pub struct Gan {
     /// (DCGAN's `fixed_noise`): the same z can be watched as G evolves.
     pub(crate) fixed_noise: Vec<f32>,
     pub(crate) fixed_real: Vec<f32>,
+    /// With `ema` > 0: the moving average of each generator's weights, which G's samples
+    /// (pictures and scores) come from.
+    pub(crate) average: Option<Vec<Generator>>,
+}
+
+/// Each parameter of a module, flat, by its id.
+struct Collect(std::collections::HashMap<u64, Tensor<1>>);
+
+impl burn::module::ModuleVisitor for Collect {
+    fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<Tensor<D>>) {
+        let t = param.val().detach();
+        let n = t.shape().num_elements();
+        self.0.insert(param.id.val(), t.reshape([n]));
+    }
+}
+
+/// Moves each parameter of the average toward the same parameter (same id) of G:
+/// a ← decay·a + (1 − decay)·g.
+struct Blend(std::collections::HashMap<u64, Tensor<1>>, f64);
+
+impl burn::module::ModuleMapper for Blend {
+    fn map_float<const D: usize>(
+        &mut self,
+        param: burn::module::Param<Tensor<D>>,
+    ) -> burn::module::Param<Tensor<D>> {
+        let g = self
+            .0
+            .remove(&param.id.val())
+            .expect("the average has G's parameter ids");
+        let decay = self.1;
+        param.map(|a| {
+            let dims = a.dims();
+            (a * decay + g.reshape(dims) * (1.0 - decay)).detach()
+        })
+    }
+}
+
+/// The average's decay at iteration `t`: the configured one, lower early on (at most
+/// (1 + t)/(10 + t)), so that the first iterations' weights do not linger in it.
+fn ema_decay(decay: f64, t: u64) -> f64 {
+    let t = t as f64;
+    decay.min((1.0 + t) / (10.0 + t))
+}
+
+/// Copies of the generators that record no gradients (an average starts as G itself).
+fn untracked(generators: &[Generator]) -> Vec<Generator> {
+    generators.iter().map(|g| g.clone().no_grad()).collect()
 }
 
 impl Gan {
@@ -52,9 +99,10 @@ impl Gan {
         let mut rng = RunRng::new(config.seed);
         let mut ids = crate::rng::ParamNumbering::new(config.seed);
         let discriminator = ids.number(Discriminator::new(&config, &mut rng, &device));
-        let generators = (0..config.objective.generators)
+        let generators: Vec<Generator> = (0..config.objective.generators)
             .map(|_| ids.number(Generator::new(&config, &mut rng, &device)))
             .collect();
+        let average = (config.optim.ema > 0.0).then(|| untracked(&generators));
         let mut eval_rng = RunRng::new(config.seed ^ EVAL_SALT);
         let n = eval_size(config.data_dim());
         let fixed_noise = sample_latent(&config, n, &mut eval_rng);
@@ -72,6 +120,7 @@ impl Gan {
             rng,
             d_steps_done: 0,
             g_steps_done: 0,
+            average,
             fixed_noise,
             fixed_real,
         })
@@ -183,6 +232,14 @@ impl Gan {
             let g_grads = GradientsParams::from_module(&mut grads, &*g);
             *g = optim.step(lr, g.clone(), g_grads);
         }
+        if let Some(average) = &mut self.average {
+            let decay = ema_decay(self.config.optim.ema, self.g_steps_done);
+            for (a, g) in average.iter_mut().zip(&self.generators) {
+                let mut weights = Collect(Default::default());
+                g.visit(&mut weights);
+                *a = a.clone().map(&mut Blend(weights.0, decay));
+            }
+        }
         self.g_steps_done += 1;
     }
 
@@ -246,7 +303,7 @@ impl Gan {
             TensorData::new(self.fixed_noise.clone(), [n, latent]),
             &self.device,
         );
-        generate(&self.config, &self.generators, z).detach()
+        generate(&self.config, self.sampling_generators(), z).detach()
     }
 
     /// Rows `rows` of `n` samples of G for latent codes drawn from `seed` (salted, so never the
@@ -260,12 +317,14 @@ impl Gan {
         rows: std::ops::Range<usize>,
     ) -> Tensor<2> {
         let z = evaluation_codes(&self.config, n, seed, rows, &self.device);
-        let frozen: Vec<Generator> = self
-            .generators
-            .iter()
-            .map(|g| g.clone().no_grad())
-            .collect();
+        let frozen = untracked(self.sampling_generators());
         generate(&self.config, &frozen, z).detach()
+    }
+
+    /// The generators samples are drawn from: the moving average of G's weights with `ema`,
+    /// else G itself.
+    pub(crate) fn sampling_generators(&self) -> &[Generator] {
+        self.average.as_deref().unwrap_or(&self.generators)
     }
 
     /// The number of trainable parameters of (all generators, the discriminator).
@@ -496,6 +555,58 @@ mod tests {
         let plain = run(serde_json::json!({}));
         let penalised = run(serde_json::json!({"gp": 10.0}));
         assert_ne!(plain.get("d_loss"), penalised.get("d_loss"));
+    }
+
+    /// G's weights, flat, in the order the module visits them.
+    fn weights(g: &Generator) -> Vec<f32> {
+        let mut c = Collect(Default::default());
+        g.visit(&mut c);
+        let mut ids: Vec<u64> = c.0.keys().copied().collect();
+        ids.sort();
+        ids.iter()
+            .flat_map(|id| crate::testing::to_vec(c.0[id].clone()))
+            .collect()
+    }
+
+    /// With `ema`, the average is the exponential moving average of G's weights, computed
+    /// here again in plain arithmetic from G's weights after each step (decay
+    /// min(ema, (1 + t)/(10 + t)) at step t); the pictures and scores come from it, the game
+    /// (D's figures) from G; without `ema` there is no average and samples are G's.
+    #[test]
+    fn the_average_of_g_is_the_moving_average_of_its_weights() {
+        let config = |ema: f64| {
+            Config::from_value(&serde_json::json!({"dataset": "ring", "ema": ema, "seed": 4}))
+                .unwrap()
+        };
+        let mut gan = Gan::new(config(0.9), &crate::testing::flex(), &Assets::default()).unwrap();
+        let mut expected = weights(&gan.generators[0]);
+        assert_eq!(weights(&gan.average.as_ref().unwrap()[0]), expected);
+        for t in 0..30u64 {
+            gan.step();
+            let decay = 0.9f64.min((1.0 + t as f64) / (10.0 + t as f64));
+            for (e, g) in expected.iter_mut().zip(weights(&gan.generators[0])) {
+                *e = (decay * *e as f64 + (1.0 - decay) * g as f64) as f32;
+            }
+        }
+        let average = weights(&gan.average.as_ref().unwrap()[0]);
+        let g_now = weights(&gan.generators[0]);
+        let mut moved = 0f32;
+        for ((a, e), g) in average.iter().zip(&expected).zip(&g_now) {
+            assert!((a - e).abs() <= 1e-5 * (1.0 + e.abs()), "{a} vs {e}");
+            moved = moved.max((a - g).abs());
+        }
+        assert!(moved > 1e-4, "the average lags G");
+        let from_average = crate::testing::to_vec(generate(
+            &gan.config,
+            gan.average.as_ref().unwrap(),
+            Tensor::from_data(
+                TensorData::new(gan.fixed_noise.clone(), [gan.fixed_noise.len() / 4, 4]),
+                &gan.device,
+            ),
+        ));
+        assert_eq!(crate::testing::to_vec(gan.fixed_samples()), from_average);
+        let plain = Gan::new(config(0.0), &crate::testing::flex(), &Assets::default()).unwrap();
+        assert!(plain.average.is_none());
     }
 
     #[test]

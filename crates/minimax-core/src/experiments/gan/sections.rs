@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use burn::module::Module;
 use burn::tensor::Device;
 
 use super::Gan;
@@ -38,6 +39,13 @@ impl Gan {
                 MAX_TENSORS,
             ));
             out.push(optim(format!("generator.{i}.optimizer"), g.params));
+            if config.optim.ema > 0.0 {
+                out.push(SectionBounds::record(
+                    format!("generator.{i}.average"),
+                    g.params,
+                    MAX_TENSORS,
+                ));
+            }
         }
         out
     }
@@ -116,6 +124,12 @@ impl Experiment for Gan {
                 format!("generator.{i}.optimizer"),
                 o,
             ));
+            if let Some(average) = &self.average {
+                out.push(PendingRecord::module(
+                    format!("generator.{i}.average"),
+                    &average[i],
+                ));
+            }
         }
         out
     }
@@ -155,6 +169,12 @@ impl Experiment for Gan {
                 bytes(&name)?,
                 &device,
             )?;
+        }
+        if let Some(average) = &mut self.average {
+            for (i, a) in average.iter_mut().enumerate() {
+                let name = format!("generator.{i}.average");
+                *a = load_module(a.clone(), &name, bytes(&name)?)?.no_grad();
+            }
         }
         self.rng = header.rng.clone();
         self.d_steps_done = counter(header, "d_steps")?;

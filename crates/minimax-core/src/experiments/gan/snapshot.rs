@@ -73,7 +73,14 @@ impl Gan {
         }
         let images = self.dataset.images().is_some();
         if images {
-            self.prepare_images(&mut pack, fake, n);
+            // The pictures are G's samples: with `ema`, the average's (D's figures above are
+            // of the G that plays).
+            let shown = if self.average.is_some() {
+                self.fixed_samples()
+            } else {
+                fake
+            };
+            self.prepare_images(&mut pack, shown, n);
         }
 
         let owners: Vec<u8> = generator_shares(n, self.generators.len())
@@ -188,7 +195,7 @@ impl Gan {
             TensorData::new(codes, [rows + Images::WALK, latent]),
             device,
         );
-        let out = self.generators[0].forward(zw).detach();
+        let out = self.sampling_generators()[0].forward(zw).detach();
         pack.push("walk", out.slice([rows..rows + Images::WALK, 0..dim]));
     }
 }
