@@ -422,6 +422,17 @@ test('a VAE beside the trained DCGAN: the same players, seed and budget; both gr
     assert.ok(v.sharpness < g.sharpness, `sharpness: VAE ${v.sharpness}, GAN ${g.sharpness}`);
     assert.ok(v.sharpness < g.real.sharpness, `sharpness: VAE ${v.sharpness}, real ${g.real.sharpness}`);
     assert.ok(g.fid < v.fid, `FID: GAN ${g.fid}, VAE ${v.fid}`);
+    // Four samples of each beside their nearest real digits, as far from them as nine in ten
+    // real digits lie from theirs (beyond 2.2): neither model copies its training set.
+    for (const [who, e] of [['GAN', g], ['VAE', v]]) {
+      assert.equal(e.nearest.length, 4, who);
+      for (const p of e.nearest) {
+        assert.ok(p.distance > 2.2 && p.sample.length === 784 && p.real.length === 784, `${who}: ${p.distance}`);
+      }
+    }
+    const captions = await page.evaluate(() => [...window.minimax.shadowRoot.querySelectorAll('.nearest')].map((b) => (b.hidden ? null : b.querySelector('p').textContent)));
+    assert.equal(captions.length, 2);
+    for (const [i, e] of [g, v].entries()) assert.ok(captions[i].includes(e.nearest[0].distance.toFixed(1)), captions[i]);
     const row = (name) => table.find((r) => r[0].startsWith(name));
     assert.deepEqual(row('Inception').slice(1), [g.is.toFixed(2), v.is.toFixed(2), g.real.is.toFixed(2)]);
     assert.deepEqual(row('sharpness').slice(1), [g.sharpness.toFixed(4), v.sharpness.toFixed(4), g.real.sharpness.toFixed(4)]);

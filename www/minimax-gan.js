@@ -526,7 +526,9 @@ class MinimaxGan extends HTMLElement {
     const run = this.run;
     this.loadDigits().then(() => {
       if (run !== this.run) return;
-      this.evaluations = this.evaluations.filter((x) => x.iter < e.iter).concat([e]).slice(-60);
+      // The history keeps the scores; the samples beside their nearest real digits, the latest's only.
+      const { nearest, ...scores } = e;
+      this.evaluations = this.evaluations.filter((x) => x.iter < e.iter).concat([scores]).slice(-60);
       this.latestEvaluation = e;
       this.each('evaluation');
       this.dispatchEvent(new CustomEvent('evaluation', { detail: e }));

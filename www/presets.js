@@ -19,7 +19,7 @@ export const PRESETS = {
   "collapse-unrolled": { "dataset": "ring", "lr_d": 1e-4, "lr_g": 3e-4, "latent_dim": 16, "unrolled": 5, "unrolled_through": true, "unrolled_lr": 0.01 },
   "saturating": { "dataset": "gaussian", "data_dim": 2, "latent_dim": 2, "loss": "minimax", "d_steps": 5 },
   "draw": { "dataset": "points", "points": [[-1.5, -1], [0, 1.5], [1.5, -1]] },
-  "mnist-dcgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3 },
+  "mnist-dcgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3, "ema": 0.99 },
   "mnist-vae": { "experiment": "vae", "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "lr_g": 1e-3, "beta1": 0.9 },
   "mnist-mlp": { "dataset": "mnist", "model": "mlp", "latent_dim": 64, "g_hidden": 256, "d_hidden": 256, "batch_size": 64, "lr_d": 2e-4, "lr_g": 2e-4 }
 };

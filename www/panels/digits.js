@@ -47,8 +47,10 @@ export const comparePanel = {
           <h2>${t('compareTitle')}</h2>
           <div class="cmp-body">
           <div class="grids">
-            <figure><canvas class="gan-grid" role="img" aria-label="${t('ganGridLabel')}"></canvas><figcaption class="gan-caption"></figcaption></figure>
-            <figure class="vae-figure" hidden><canvas class="vae-grid" role="img" aria-label="${t('vaeGridLabel')}"></canvas><figcaption class="vae-caption"></figcaption></figure>
+            <figure><canvas class="gan-grid" role="img" aria-label="${t('ganGridLabel')}"></canvas><figcaption class="gan-caption"></figcaption>
+              <div class="nearest gan-nearest" hidden><canvas role="img" aria-label="${t('nearestLabel')}"></canvas><p></p></div></figure>
+            <figure class="vae-figure" hidden><canvas class="vae-grid" role="img" aria-label="${t('vaeGridLabel')}"></canvas><figcaption class="vae-caption"></figcaption>
+              <div class="nearest vae-nearest" hidden><canvas role="img" aria-label="${t('nearestLabel')}"></canvas><p></p></div></figure>
           </div>
           <div class="cmp-side">
           <p class="compare-help">${t('compareHelp')}</p>
@@ -212,5 +214,22 @@ export const comparePanel = {
       cols.forEach((e, i) => { tds[i].textContent = e ? f(e) : '–'; });
     }
     ctx.$('.cmp-note').textContent = t('compareNote', (gan ?? vae)?.n ?? 1000);
+    this.nearest(ctx, '.gan-nearest', gan, 'nearestCaption');
+    this.nearest(ctx, '.vae-nearest', vae, 'nearestShort');
+  },
+
+  /** A few samples of the evaluation (top row) above the real digit nearest to each, and
+   * their distances: a model that copied its training set would show distances near 0. */
+  nearest(ctx, selector, e, caption) {
+    const box = ctx.$(selector);
+    const pairs = e?.nearest ?? [];
+    box.hidden = !pairs.length || !ctx.dm;
+    if (box.hidden) return;
+    const n = pairs.length;
+    const bytes = new Uint8Array(2 * n * 784);
+    const put = (k, pixels) => pixels.forEach((v, j) => { bytes[k * 784 + j] = Math.round((Math.max(-1, Math.min(1, v)) + 1) * 127.5); });
+    pairs.forEach((p, k) => { put(k, p.sample); put(n + k, p.real); });
+    ctx.dm.drawGrid(box.querySelector('canvas'), bytes, 28, n);
+    box.querySelector('p').textContent = t(caption, pairs.map((p) => num(p.distance, 1)).join('; '));
   },
 };

@@ -4,7 +4,7 @@
 // image run is first evaluated. The samples are generated, read back and classified 250 at a
 // time, and the play loop trains between the chunks, so an evaluation never stalls training
 // for long. An evaluation whose run is replaced meanwhile (reset, restore) is dropped.
-import { loadEvaluator, hasEvaluator, classify, scoreOutputs, readSamples, sharpness } from '../../pkg/minimax_web.js';
+import { loadEvaluator, hasEvaluator, classify, scoreOutputs, readSamples, sharpness, nearestDigits, hasMnist } from '../../pkg/minimax_web.js';
 
 const EVALUATOR_URL = new URL('../../pretrained/digits.eval', import.meta.url);
 export const SAMPLES = 1000;
@@ -13,6 +13,8 @@ export const SAMPLES = 1000;
 const CHUNK = 250;
 const PIXELS = 784;
 const FEATURES = 128;
+/** Samples shown beside the real digit nearest to each (whether the model copies its data). */
+const NEAREST = 4;
 /** While playing, an evaluation at most this often (ms of wall clock). */
 const EVERY_MS = 20_000;
 
@@ -71,7 +73,9 @@ export class Evaluation {
   }
 
   /** Scores the current generator. Result (also sent as the event `evaluation`): {iter, n,
-   * is, fid, classes, sharpness, ms, real: {n, is, fid, classes, sharpness}, accuracy}. Rejects if the run is
+   * is, fid, classes, sharpness, ms, real: {n, is, fid, classes, sharpness}, accuracy, nearest:
+   * [{sample, real, index, distance}] (the first samples, each with the real digit nearest to it
+   * in pixel space: pixels in [−1, 1], its index in the asset, their distance on [0, 1])}. Rejects if the run is
    * replaced meanwhile (a reset, a restore): its scores would belong to no run on screen. */
   run() {
     const generation = this.session.generation;
@@ -93,11 +97,13 @@ export class Evaluation {
       const features = [];
       const probabilities = [];
       let sharpSum = 0;
+      let first = null;
       for (let start = 0; start < SAMPLES; start += CHUNK) {
         if (this.session.generation !== generation) throw new Superseded();
         const end = Math.min(SAMPLES, start + CHUNK);
         const pixels = await readSamples(engine.prepareSamples(SAMPLES, start, end));
         if (this.session.generation !== generation) throw new Superseded();
+        if (start === 0) first = pixels.slice(0, NEAREST * PIXELS);
         sharpSum += sharpness(pixels) * (end - start);
         const out = classify(pixels);
         features.push(out.subarray(0, (end - start) * FEATURES));
@@ -106,7 +112,7 @@ export class Evaluation {
       }
       const scores = JSON.parse(scoreOutputs(concat(features), concat(probabilities), sharpSum / SAMPLES));
       if (this.session.generation !== generation) throw new Superseded();
-      const result = { iter, ...scores, ms: performance.now() - t0, real: ref.real_scores, accuracy: ref.accuracy };
+      const result = { iter, ...scores, ms: performance.now() - t0, real: ref.real_scores, accuracy: ref.accuracy, nearest: nearestOf(first) };
       this.lastIter = iter;
       this.emit('evaluation', { evaluation: result });
       return result;
@@ -115,6 +121,19 @@ export class Evaluation {
     promise.finally(() => { if (this.running?.promise === promise) this.running = null; }).catch(() => {});
     return promise;
   }
+}
+
+/** Each of `samples` (`n × 784`) with the real digit nearest to it (none without the digits). */
+function nearestOf(samples) {
+  if (!samples || !hasMnist()) return [];
+  const out = nearestDigits(samples);
+  const row = 2 + PIXELS;
+  return Array.from({ length: samples.length / PIXELS }, (_, k) => ({
+    sample: samples.slice(k * PIXELS, (k + 1) * PIXELS),
+    index: out[k * row],
+    distance: out[k * row + 1],
+    real: out.slice(k * row + 2, (k + 1) * row),
+  }));
 }
 
 /** The run changed while it was being evaluated. */

@@ -142,7 +142,9 @@ fn overrides(m: &ArgMatches) -> Map<String, Value> {
 }
 
 /// The config file's options, not yet checked (a flag may complete or correct them), then the
-/// flags over them, checked once as a whole.
+/// flags over them, checked once as a whole. A preset's or a lesson's options are inherited: one
+/// that does not apply to what the file and flags choose (the DCGAN's `init` under
+/// `--model mlp`) is dropped, where the same option given by the file or a flag is an error.
 fn build_config(m: &ArgMatches) -> Result<Config, String> {
     let mut flat = match m.get_one::<String>("config") {
         Some(path) => {
@@ -154,6 +156,7 @@ fn build_config(m: &ArgMatches) -> Result<Config, String> {
         }
         None => Map::new(),
     };
+    let mut explicit: std::collections::BTreeSet<String> = flat.keys().cloned().collect();
     if let Some(spec) = m.get_one::<String>("lesson") {
         let mut lesson = crate::lessons::config(spec)?;
         minimax_core::spec::schema::overlay(&mut lesson, &flat);
@@ -164,8 +167,10 @@ fn build_config(m: &ArgMatches) -> Result<Config, String> {
         minimax_core::spec::schema::overlay(&mut preset, &flat);
         flat = preset;
     }
-    minimax_core::spec::schema::overlay(&mut flat, &overrides(m));
-    Config::from_flat(&flat, &|_| true).map_err(|e| e.to_string())
+    let flags = overrides(m);
+    minimax_core::spec::schema::overlay(&mut flat, &flags);
+    explicit.extend(flags.keys().cloned());
+    Config::from_flat(&flat, &|name| explicit.contains(name)).map_err(|e| e.to_string())
 }
 
 /// Where the MNIST asset is looked for.

@@ -540,6 +540,10 @@ fn a_preset_trains_the_page_s_options() {
     faster.insert("lr_g".into(), serde_json::json!(0.001));
     let faster = minimax_core::Config::from_flat(&faster, &|_| true).unwrap();
     assert_eq!(saved(&["--preset", "collapse", "--lr-g", "0.001"]), faster);
+    // The preset's options that do not apply to a flag's choice are dropped, not refused.
+    let mlp = saved(&["--preset", "mnist-dcgan", "--model", "mlp"]);
+    assert_eq!(mlp.model.kind, minimax_core::spec::config::ModelKind::Mlp);
+    assert!(!mlp.model.d_batch_norm && mlp.optim.lr_g == 2e-3);
     std::fs::remove_file(&path).ok();
     let out = minimax(&["train", "--preset", "no-such", "--iters", "1"]);
     assert!(!out.status.success());

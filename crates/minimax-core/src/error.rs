@@ -51,6 +51,9 @@ pub const CODES: &[(&str, &[&str])] = &[
     ("config-point-not-finite", &["point"]),
     ("config-needs-digits", &["experiment", "dataset"]),
     ("config-unrolled-through", &[]),
+    ("config-d-batch-norm-penalty", &[]),
+    ("config-d-batch-norm-vae", &[]),
+    ("config-ema-needs-images", &[]),
     ("config-vae-players", &["dataset", "model"]),
     ("config-dcgan-needs-images", &["dataset"]),
     (

@@ -194,7 +194,7 @@ fn the_classifier_learns_the_digits() {
 
 /// The figures the cards of the lessons `evaluation` and `gan-vs-vae` quote, for the shipped
 /// checkpoints scored as the page's verdict and the CLI's `--eval` score them (1 000 samples):
-/// the DCGAN IS 6.9, FID 152, sharpness 0.52, all 10 digits present; the VAE IS 5.2, FID 196,
+/// the DCGAN IS 7.0, FID 133, sharpness 0.52, all 10 digits present; the VAE IS 5.2, FID 196,
 /// sharpness 0.37; the real digits IS 9.5, FID 10.0, sharpness 0.53 — each as the card rounds
 /// it.
 #[test]
@@ -214,7 +214,7 @@ fn the_digit_cards_quote_the_shipped_checkpoints_scores() {
     let near = |x: f64, card: f64, digit: f64| (x - card).abs() <= digit / 2.0 + 1e-9;
     eprintln!("DCGAN {gan:?}\nVAE {vae:?}\nreal {real:?}");
     assert!(
-        near(gan.is, 6.9, 0.1) && near(gan.fid, 152.0, 1.0) && near(gan.sharpness, 0.52, 0.01),
+        near(gan.is, 7.0, 0.1) && near(gan.fid, 133.0, 1.0) && near(gan.sharpness, 0.52, 0.01),
         "the DCGAN: {gan:?}"
     );
     assert_eq!(present(&gan), 10);
@@ -305,4 +305,61 @@ fn sharpness_falls_with_blur_and_noise_cannot_raise_it() {
             );
         }
     }
+}
+
+/// The nearest real digit in pixel space: each of 20 real digits finds itself at distance 0
+/// (to float rounding);
+/// with pixel noise (σ = 0.1) it still finds itself, at the distance a brute-force search over
+/// all 10 000 computes too; and how far apart real digits lie (the nearest other digit of each
+/// of 100 digits, found on the asset without it: median 4.8, nine in ten beyond 2.2, as the
+/// gan-vs-vae panel says), against which a sample's distance to its nearest real digit reads.
+#[test]
+fn the_nearest_real_digit_of_real_and_noisy_digits() {
+    let digits = asset();
+    let brute = |q: &[f32], skip: Option<usize>| -> (usize, f64) {
+        (0..digits.len())
+            .filter(|&i| Some(i) != skip)
+            .map(|i| {
+                let d2: f64 = digits
+                    .image(i)
+                    .iter()
+                    .zip(q)
+                    .map(|(&p, &v)| (p as f64 / 255.0 - (v as f64 + 1.0) / 2.0).powi(2))
+                    .sum();
+                (i, d2.sqrt())
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap()
+    };
+    let mut rng = RunRng::new(9);
+    for k in 0..20 {
+        let i = k * digits.len() / 20 + 3;
+        let mut x = Vec::new();
+        digits.push_scaled(i, &mut x);
+        let (j, d) = digits.nearest(&x);
+        assert!(j == i && d < 1e-5, "digit {i}: {j} at {d}");
+        let noisy: Vec<f32> = x
+            .iter()
+            .map(|&v| (v + 0.2 * rng.normal()).clamp(-1.0, 1.0))
+            .collect();
+        let (j, d) = digits.nearest(&noisy);
+        let (bj, bd) = brute(&noisy, None);
+        assert_eq!((j, i), (bj, bj), "digit {i}");
+        assert!((d - bd).abs() < 1e-4 && d > 0.5, "digit {i}: {d} vs {bd}");
+    }
+    let mut others: Vec<f64> = (0..100)
+        .map(|k| {
+            let i = k * digits.len() / 100 + 7;
+            let mut x = Vec::new();
+            digits.push_scaled(i, &mut x);
+            brute(&x, Some(i)).1
+        })
+        .collect();
+    others.sort_by(f64::total_cmp);
+    eprintln!(
+        "the nearest other real digit of 100 real digits: min {:.2}, 10 % {:.2}, median {:.2}, 90 % {:.2}",
+        others[0], others[10], others[50], others[90]
+    );
+    // The figures the gan-vs-vae panel's caption quotes: typically 4.8, nine in ten beyond 2.2.
+    assert!((others[50] - 4.8).abs() < 0.05 && (others[10] - 2.2).abs() < 0.05);
 }

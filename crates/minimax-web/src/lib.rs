@@ -160,8 +160,8 @@ pub fn classify(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
     Ok(features)
 }
 
-/// The sharpness of a chunk of images (`n × 784` pixels in [−1, 1]): the mean variance of their
-/// Laplacian (see `minimax_core::experiments::evaluation::sharpness`).
+/// The sharpness of a chunk of images (`n × 784` pixels in [−1, 1]): the mean slope of their
+/// strokes' edges (see `minimax_core::experiments::evaluation::sharpness`).
 #[wasm_bindgen]
 pub fn sharpness(pixels: &[f32]) -> f64 {
     minimax_core::experiments::evaluation::sharpness(pixels)
@@ -177,6 +177,24 @@ pub fn score_outputs(
 ) -> Result<String, JsError> {
     let scores = evaluator()?.score_outputs(features, probabilities, sharpness);
     Ok(serde_json::to_string(&scores).expect("serialises"))
+}
+
+/// For each image of `pixels` (`n × 784`, in [−1, 1]), the nearest of MNIST's digits in pixel
+/// space: `n × (2 + 784)` numbers, its index in the asset, the distance (on pixels in [0, 1])
+/// and its pixels (in [−1, 1]). Fails if the digits are not loaded.
+#[wasm_bindgen(js_name = nearestDigits)]
+pub fn nearest_digits(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+    let mnist = ASSETS
+        .with(|a| a.borrow().mnist.clone())
+        .ok_or_else(|| js_error("MNIST's digits are not loaded"))?;
+    let mut out = Vec::with_capacity(pixels.len() / 784 * (2 + 784));
+    for image in pixels.chunks_exact(784) {
+        let (i, distance) = mnist.nearest(image);
+        out.push(i as f32);
+        out.push(distance as f32);
+        mnist.push_scaled(i, &mut out);
+    }
+    Ok(out)
 }
 
 /// Samples whose pixels are still on the device.

@@ -131,6 +131,29 @@ impl Mnist {
         out.extend(self.image(i).iter().map(|&p| p as f32 / 127.5 - 1.0));
     }
 
+    /// The digit nearest to `image` (pixels in [−1, 1], as the players draw them) in pixel
+    /// space, and their Euclidean distance on pixels in [0, 1]: whether a generator copies its
+    /// training set shows as a distance near 0 (a real digit's own is 0; two different real
+    /// digits are rarely nearer than 4).
+    pub fn nearest(&self, image: &[f32]) -> (usize, f64) {
+        let query: Vec<f32> = image.iter().map(|&v| (v + 1.0) / 2.0).collect();
+        let mut best = (0, f32::INFINITY);
+        for i in 0..self.len() {
+            let mut d2 = 0f32;
+            for (&p, &q) in self.image(i).iter().zip(&query) {
+                let d = p as f32 / 255.0 - q;
+                d2 += d * d;
+                if d2 >= best.1 {
+                    break;
+                }
+            }
+            if d2 < best.1 {
+                best = (i, d2);
+            }
+        }
+        (best.0, (best.1 as f64).sqrt())
+    }
+
     /// How many images of each digit.
     pub fn label_counts(&self) -> [usize; 10] {
         let mut c = [0; 10];

@@ -14,9 +14,10 @@
 //! * **Sharpness**: how steeply the strokes' edges rise — the gradient's magnitude where each
 //!   image crosses half-intensity, averaged over the crossings of an image, then over the
 //!   images ([`edge_sharpness`]): a blurred stroke rises slowly, a crisp one in a pixel. It does
-//!   not use the classifier, and speckle does not raise it (the variance of the Laplacian,
-//!   the measure it replaced, counted every speckle as an edge: [`laplacian_variance`] stays
-//!   for that comparison).
+//!   not use the classifier, and pixel noise does not raise it (the variance of the
+//!   Laplacian, the measure it replaced, counted noise as edges: [`laplacian_variance`] stays
+//!   for that comparison). A step from one pixel to the next scores 1/2, about as steep as
+//!   central differences see; isolated bright pixels count as edges too (a lone one: 1/4).
 //!
 //! Both scores are biased by the number of samples n: IS estimates p(y) from the same n
 //! samples (a few samples look more diverse than they are… or less: the bias is small for

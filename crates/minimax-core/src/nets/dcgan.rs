@@ -2,15 +2,18 @@
 //!
 //! * G: z → dense 7·7·C → [BN] → ReLU → transposed conv C/2 (k4, s2) → [BN] → ReLU →
 //!   transposed conv 1 (k4, s2) → tanh
-//! * D: x → conv C' (k4, s2) → leaky ReLU → conv 2C' (k4, s2) → leaky ReLU → dense 1
+//! * D: x → conv C' (k4, s2) → leaky ReLU → conv 2C' (k4, s2) → [BN] → leaky ReLU → dense 1
 //!
-//! Batch norm is G's only: D stays a function of each sample alone, so its input gradient, and
-//! with it every gradient penalty, is defined per sample.
+//! G's batch norm is on by default. D's (`d_batch_norm`, the paper's, in the preset) makes D a
+//! function of the whole batch; without it D is a function of each sample alone, so its input
+//! gradient, and with it every gradient penalty, is defined per sample (the config refuses a
+//! penalty with D's batch norm).
 //!
-//! Weights and biases are drawn from the run's RNG, U(−1/√fan_in, 1/√fan_in) as PyTorch's
-//! layers do by default (and as our MLPs do), so the seed alone fixes them on every backend.
-//! (The DCGAN paper's N(0, 0.02) shrinks G's activations layer after layer when G has no batch
-//! norm, and G then learns too slowly to keep up with D.) D's input gradient is written out in tensor
+//! Weights and biases are drawn from the run's RNG, so the seed alone fixes them on every
+//! backend: `init = uniform`, U(−1/√fan_in, 1/√fan_in) as PyTorch's layers do by default (and
+//! as our MLPs do), or `init = normal`, the paper's N(0, 0.02) with zero biases (the preset's;
+//! without G's batch norm it shrinks G's activations layer after layer, and G then learns too
+//! slowly to keep up with D). D's input gradient is written out in tensor
 //! operations (the gradient of a convolution with respect to its input is the transposed
 //! convolution with the same weights), so the gradient penalties can be differentiated.
 

@@ -432,7 +432,7 @@ options! {
         lr_g: f64 = 1e-3, "lr_g", POSITIVE, GENERATIVE, live,
             "G's learning rate (a VAE's)";
         ema: f64 = 0.0, "ema", Kind::Float { min: 0.0, min_open: false, max: 1.0, max_open: true }, GAN, fixed,
-            "G's samples (its pictures, scores and Evaluate) from an exponential moving average of G's weights with this decay per iteration (0: off; early on at most (1 + t)/(10 + t) after t iterations): steadier than G itself, which still plays the game";
+            "G's samples (its pictures, scores and Evaluate) from an exponential moving average of G's weights with this decay per iteration (0: off; early on at most (1 + t)/(10 + t) after t iterations): steadier than G itself, which still plays the game; digits only";
         beta1: f64 = 0.5, "beta1", Kind::Float { min: 0.0, min_open: false, max: 1.0, max_open: true }, ANY, live,
             "Adam's β₁";
     }

@@ -272,7 +272,7 @@ pub static SCALARS: &[Scalar] = &[
         &[Gan, Vae],
         EVAL,
         false,
-        "how steeply the strokes' edges rise: the gradient where each image crosses half-intensity (1/w for an edge w pixels wide; speckle does not raise it)",
+        "how steeply the strokes' edges rise: the gradient where each image crosses half-intensity (1/w for an edge w pixels wide; pixel noise does not raise it)",
     ),
     scalar(
         "eval_n",

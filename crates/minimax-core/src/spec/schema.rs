@@ -557,6 +557,26 @@ impl Config {
         }
         if self.model.kind == ModelKind::Dcgan
             && self.model.d_batch_norm
+            && self.experiment == ExperimentKind::Vae
+        {
+            return invalid(
+                "config-d-batch-norm-vae",
+                &[],
+                "d_batch_norm is the GAN's D's: a VAE's encoder has no batch norm".into(),
+            );
+        }
+        if self.experiment == ExperimentKind::Gan
+            && self.optim.ema > 0.0
+            && !self.data.kind.is_image()
+        {
+            return invalid(
+                "config-ema-needs-images",
+                &[],
+                "ema averages G's weights for its pictures and scores, which only digits have: it needs dataset = mnist".into(),
+            );
+        }
+        if self.model.kind == ModelKind::Dcgan
+            && self.model.d_batch_norm
             && self.experiment == ExperimentKind::Gan
             && self.gradient_penalty() > 0.0
         {

@@ -575,10 +575,14 @@ mod tests {
     #[test]
     fn the_average_of_g_is_the_moving_average_of_its_weights() {
         let config = |ema: f64| {
-            Config::from_value(&serde_json::json!({"dataset": "ring", "ema": ema, "seed": 4}))
-                .unwrap()
+            Config::from_value(&serde_json::json!({"dataset": "mnist", "latent_dim": 4,
+                "g_hidden": 8, "d_hidden": 8, "batch_size": 8, "ema": ema, "seed": 4}))
+            .unwrap()
         };
-        let mut gan = Gan::new(config(0.9), &crate::testing::flex(), &Assets::default()).unwrap();
+        let assets = Assets {
+            mnist: Some(std::sync::Arc::new(crate::data::mnist::Mnist::noise(32, 4))),
+        };
+        let mut gan = Gan::new(config(0.9), &crate::testing::flex(), &assets).unwrap();
         let mut expected = weights(&gan.generators[0]);
         assert_eq!(weights(&gan.average.as_ref().unwrap()[0]), expected);
         for t in 0..30u64 {
@@ -605,7 +609,7 @@ mod tests {
             ),
         ));
         assert_eq!(crate::testing::to_vec(gan.fixed_samples()), from_average);
-        let plain = Gan::new(config(0.0), &crate::testing::flex(), &Assets::default()).unwrap();
+        let plain = Gan::new(config(0.0), &crate::testing::flex(), &assets).unwrap();
         assert!(plain.average.is_none());
     }
 
