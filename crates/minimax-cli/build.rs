@@ -51,7 +51,12 @@ fn main() {
         .strip_prefix("export const PRESETS =")
         .and_then(|b| b.strip_suffix(';'))
         .expect("www/presets.js: the block is `export const PRESETS = {…};`");
-    writeln!(code, "pub static PRESETS_JSON: &str = {:?};", json.trim()).unwrap();
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("lessons.rs");
-    std::fs::write(out, code).unwrap();
+    let out = std::env::var("OUT_DIR").unwrap();
+    let out = Path::new(&out);
+    std::fs::write(out.join("lessons.rs"), code).unwrap();
+    std::fs::write(
+        out.join("presets.rs"),
+        format!("static PRESETS_JSON: &str = {:?};\n", json.trim()),
+    )
+    .unwrap();
 }

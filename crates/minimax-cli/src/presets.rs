@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::lessons::PRESETS_JSON;
+include!(concat!(env!("OUT_DIR"), "/presets.rs"));
 
 fn all() -> Result<Map<String, Value>, String> {
     match serde_json::from_str(PRESETS_JSON) {

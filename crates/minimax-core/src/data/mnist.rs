@@ -133,8 +133,8 @@ impl Mnist {
 
     /// The digit nearest to `image` (pixels in [−1, 1], as the players draw them) in pixel
     /// space, and their Euclidean distance on pixels in [0, 1]: whether a generator copies its
-    /// training set shows as a distance near 0 (a real digit's own is 0; two different real
-    /// digits are rarely nearer than 4).
+    /// training set shows as a distance near 0 (a real digit's own is 0; a real digit's nearest
+    /// other one lies at a median 4.8, nine in ten beyond 2.2: `tests/evaluation.rs`).
     pub fn nearest(&self, image: &[f32]) -> (usize, f64) {
         let query: Vec<f32> = image.iter().map(|&v| (v + 1.0) / 2.0).collect();
         let mut best = (0, f32::INFINITY);

@@ -56,18 +56,13 @@ fn init_param<const D: usize>(
     rng: &mut RunRng,
     device: &Device,
 ) -> Param<Tensor<D>> {
-    match (init, bias) {
-        (InitKind::Uniform, _) => uniform_param(shape, fan_in, rng, device),
-        (InitKind::Normal, false) => {
-            let n = shape.iter().product();
-            let w: Vec<f32> = (0..n).map(|_| NORMAL_STD * rng.normal()).collect();
-            Param::from_data(TensorData::new(w, shape), device)
-        }
-        (InitKind::Normal, true) => {
-            let n = shape.iter().product();
-            Param::from_data(TensorData::new(vec![0f32; n], shape), device)
-        }
-    }
+    let n = shape.iter().product();
+    let values: Vec<f32> = match (init, bias) {
+        (InitKind::Uniform, _) => return uniform_param(shape, fan_in, rng, device),
+        (InitKind::Normal, false) => (0..n).map(|_| NORMAL_STD * rng.normal()).collect(),
+        (InitKind::Normal, true) => vec![0.0; n],
+    };
+    Param::from_data(TensorData::new(values, shape), device)
 }
 
 fn constant_param(n: usize, value: f32, device: &Device) -> Param<Tensor<1>> {
