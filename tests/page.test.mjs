@@ -392,6 +392,56 @@ test('a lecture starts from the trained DCGAN (?pretrained): the page opens at i
   }
 });
 
+test('pick a digit: the trained conditional GAN draws row r as digit r; a digit button asks every row for that digit, from the same z; the verdict counts the digits drawn as asked', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url, '?lesson=pick-a-digit&lang=pl&backend=flex');
+    await page.waitForFunction(() => window.minimax.latest?.iter >= 3000, null, { timeout: 120_000 });
+    const state = () => page.evaluate(() => {
+      const root = window.minimax.shadowRoot;
+      const s = window.minimax.latest;
+      return {
+        digit: s.images.digit ?? null,
+        fake: s.images.fake,
+        iter: s.iter,
+        picker: !root.querySelector('.digit-picker').hidden,
+        pressed: [...root.querySelectorAll('.digit-picker button[aria-pressed="true"]')].map((b) => b.dataset.digit),
+        buttons: root.querySelectorAll('.digit-picker button').length,
+        caption: root.querySelector('.fake-caption').textContent,
+      };
+    });
+    const rows = await state();
+    assert.ok(rows.picker, 'the digit buttons show for a conditional GAN');
+    assert.equal(rows.buttons, 11);
+    assert.deepEqual(rows.pressed, ['']);
+    assert.equal(Buffer.from(rows.fake, 'base64').length, 80 * 784, 'ten rows of eight');
+    assert.match(rows.caption, /wiersz r/);
+    await page.evaluate(() => window.minimax.shadowRoot.querySelector('.digit-picker button[data-digit="3"]').click());
+    await page.waitForFunction(() => window.minimax.latest.images.digit === 3, null, { timeout: 30_000 });
+    const threes = await state();
+    assert.deepEqual(threes.pressed, ['3']);
+    assert.match(threes.caption, /cyfrę 3/);
+    assert.notEqual(threes.fake, rows.fake);
+    await page.screenshot({ path: screenshotPath('page-pick-a-digit-3-pl.png') });
+    // Back to all digits: the same codes, the same run (nothing trained meanwhile), the same grid.
+    await page.evaluate(() => window.minimax.shadowRoot.querySelector('.digit-picker button[data-digit=""]').click());
+    await page.waitForFunction(() => window.minimax.latest.images.digit === undefined, null, { timeout: 30_000 });
+    const again = await state();
+    assert.equal(again.iter, rows.iter);
+    assert.equal(again.fake, rows.fake);
+    const e = await page.evaluate(() => window.minimax.evaluate());
+    assert.ok(e.conditional_accuracy >= 0.9, `drawn as asked: ${e.conditional_accuracy}`);
+    assert.ok(e.is > 8.5, `IS ${e.is}`);
+    assert.match(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.eval-scores').textContent), /zgodna z prośbą \d/);
+    console.log(`pick a digit (flex, shipped): drawn as asked ${(100 * e.conditional_accuracy).toFixed(1)} %, IS ${e.is.toFixed(2)}, FID ${e.fid.toFixed(1)}`);
+    await page.screenshot({ path: screenshotPath('page-pick-a-digit-pl.png') });
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
 test('a VAE beside the trained DCGAN: the same players, seed and budget; both grids and both verdicts in one table; the VAE\'s digits are blurrier and farther from real ones', async () => {
   const browser = await launch({ webgpu: false });
   try {

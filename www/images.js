@@ -39,9 +39,10 @@ export function drawGrid(canvas, pixels, side, cols) {
   ctx.drawImage(scratch, (width - w) / 2, (height - h) / 2, w, h);
 }
 
-/** The 8×8 grid of samples as a PNG of 224×224 pixels: the picture `minimax train --samples` writes. */
+/** The grid of samples as a PNG, 8 across: 8×8 (224×224 pixels), a conditional G's 10 rows of 8
+ * (224×280, row r asked for digit r). The picture `minimax train --samples` writes. */
 export async function samplesPng(pixels, side) {
-  const img = gridImage(pixels, side, 8, 64);
+  const img = gridImage(pixels, side, 8, 8 * Math.floor(pixels.length / (side * side * 8)));
   const canvas = new OffscreenCanvas(img.width, img.height);
   canvas.getContext('2d').putImageData(img, 0, 0);
   return canvas.convertToBlob({ type: 'image/png' });

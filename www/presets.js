@@ -6,6 +6,8 @@
 // - collapse, generators, collapse-unrolled: the mode-collapse lesson's game (D slower than G:
 //   the plain GAN collapses) and two remedies.
 // - mnist-dcgan: the DCGAN recipe (docs/digits.md says what each choice is worth).
+// - mnist-acgan: the same recipe, conditional: G draws the digit asked for (the page's digit
+//   buttons), D also names each image's digit (an auxiliary-classifier GAN).
 // - mnist-vae: the DCGAN's rival (a VAE with the same players as decoder and encoder), trained
 //   beside a GAN on digits: "Train a VAE beside it" takes the GAN's own players, batch and seed
 //   over this.
@@ -20,6 +22,7 @@ export const PRESETS = {
   "saturating": { "dataset": "gaussian", "data_dim": 2, "latent_dim": 2, "loss": "minimax", "d_steps": 5 },
   "draw": { "dataset": "points", "points": [[-1.5, -1], [0, 1.5], [1.5, -1]] },
   "mnist-dcgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3, "ema": 0.99 },
+  "mnist-acgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3, "ema": 0.99, "conditional": true },
   "mnist-vae": { "experiment": "vae", "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "lr_g": 1e-3, "beta1": 0.9 },
   "mnist-mlp": { "dataset": "mnist", "model": "mlp", "latent_dim": 64, "g_hidden": 256, "d_hidden": 256, "batch_size": 64, "lr_d": 2e-4, "lr_g": 2e-4 }
 };
@@ -30,6 +33,7 @@ export const PRESETS = {
 // has learned: the page's "Start trained" button and the `pretrained` attribute load it.
 export const PRETRAINED = {
   'mnist-dcgan': { iters: 3000 },
+  'mnist-acgan': { iters: 3000 },
   'mnist-vae': { iters: 3000 },
   // The unrolled GAN needs 12 000 iterations, about 2½ minutes in the page on a CPU: its lesson
   // starts from the first 8 000, so that a class sees the last 4 000 in under a minute.

@@ -30,6 +30,9 @@ export const REQUESTS = {
   speed: ['level'],
   // The latest numbers. Result: the snapshot.
   snapshot: [],
+  // A conditional G's grid: `digit` (0–9) in every row, or null for digit r in row r; kept for
+  // the following snapshots. Result: the snapshot, taken now.
+  digit: ['digit'],
   // A checkpoint of the session (read asynchronously from the GPU). Result: {bytes}.
   checkpoint: [],
   // Replaces the session with a checkpoint's; a bad file is refused and the session goes on.

@@ -1,5 +1,6 @@
 // `cargo xtask bench --page`: the page in headless Chromium. Prints iterations per second
-// on each backend for the 2-D GAN, the MNIST-sized MLP GAN and the MNIST DCGAN, the time from
+// on each backend for the 2-D GAN, the MNIST-sized MLP GAN and the MNIST DCGAN (and its
+// conditional twin, the ACGAN), the time from
 // navigation to the first drawn sample, and the compressed size of everything the page
 // downloads (without MNIST's digits, which only image presets fetch) and of the digits.
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ const MODELS = {
   '2-D ring, MLP 64x2, batch 128': ['?preset=ring', 2],
   'MNIST-sized 784-d, MLP 256x2, batch 64': ['?dataset=gaussian&data_dim=784&latent_dim=64&g_hidden=256&d_hidden=256&batch_size=64', 784],
   'MNIST DCGAN 64/32 ch, batch 64': ['?preset=mnist-dcgan', 'dcgan'],
+  'MNIST DCGAN conditional (ACGAN), batch 64': ['?preset=mnist-acgan', 'dcgan'],
 };
 // `--backend flex` or `--backend wgpu` measures one backend only.
 const only = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : null;

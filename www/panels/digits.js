@@ -27,8 +27,9 @@ export const verdictPanel = {
   clear(ctx) { this.evaluation(ctx); },
   evaluation(ctx) {
     const e = ctx.latestEvaluation;
+    const asked = e && typeof e.conditional_accuracy === 'number' ? t('evalAsked', num(100 * e.conditional_accuracy, 1)) : '';
     ctx.$('.eval-scores').textContent = e
-      ? t('evalScores', e.iter, num(e.is, 2), num(e.real.is, 2), num(e.fid, 1), num(e.real.fid, 1), e.classes.filter((c) => c > 0).length, e.n)
+      ? t('evalScores', e.iter, num(e.is, 2), num(e.real.is, 2), num(e.fid, 1), num(e.real.fid, 1), e.classes.filter((c) => c > 0).length, e.n) + asked
       : t('evalNone');
     ctx.dm?.drawVerdict(ctx.$('canvas.verdict'), ctx.evaluations);
   },

@@ -10,9 +10,12 @@ export const imagesPanel = {
   template: () => `<section class="panel images-panel" hidden>
           <h2>${t('imagesTitle')}</h2>
           <div class="grids">
-            <figure><canvas class="fake-grid" role="img" aria-label="${t('fakeGrid')}"></canvas><figcaption>${t('fakeGrid')}</figcaption></figure>
+            <figure><canvas class="fake-grid" role="img" aria-label="${t('fakeGrid')}"></canvas><figcaption class="fake-caption">${t('fakeGrid')}</figcaption></figure>
             <figure><canvas class="real-grid" role="img" aria-label="${t('realGrid')}"></canvas><figcaption>${t('realGrid')}</figcaption></figure>
           </div>
+          <div class="digit-picker" role="group" aria-label="${t('pickDigit')}" hidden><span>${t('pickDigit')}</span>
+            <button type="button" data-digit="" aria-pressed="true" title="${t('allDigitsHelp')}">${t('allDigits')}</button>
+            ${[...Array(10).keys()].map((d) => `<button type="button" data-digit="${d}" aria-pressed="false">${d}</button>`).join('')}</div>
           <figure class="walk-figure"><canvas class="walk" role="img" aria-label="${t('walk')}"></canvas><figcaption>${t('walk')}</figcaption></figure>
           <div class="images-buttons"><button type="button" class="save-samples">${t('saveSamples')}</button>
           <button type="button" class="time-generation" title="${t('timeGenerationHelp')}">${t('timeGeneration')}</button></div>
@@ -21,11 +24,26 @@ export const imagesPanel = {
   mount(ctx, state) {
     ctx.$('.save-samples').addEventListener('click', () => ctx.saveSamples());
     ctx.$('.time-generation').addEventListener('click', () => timeGeneration(ctx, state).catch(() => {}));
+    ctx.$('.digit-picker').addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-digit]');
+      if (!b) return;
+      const digit = b.dataset.digit === '' ? null : Number(b.dataset.digit);
+      ctx.request('digit', { digit }).catch(() => {});
+    });
     if (state.timing) ctx.$('.generation-timing').textContent = timingText(state.timing);
   },
   update(ctx, s) {
     ctx.$('.images-panel').hidden = !s.images;
     if (!s.images) return;
+    // A conditional G (`conditional`): digit buttons, and the grid's rows say what was asked.
+    const conditional = Boolean(ctx.config?.conditional) && (ctx.config?.experiment ?? 'gan') === 'gan';
+    const picker = ctx.$('.digit-picker');
+    picker.hidden = !conditional;
+    const digit = s.images.digit ?? null;
+    for (const b of picker.querySelectorAll('button')) b.setAttribute('aria-pressed', String((b.dataset.digit === '' ? null : Number(b.dataset.digit)) === digit));
+    const caption = !conditional ? t('fakeGrid') : digit === null ? t('fakeGridRows') : t('fakeGridDigit', String(digit));
+    ctx.$('.fake-caption').textContent = caption;
+    ctx.$('canvas.fake-grid').setAttribute('aria-label', caption);
     ctx.digits((dm) => {
       const { drawGrid, decode } = dm;
       const { side } = s.images;

@@ -11,7 +11,7 @@ const COMPILE_TIMEOUT_MS = 300_000;
  * iteration), each part ending with a small read-back that waits for the GPU. */
 async function msPerIteration(engine) {
   // The CPU backend has finished when `train` returns; the GPU's queue is drained by a read.
-  const drain = engine.backend() === 'wgpu' ? () => readSnapshot(engine.prepare(false, 4)) : async () => {};
+  const drain = engine.backend() === 'wgpu' ? () => readSnapshot(engine.prepare(false, 4, -1)) : async () => {};
   await drain();
   let done = 0;
   let k = 1;
@@ -32,7 +32,7 @@ export async function moveTo(session, backend, reason = 'chosen') {
   const generation = session.generation;
   const bytes = await checkpointOf(session.engine);
   const engine = await makeEngine(null, backend, bytes, session.notice);
-  if (backend === 'wgpu') await withTimeout(readSnapshot(engine.prepare(true, 48)), COMPILE_TIMEOUT_MS, 'compiling the WebGPU kernels');
+  if (backend === 'wgpu') await withTimeout(readSnapshot(engine.prepare(true, 48, -1)), COMPILE_TIMEOUT_MS, 'compiling the WebGPU kernels');
   if (generation !== session.generation) {
     engine.free();
     throw new Error('the run changed while the other backend was being prepared');
@@ -59,7 +59,7 @@ export async function chooseByMeasurement(session, enqueue) {
   try {
     gpu = await makeEngine(null, 'wgpu', bytes, session.notice);
     gpu.train(1);                     // compiles the kernels of a step and of a snapshot
-    await withTimeout(readSnapshot(gpu.prepare(true, 48)), COMPILE_TIMEOUT_MS, 'compiling the WebGPU kernels');
+    await withTimeout(readSnapshot(gpu.prepare(true, 48, -1)), COMPILE_TIMEOUT_MS, 'compiling the WebGPU kernels');
     const cpu = await makeEngine(null, 'flex', bytes, session.notice);
     // Timed with the session's own loop paused, so that neither figure includes its work;
     // it resumes unless someone paused or played meanwhile.

@@ -10,7 +10,7 @@ export async function bench(session, { iters, warmupMs = 0, chunks = 10 }) {
   const engine = session.engine;
   const train = (n) => session.depth.train(engine, n);
   const gpu = engine.backend() === 'wgpu';
-  const drain = gpu ? () => readSnapshot(engine.prepare(false, 4)) : async () => {};
+  const drain = gpu ? () => readSnapshot(engine.prepare(false, 4, -1)) : async () => {};
   const w0 = performance.now();
   while (performance.now() - w0 < warmupMs) {
     train(Math.max(1, Math.round(iters / 20)));

@@ -73,7 +73,7 @@ export class Evaluation {
   }
 
   /** Scores the current generator. Result (also sent as the event `evaluation`): {iter, n,
-   * is, fid, classes, sharpness, ms, real: {n, is, fid, classes, sharpness}, accuracy, nearest:
+   * is, fid, classes, sharpness, conditional_accuracy (a conditional G's), ms, real: {n, is, fid, classes, sharpness}, accuracy, nearest:
    * [{sample, real, index, distance}] (the first samples, each with the real digit nearest to it
    * in pixel space: pixels in [−1, 1], its index in the asset, their distance on [0, 1])}. Rejects if the run is
    * replaced meanwhile (a reset, a restore): its scores would belong to no run on screen. */
@@ -110,7 +110,11 @@ export class Evaluation {
         probabilities.push(out.subarray((end - start) * FEATURES));
         await new Promise((r) => setTimeout(r, 0)); // the play loop takes a turn
       }
-      const scores = JSON.parse(scoreOutputs(concat(features), concat(probabilities), sharpSum / SAMPLES));
+      // A conditional G was asked for digit i mod 10 in sample i: the engine counts the share
+      // the classifier reads as asked (`conditional_accuracy`).
+      const config = JSON.parse(engine.config());
+      const conditional = Boolean(config.conditional) && (config.experiment ?? 'gan') === 'gan';
+      const scores = JSON.parse(scoreOutputs(concat(features), concat(probabilities), sharpSum / SAMPLES, conditional));
       if (this.session.generation !== generation) throw new Superseded();
       const result = { iter, ...scores, ms: performance.now() - t0, real: ref.real_scores, accuracy: ref.accuracy, nearest: nearestOf(first) };
       this.lastIter = iter;

@@ -94,6 +94,11 @@ const handlers = {
     session.chunk = 1;
   },
   async snapshot() { return session.latest ?? session.observe(); },
+  async digit({ digit }) {
+    if (digit !== null && !(Number.isInteger(digit) && digit >= 0 && digit <= 9)) throw new Error(`digit must be a whole number from 0 to 9 or null, not ${JSON.stringify(digit)}`);
+    session.digit = digit;
+    return (await session.observe()) ?? session.latest;
+  },
   async checkpoint() {
     const bytes = await checkpointOf(session.engine);
     return { bytes, iter: session.engine.iteration() };

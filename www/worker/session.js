@@ -51,6 +51,7 @@ export class Session {
     this.rate = [];             // [time, iteration] pairs over the last RATE_WINDOW_MS
     this.epoch = 0;             // bumped by every change the user asks for (config, file, backend)
     this.limit = null;          // train no further than this iteration (a companion run's budget)
+    this.digit = null;          // a conditional G's grid: this digit in every row (null: row r, digit r)
   }
 
   notice = (notice) => this.emit('notice', { notice });
@@ -103,7 +104,7 @@ export class Session {
     const t0 = performance.now();
     let snap;
     try {
-      const text = await withTimeout(readSnapshot(engine.prepare(true, 48)), READBACK_TIMEOUT_MS, 'a read-back from the GPU');
+      const text = await withTimeout(readSnapshot(engine.prepare(true, 48, this.digit ?? -1)), READBACK_TIMEOUT_MS, 'a read-back from the GPU');
       snap = JSON.parse(text);
     } catch (e) {
       if (generation !== this.generation) return null; // the engine was replaced meanwhile

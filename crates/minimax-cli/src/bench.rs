@@ -272,7 +272,7 @@ fn time_evaluation(
     let pixels = read()?;
     let generate = start.elapsed().as_secs_f64() * 1000.0;
     let start = Instant::now();
-    let scores = evaluator.score(&pixels);
+    let scores = evaluator.score(&pixels, false);
     let score = start.elapsed().as_secs_f64() * 1000.0;
     Ok(format!(
         "evaluation ({}): {n} {what} samples generated and read back in {generate:.0} ms, scored by the classifier (flex) in {score:.0} ms (IS {:.2} of random weights)",

@@ -110,7 +110,7 @@ pub fn command() -> Command {
         "The MNIST asset (default: $MINIMAX_MNIST, else assets/mnist-10k.bin.gz, written by `cargo xtask data`)",
     ))
     .arg(Arg::new("samples").long("samples").value_name("FILE.png").help(
-        "Image data: write the final 8×8 grid of samples (28×28 pixels each, no border) as a PNG",
+        "Image data: write the final grid of samples (8×8, a conditional G's 10 rows of 8, row r asked for digit r; 28×28 pixels each, no border) as a PNG",
     ))
     .arg(Arg::new("eval").long("eval").value_name("FILE").help(
         "Image data: score G's samples at each report with this evaluator file (`is`, `fid`, `sharpness`, `eval_n`, `classes` in the report; made by --evaluator)",
@@ -326,7 +326,8 @@ fn add_scores(
     Ok(())
 }
 
-/// The 8×8 grid of samples as a grayscale PNG, one image pixel per digit pixel, no border.
+/// The grid of samples as a grayscale PNG, one image pixel per digit pixel, no border: 8 across,
+/// 8 rows (a conditional G's 10, row r asked for digit r).
 pub fn write_samples(images: &Images, path: &Path) -> Result<(), String> {
     let side = images.side;
     let per_row = 8;
@@ -334,9 +335,11 @@ pub fn write_samples(images: &Images, path: &Path) -> Result<(), String> {
     if count < per_row * per_row {
         return Err(format!("only {count} samples for an 8×8 grid"));
     }
+    let rows = count / per_row;
     let width = per_row * side;
-    let mut pixels = vec![0u8; width * width];
-    for k in 0..per_row * per_row {
+    let height = rows * side;
+    let mut pixels = vec![0u8; width * height];
+    for k in 0..per_row * rows {
         let (gy, gx) = (k / per_row, k % per_row);
         for y in 0..side {
             let src = &images.fake[k * side * side + y * side..][..side];
@@ -346,7 +349,7 @@ pub fn write_samples(images: &Images, path: &Path) -> Result<(), String> {
     }
     let file =
         std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, width as u32);
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, height as u32);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;

@@ -54,6 +54,7 @@ pub const CODES: &[(&str, &[&str])] = &[
     ("config-d-batch-norm-penalty", &[]),
     ("config-d-batch-norm-vae", &[]),
     ("config-ema-needs-images", &[]),
+    ("config-conditional", &[]),
     ("config-vae-players", &["dataset", "model"]),
     ("config-dcgan-needs-images", &["dataset"]),
     (

@@ -23,6 +23,7 @@ fn reported(config: serde_json::Value, assets: &Assets) -> Vec<String> {
         .snapshot(SnapshotOptions {
             plane: false,
             resolution: 8,
+            ..Default::default()
         })
         .unwrap();
     for name in s.scalars.keys() {
@@ -48,18 +49,20 @@ fn every_reported_scalar_is_catalogued_and_every_catalogued_one_reported() {
         json!({"dataset": "grid", "loss": "wgan-gp", "batch_size": 16}),
         json!({"dataset": "gaussian", "data_dim": 3, "loss": "lsgan", "batch_size": 16}),
         json!({"dataset": "mnist", "model": "dcgan", "batch_size": 4, "g_channels": 8, "d_channels": 4}),
+        json!({"dataset": "mnist", "model": "dcgan", "batch_size": 4, "g_channels": 8, "d_channels": 4, "conditional": true}),
         json!({"experiment": "vae", "dataset": "mnist", "model": "dcgan", "batch_size": 4, "g_channels": 8, "d_channels": 4}),
         json!({"experiment": "classifier", "dataset": "mnist", "batch_size": 4}),
     ] {
         seen.extend(reported(config, &assets));
     }
-    // An evaluation's scalars (a GAN's or a VAE's digits, scored).
+    // An evaluation's scalars (a GAN's or a VAE's digits, scored; a conditional G's too).
     let scores = Scores {
         n: 1,
         is: 1.0,
         fid: 0.0,
         classes: vec![0; 10],
         sharpness: 0.0,
+        conditional_accuracy: Some(0.5),
     };
     seen.extend(Evaluator::into_snapshot_parts(&scores).0.into_keys());
     let missing: Vec<&str> = SCALARS

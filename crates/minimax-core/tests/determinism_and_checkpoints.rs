@@ -14,6 +14,7 @@ fn full() -> SnapshotOptions {
     SnapshotOptions {
         plane: true,
         resolution: 16,
+        ..Default::default()
     }
 }
 

@@ -22,6 +22,7 @@ fn snapshot(t: &Gan) -> Snapshot {
     t.snapshot(SnapshotOptions {
         plane: true,
         resolution: 32,
+        ..Default::default()
     })
     .unwrap()
 }

@@ -55,6 +55,7 @@ fn snapshot(t: &Gan, plane: bool) -> Snapshot {
     t.snapshot(SnapshotOptions {
         plane,
         resolution: 8,
+        ..Default::default()
     })
     .unwrap()
 }

@@ -145,7 +145,7 @@ fn gan_samples_are_sharper_than_the_vae_s_at_the_same_budget() {
     }
     let judge = |e: &dyn Experiment| {
         let x = samples(e, 1000);
-        (sharpness(&x), evaluator.score(&x).fid)
+        (sharpness(&x), evaluator.score(&x, false).fid)
     };
     let mut runs = vec![(
         "shipped, 3000 iterations".to_string(),

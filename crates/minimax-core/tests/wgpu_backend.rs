@@ -30,6 +30,7 @@ fn wgpu_trains_and_agrees_with_flex_at_the_start() {
     let options = SnapshotOptions {
         plane: true,
         resolution: 16,
+        ..Default::default()
     };
 
     // Same seed ⇒ same initial weights on both backends ⇒ the same numbers, up to float error.
@@ -214,6 +215,7 @@ fn wgpu_runs_the_unrolled_gan_through_d_s_steps() {
     let options = SnapshotOptions {
         plane: false,
         resolution: 16,
+        ..Default::default()
     };
     let mut gpu = Gan::new(config.clone(), &device, &Assets::default()).unwrap();
     let mut cpu = Gan::new(config, &burn::tensor::Device::flex(), &Assets::default()).unwrap();

@@ -167,15 +167,17 @@ pub fn sharpness(pixels: &[f32]) -> f64 {
     minimax_core::experiments::evaluation::sharpness(pixels)
 }
 
-/// The scores (JSON: n, is, fid, classes, sharpness) from the classifier's outputs of all the
-/// samples and their sharpness.
+/// The scores (JSON: n, is, fid, classes, sharpness, and with `conditional`
+/// conditional_accuracy) from the classifier's outputs of all the samples, in the order of the
+/// evaluation codes, and their sharpness.
 #[wasm_bindgen(js_name = scoreOutputs)]
 pub fn score_outputs(
     features: &[f32],
     probabilities: &[f32],
     sharpness: f64,
+    conditional: bool,
 ) -> Result<String, JsError> {
-    let scores = evaluator()?.score_outputs(features, probabilities, sharpness);
+    let scores = evaluator()?.score_outputs(features, probabilities, sharpness, conditional);
     Ok(serde_json::to_string(&scores).expect("serialises"))
 }
 
@@ -338,10 +340,12 @@ impl Engine {
     }
 
     /// Queues a snapshot's device work; read it with [`read_snapshot`].
-    pub fn prepare(&self, plane: bool, resolution: u32) -> Pending {
+    /// `digit`: a conditional G's grid asks for this digit in every row (−1: digit r in row r).
+    pub fn prepare(&self, plane: bool, resolution: u32, digit: i32) -> Pending {
         Pending(self.experiment.prepare_snapshot(SnapshotOptions {
             plane,
             resolution: resolution as usize,
+            digit: usize::try_from(digit).ok(),
         }))
     }
 

@@ -273,6 +273,20 @@ impl Dataset {
         v
     }
 
+    /// A batch of `n` digits, row-major `[n, 784]`, and their labels: the same draws as
+    /// [`sample`](Self::sample)'s. `None` for data without labels (all but the digits).
+    pub fn sample_labelled(&self, n: usize, rng: &mut RunRng) -> Option<(Vec<f32>, Vec<u8>)> {
+        let images = self.images.as_ref()?;
+        let mut out = Vec::with_capacity(n * self.dim);
+        let mut labels = Vec::with_capacity(n);
+        for _ in 0..n {
+            let i = rng.index(images.len());
+            images.push_scaled(i, &mut out);
+            labels.push(images.labels()[i]);
+        }
+        Some((out, labels))
+    }
+
     /// A batch of `n` samples, row-major `[n, dim]`.
     pub fn sample(&self, n: usize, rng: &mut RunRng) -> Vec<f32> {
         let mut out = Vec::with_capacity(n * self.dim);

@@ -24,7 +24,8 @@ use crate::train::checkpoint::SectionBounds;
 pub use training::Classifier;
 
 /// Classes: the ten digits.
-pub const CLASSES: usize = 10;
+pub use crate::spec::config::CLASSES;
+
 /// Width of the penultimate layer, the features of the Fréchet distance.
 pub const FEATURES: usize = 128;
 const C1: usize = 16;

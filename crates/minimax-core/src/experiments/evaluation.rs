@@ -37,6 +37,7 @@ use crate::experiments::classifier::{CLASSES, DigitNet, FEATURES, held_out};
 use crate::rng::RunRng;
 use crate::spec::config::IMAGE_SIDE;
 use crate::train::checkpoint;
+use crate::train::codes::asked_digit;
 use crate::train::records::load_module;
 
 /// Samples generated and classified at a time: memory stays small, and a page can train between
@@ -59,6 +60,10 @@ pub struct Scores {
     pub classes: Vec<u32>,
     /// The images' mean edge sharpness (see [`sharpness`]).
     pub sharpness: f64,
+    /// A conditional G's: the share of its samples the classifier puts in the digit asked for
+    /// (row i of the evaluation codes asks for digit i mod 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_accuracy: Option<f64>,
 }
 
 /// The variance of the 4-neighbour Laplacian of one 28×28 image (pixels in [−1, 1], measured
@@ -363,6 +368,7 @@ impl Evaluator {
                     fid: 0.0,
                     classes: vec![],
                     sharpness: 0.0,
+                    conditional_accuracy: None,
                 },
             },
             mean: vec![],
@@ -389,7 +395,7 @@ impl Evaluator {
         for &i in &held {
             digits.push_scaled(i, &mut real);
         }
-        this.reference.real_scores = this.score(&real);
+        this.reference.real_scores = this.score(&real, false);
         this
     }
 
@@ -427,22 +433,35 @@ impl Evaluator {
                 Err(e) => return Some(Err(format!("{e:?}"))),
             }
         }
-        Some(Ok(self.score(&pixels)))
+        let conditional = experiment.config().is_conditional();
+        Some(Ok(self.score(&pixels, conditional)))
     }
 
-    /// The scores of images (pixels in [−1, 1], `n × 784`).
-    pub fn score(&self, images: &[f32]) -> Scores {
+    /// The scores of images (pixels in [−1, 1], `n × 784`); `conditional`: image i was asked
+    /// to be digit i mod 10 (see [`score_outputs`](Self::score_outputs)).
+    pub fn score(&self, images: &[f32], conditional: bool) -> Scores {
         let (features, probabilities) = self.forward(images);
-        self.score_outputs(&features, &probabilities, sharpness(images))
+        self.score_outputs(&features, &probabilities, sharpness(images), conditional)
     }
 
     /// The scores from the classifier's outputs (as [`forward`](Self::forward) gives them) and
     /// the images' [`sharpness`] (computed from the pixels, which the outputs do not hold).
-    pub fn score_outputs(&self, features: &[f32], probabilities: &[f32], sharpness: f64) -> Scores {
+    /// With `conditional`, image i was asked to be digit [`asked_digit`]`(i)`, and the share
+    /// the classifier reads as that digit is the conditional accuracy.
+    pub fn score_outputs(
+        &self,
+        features: &[f32],
+        probabilities: &[f32],
+        sharpness: f64,
+        conditional: bool,
+    ) -> Scores {
         let n = probabilities.len() / CLASSES;
         let mut classes = vec![0u32; CLASSES];
-        for row in probabilities.chunks(CLASSES) {
-            classes[crate::experiments::classifier::argmax(row)] += 1;
+        let mut as_asked = 0usize;
+        for (i, row) in probabilities.chunks(CLASSES).enumerate() {
+            let class = crate::experiments::classifier::argmax(row);
+            classes[class] += 1;
+            as_asked += usize::from(class == asked_digit(i));
         }
         let (mean, cov) = moments(features, FEATURES);
         Scores {
@@ -451,6 +470,7 @@ impl Evaluator {
             fid: frechet_distance_with_root(&self.mean, &self.cov, &self.root, &mean, &cov),
             classes,
             sharpness,
+            conditional_accuracy: conditional.then(|| as_asked as f64 / n.max(1) as f64),
         }
     }
 
@@ -525,18 +545,20 @@ impl Evaluator {
         })
     }
 
-    /// The scores as snapshot scalars (`is`, `fid`, `sharpness`, `eval_n`) and histogram
+    /// The scores as snapshot scalars (`is`, `fid`, `sharpness`, `eval_n`, a conditional G's
+    /// `conditional_accuracy`) and histogram
     /// (`classes`).
     pub fn into_snapshot_parts(scores: &Scores) -> (BTreeMap<String, f64>, Vec<u32>) {
-        (
-            BTreeMap::from([
-                ("is".to_string(), scores.is),
-                ("fid".to_string(), scores.fid),
-                ("sharpness".to_string(), scores.sharpness),
-                ("eval_n".to_string(), scores.n as f64),
-            ]),
-            scores.classes.clone(),
-        )
+        let mut scalars = BTreeMap::from([
+            ("is".to_string(), scores.is),
+            ("fid".to_string(), scores.fid),
+            ("sharpness".to_string(), scores.sharpness),
+            ("eval_n".to_string(), scores.n as f64),
+        ]);
+        if let Some(a) = scores.conditional_accuracy {
+            scalars.insert("conditional_accuracy".to_string(), a);
+        }
+        (scalars, scores.classes.clone())
     }
 }
 

@@ -93,6 +93,7 @@ impl VaeNet {
                     rng,
                     device,
                 )),
+                conditional: false,
             },
             decoder: Generator::new(config, rng, device),
             latent: m.latent_dim,
@@ -416,7 +417,7 @@ impl Experiment for Vae {
             codes.extend(z0.iter().zip(z1).map(|(a, b)| (1.0 - t) * a + t * b));
         }
         let decoded = net.decode(self.tensor(codes, [n + Images::WALK, latent]));
-        let shown = Images::GRID.min(n);
+        let shown = Images::REAL.min(n);
         let mut packer = Packer::new();
         packer.push("squared_error", terms.squared_error);
         packer.push("kl", terms.kl);
@@ -461,6 +462,7 @@ impl Experiment for Vae {
                 images: Some(Images {
                     side: IMAGE_SIDE,
                     fake: pixels(u.get("grid")?)?,
+                    digit: None,
                     real,
                     walk: pixels(u.get("walk")?)?,
                 }),

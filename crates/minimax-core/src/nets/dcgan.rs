@@ -202,12 +202,22 @@ impl DcganDiscriminator {
         rng: &mut RunRng,
         device: &Device,
     ) -> Self {
-        let mut d = Self::with_outputs(channels, 1, init, rng, device);
-        d.bn2 = batch_norm.then(|| BatchNorm::new(2 * channels, device));
-        d
+        let d = Self::with_outputs(channels, 1, init, rng, device);
+        if batch_norm {
+            d.with_batch_norm(device)
+        } else {
+            d
+        }
     }
 
-    /// The same convolutions with `outputs` numbers out of the dense layer (a VAE's encoder).
+    /// The same D with batch norm in its second convolution.
+    pub fn with_batch_norm(mut self, device: &Device) -> Self {
+        self.bn2 = Some(BatchNorm::new(self.conv2_w.dims()[0], device));
+        self
+    }
+
+    /// The same convolutions with `outputs` numbers out of the dense layer (a VAE's encoder,
+    /// a conditional D).
     pub fn with_outputs(
         channels: usize,
         outputs: usize,

@@ -3,7 +3,7 @@
 //! Useful identities: log D = log σ(l) = −softplus(−l) and log(1 − D) = −softplus(l).
 
 use burn::tensor::{
-    Tensor,
+    Tensor, activation,
     activation::{relu, sigmoid, softplus},
 };
 
@@ -45,6 +45,15 @@ pub fn generator_loss(kind: LossKind, fake_logits: Tensor<2>) -> Tensor<1> {
         LossKind::Lsgan => (fake_logits - 1.0).square().mean() * 0.5,
         LossKind::Hinge | LossKind::WganGp => fake_logits.mean().neg(),
     }
+}
+
+/// The cross-entropy of class logits `[n, K]` against one-hot labels `[n, K]`, averaged over
+/// the batch: −(1/n) Σᵢ log softmax(logitsᵢ)[labelᵢ] (a conditional D's and G's extra term).
+pub fn class_loss(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
+    (activation::log_softmax(logits, 1) * one_hot)
+        .sum_dim(1)
+        .mean()
+        .neg()
 }
 
 /// D(x) as the page shows it, in [0, 1]. For the log-losses this is σ(l), the probability

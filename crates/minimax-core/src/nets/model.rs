@@ -6,7 +6,7 @@ use burn::tensor::{Device, Tensor, TensorData, activation};
 
 use crate::nets::dcgan::{DcganDiscriminator, DcganGenerator, LEAKY_SLOPE};
 use crate::rng::RunRng;
-use crate::spec::config::{Activation, Config, ModelKind};
+use crate::spec::config::{Activation, CLASSES, Config, ModelKind};
 
 /// σ(h), the hidden layers' activation.
 pub(crate) fn activate(kind: Activation, h: Tensor<2>) -> Tensor<2> {
@@ -130,10 +130,13 @@ pub enum GeneratorNet {
     Dcgan(DcganGenerator),
 }
 
-/// D: sample x ↦ logit; D(x) = σ(logit) is the probability that x is real.
+/// D: sample x ↦ logit; D(x) = σ(logit) is the probability that x is real. A conditional D
+/// (an ACGAN's) has ten more outputs after the logit: its logits for the image's digit.
 #[derive(Module, Debug)]
 pub struct Discriminator {
     pub net: DiscriminatorNet,
+    #[module(skip)]
+    pub conditional: bool,
 }
 
 /// D's architecture.
@@ -148,7 +151,7 @@ impl Generator {
         let m = &config.model;
         let net = match m.kind {
             ModelKind::Mlp => GeneratorNet::Mlp(Mlp::new(
-                m.latent_dim,
+                config.code_dim(),
                 m.g_hidden,
                 m.g_layers,
                 config.data_dim(),
@@ -157,7 +160,7 @@ impl Generator {
                 device,
             )),
             ModelKind::Dcgan => GeneratorNet::Dcgan(DcganGenerator::new(
-                m.latent_dim,
+                config.code_dim(),
                 m.g_channels,
                 m.batch_norm,
                 m.init,
@@ -184,38 +187,67 @@ impl Generator {
 impl Discriminator {
     pub fn new(config: &Config, rng: &mut RunRng, device: &Device) -> Self {
         let m = &config.model;
+        let conditional = config.is_conditional();
+        let outputs = 1 + if conditional { CLASSES } else { 0 };
         let net = match m.kind {
             ModelKind::Mlp => DiscriminatorNet::Mlp(Mlp::new(
                 config.data_dim(),
                 m.d_hidden,
                 m.d_layers,
-                1,
+                outputs,
                 m.activation,
                 rng,
                 device,
             )),
-            ModelKind::Dcgan => DiscriminatorNet::Dcgan(DcganDiscriminator::new(
-                m.d_channels,
-                m.d_batch_norm,
-                m.init,
-                rng,
-                device,
-            )),
+            ModelKind::Dcgan => {
+                let mut d = DcganDiscriminator::with_outputs(m.d_channels, outputs, m.init, rng, device);
+                if m.d_batch_norm {
+                    d = d.with_batch_norm(device);
+                }
+                DiscriminatorNet::Dcgan(d)
+            }
         };
-        Self { net }
+        Self { net, conditional }
     }
 
-    /// The logit of D, shape `[n, 1]`.
-    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+    /// All of D's outputs, `[n, 1]` (`[n, 11]` conditional).
+    fn outputs(&self, x: Tensor<2>) -> Tensor<2> {
         match &self.net {
             DiscriminatorNet::Mlp(net) => net.forward(x),
             DiscriminatorNet::Dcgan(net) => net.forward(x),
         }
     }
 
+    /// The logit of D, shape `[n, 1]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let out = self.outputs(x);
+        if self.conditional {
+            let n = out.dims()[0];
+            out.slice([0..n, 0..1])
+        } else {
+            out
+        }
+    }
+
+    /// The logit, `[n, 1]`, and (conditional D only) the logits of the image's digit,
+    /// `[n, 10]`, from one forward pass.
+    pub fn forward_with_classes(&self, x: Tensor<2>) -> (Tensor<2>, Option<Tensor<2>>) {
+        let out = self.outputs(x);
+        if !self.conditional {
+            return (out, None);
+        }
+        let n = out.dims()[0];
+        let logit = out.clone().slice([0..n, 0..1]);
+        (logit, Some(out.slice([0..n, 1..1 + CLASSES])))
+    }
+
     /// The logit and ∇ₓ logit, written in tensor operations so that a penalty on it can be
     /// differentiated; see [`Mlp::forward_with_input_gradient`].
     pub fn forward_with_input_gradient(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        assert!(
+            !self.conditional,
+            "the config refuses a gradient penalty for a conditional D"
+        );
         match &self.net {
             DiscriminatorNet::Mlp(net) => net.forward_with_input_gradient(x),
             DiscriminatorNet::Dcgan(net) => net.forward_with_input_gradient(x),

@@ -6,7 +6,9 @@
 
 use serde_json::{Value, json};
 
-use crate::spec::config::{Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind};
+use crate::spec::config::{
+    CLASSES, Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind,
+};
 
 /// Estimated memory a run may take: 1 GiB. A wasm32 page can address 4 GiB, but browsers
 /// give a tab far less in practice, and the page also holds the wasm code and the UI.
@@ -56,11 +58,13 @@ fn mlp(input: u64, hidden: u64, layers: u64, output: u64) -> NetCost {
 pub fn players(config: &Config) -> (NetCost, NetCost) {
     let m = &config.model;
     let dim = config.data_dim() as u64;
-    let z = m.latent_dim as u64;
+    let z = config.code_dim() as u64;
+    // D's outputs: its logit, and with `conditional` one logit per digit.
+    let outs = 1 + if config.is_conditional() { CLASSES as u64 } else { 0 };
     match m.kind {
         ModelKind::Mlp => (
             mlp(z, m.g_hidden as u64, m.g_layers as u64, dim),
-            mlp(dim, m.d_hidden as u64, m.d_layers as u64, 1),
+            mlp(dim, m.d_hidden as u64, m.d_layers as u64, outs),
         ),
         ModelKind::Dcgan => {
             let s = (IMAGE_SIDE / 4) as u64; // 7
@@ -85,11 +89,11 @@ pub fn players(config: &Config) -> (NetCost, NetCost) {
                     + dc
                     + dc * 2 * dc * 16
                     + 2 * dc
-                    + s * s * 2 * dc
-                    + 1
+                    + s * s * 2 * dc * outs
+                    + outs
                     + dbn * 2 * 2 * dc,
-                activations: 2 * (4 * s * s * dc + s * s * 2 * dc) + 1,
-                macs: 4 * s * s * dc * 16 + s * s * 2 * dc * dc * 16 + s * s * 2 * dc,
+                activations: 2 * (4 * s * s * dc + s * s * 2 * dc) + outs,
+                macs: 4 * s * s * dc * 16 + s * s * 2 * dc * dc * 16 + s * s * 2 * dc * outs,
             };
             (g, d)
         }

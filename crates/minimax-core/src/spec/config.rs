@@ -387,6 +387,8 @@ options! {
             "the convolutional players' first weights: uniform, U(±1/√fan_in) as PyTorch's layers start (weights and biases); normal, N(0, 0.02) and zero biases as the DCGAN paper's";
         d_batch_norm: bool = false, "d_batch_norm", Kind::Bool, DCGAN, fixed,
             "batch normalisation in D's second convolution, as the DCGAN paper has it (D of a batch then, not of each sample alone: no gradient penalty with it)";
+        conditional: bool = false, "conditional", Kind::Bool, GAN, fixed,
+            "pick a digit: G is given the digit it should draw (a one-hot label beside z) and D also names each image's digit, rewarding G when D reads the digit asked for (an auxiliary-classifier GAN, Odena et al. 2017); digits only, no unrolling or gradient penalty";
     }
 }
 
@@ -463,6 +465,8 @@ pub const WGAN_GP_DEFAULT_LAMBDA: f64 = 10.0;
 
 /// Side of MNIST's square images.
 pub const IMAGE_SIDE: usize = 28;
+/// The digits' classes.
+pub const CLASSES: usize = 10;
 
 impl Config {
     /// Dimension of one data sample.
@@ -472,6 +476,17 @@ impl Config {
             DatasetKind::Mnist => IMAGE_SIDE * IMAGE_SIDE,
             _ => 2,
         }
+    }
+
+    /// The length of G's input: the latent code z, and with `conditional` the one-hot label of
+    /// the digit asked for after it.
+    pub fn code_dim(&self) -> usize {
+        self.model.latent_dim + if self.is_conditional() { CLASSES } else { 0 }
+    }
+
+    /// A conditional GAN (the option applies to GANs only).
+    pub fn is_conditional(&self) -> bool {
+        self.experiment == ExperimentKind::Gan && self.model.conditional
     }
 
     /// The λ of the gradient penalty actually applied (0 = none).

@@ -275,6 +275,14 @@ pub static SCALARS: &[Scalar] = &[
         "how steeply the strokes' edges rise: the gradient where each image crosses half-intensity (1/w for an edge w pixels wide; pixel noise does not raise it)",
     ),
     scalar(
+        "conditional_accuracy",
+        "share, 0 to 1",
+        &[Gan],
+        EVAL,
+        false,
+        "a conditional G's: the share of its samples the shipped classifier reads as the digit asked for",
+    ),
+    scalar(
         "eval_n",
         "count",
         &[Gan, Vae],

@@ -575,6 +575,17 @@ impl Config {
                 "ema averages G's weights for its pictures and scores, which only digits have: it needs dataset = mnist".into(),
             );
         }
+        if self.is_conditional()
+            && (!self.data.kind.is_image()
+                || self.objective.unrolled > 0
+                || self.gradient_penalty() > 0.0)
+        {
+            return invalid(
+                "config-conditional",
+                &[],
+                "conditional asks G for a digit and D for each image's digit: it needs dataset = mnist, and no unrolled D or gradient penalty (gp, wgan-gp), which are written for a D with one output".into(),
+            );
+        }
         if self.model.kind == ModelKind::Dcgan
             && self.model.d_batch_norm
             && self.experiment == ExperimentKind::Gan

@@ -5,7 +5,7 @@
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::rng::RunRng;
-use crate::spec::config::{Config, LatentKind};
+use crate::spec::config::{CLASSES, Config, LatentKind};
 
 /// Salt for the RNG of the fixed evaluation set, so that snapshots never draw from the
 /// training RNG (taking a snapshot must not change the run).
@@ -15,7 +15,8 @@ const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
 
 /// Rows `rows` of `n` latent codes drawn from `seed` (salted, so never a run's training draws):
 /// the codes evaluations score a generator on, a GAN's G and a VAE's decoder alike,
-/// `[rows.len(), latent_dim]`.
+/// `[rows.len(), code_dim]`. A conditional G is asked for digit [`asked_digit`]`(i)` in row i,
+/// so every digit is asked for equally often.
 pub fn evaluation_codes(
     config: &Config,
     n: usize,
@@ -23,8 +24,13 @@ pub fn evaluation_codes(
     rows: std::ops::Range<usize>,
     device: &Device,
 ) -> Tensor<2> {
-    let latent = config.model.latent_dim;
-    let z = sample_latent(config, n, &mut RunRng::new(seed ^ SAMPLES_SALT));
+    let latent = config.code_dim();
+    let mut z = sample_latent(config, n, &mut RunRng::new(seed ^ SAMPLES_SALT));
+    if config.is_conditional() {
+        for (i, code) in z.chunks_mut(latent).enumerate() {
+            set_digit(code, asked_digit(i));
+        }
+    }
     let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
     Tensor::from_data(
         TensorData::new(
@@ -35,10 +41,38 @@ pub fn evaluation_codes(
     )
 }
 
+/// The digit a conditional G is asked for in row `i` of the evaluation codes.
+pub fn asked_digit(i: usize) -> usize {
+    i % CLASSES
+}
+
+/// Sets the label part of a conditional code (its last [`CLASSES`] values) to `digit`'s one-hot.
+pub fn set_digit(code: &mut [f32], digit: usize) {
+    let labels = code.len() - CLASSES;
+    for (k, v) in code[labels..].iter_mut().enumerate() {
+        *v = if k == digit { 1.0 } else { 0.0 };
+    }
+}
+
+/// `n` codes for G, `[n, code_dim]`: z from the latent distribution and, for a conditional G,
+/// a digit drawn uniformly for each, one-hot after z (drawn after all the z's, so that the z's
+/// are those an unconditional run of the seed draws).
 pub fn sample_latent(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
-    let len = n * config.model.latent_dim;
-    match config.model.latent {
+    let latent = config.model.latent_dim;
+    let len = n * latent;
+    let z = match config.model.latent {
         LatentKind::Gaussian => rng.normals(len),
         LatentKind::Uniform => (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect(),
+    };
+    if !config.is_conditional() {
+        return z;
     }
+    let mut codes = Vec::with_capacity(n * config.code_dim());
+    for row in z.chunks(latent) {
+        codes.extend_from_slice(row);
+        let mut label = [0.0; CLASSES];
+        label[rng.index(CLASSES)] = 1.0;
+        codes.extend_from_slice(&label);
+    }
+    codes
 }

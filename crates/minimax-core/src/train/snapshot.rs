@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::error::TrainError;
+use crate::spec::config::CLASSES;
 
 /// The game at one moment, evaluated on the fixed evaluation set, in named sections: the
 /// scalars (flat in JSON: `d_real`, `jsd`, …), the histograms, and, where the data has them,
@@ -84,9 +85,14 @@ impl Snapshot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Images {
     pub side: usize,
-    /// G's samples for the first fixed latent codes: the same codes in every snapshot.
+    /// G's samples for the first fixed latent codes: the same codes in every snapshot (8×8;
+    /// a conditional G's 10 rows of 8, row r asking for digit r).
     #[serde(with = "base64_bytes")]
     pub fake: Vec<u8>,
+    /// The digit a conditional G was asked for in every row of `fake`, when one was picked
+    /// ([`SnapshotOptions::digit`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digit: Option<usize>,
     /// Real images of the fixed evaluation set.
     #[serde(with = "base64_bytes")]
     pub real: Vec<u8>,
@@ -105,8 +111,19 @@ pub(crate) fn image_bytes(v: &[f32], what: &'static str) -> Result<Vec<u8>, Trai
 }
 
 impl Images {
-    /// Images in the fake and real grids (8×8).
-    pub const GRID: usize = 64;
+    /// Images in the real grid, and in the fake grid of an unconditional G (8×8).
+    pub const REAL: usize = 64;
+    /// Images in a row of the grids.
+    pub const COLUMNS: usize = 8;
+
+    /// Images in the fake grid: 8×8, or a conditional G's ten rows of 8 (one per digit).
+    pub fn grid_len(conditional: bool) -> usize {
+        if conditional {
+            CLASSES * Self::COLUMNS
+        } else {
+            Self::REAL
+        }
+    }
     /// Steps of the latent walk.
     pub const WALK: usize = 10;
 }
@@ -199,6 +216,8 @@ pub struct SnapshotOptions {
     pub plane: bool,
     /// Cells per side of the heat-maps.
     pub resolution: usize,
+    /// A conditional G's grid asks for this digit in every row (`None`: digit r in row r).
+    pub digit: Option<usize>,
 }
 
 impl Default for SnapshotOptions {
@@ -206,6 +225,7 @@ impl Default for SnapshotOptions {
         Self {
             plane: false,
             resolution: 48,
+            digit: None,
         }
     }
 }

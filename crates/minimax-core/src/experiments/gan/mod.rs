@@ -8,7 +8,8 @@
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 
-use crate::train::codes::{EVAL_SALT, evaluation_codes, sample_latent};
+use crate::train::codes::{EVAL_SALT, evaluation_codes, sample_latent, set_digit};
+use crate::train::snapshot::Images;
 use crate::train::optim::optimizer;
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -18,7 +19,7 @@ use crate::nets::loss;
 use crate::nets::model::{Discriminator, Generator};
 use crate::rng::RunRng;
 use crate::spec::budget::eval_size;
-use crate::spec::config::{Config, LossKind};
+use crate::spec::config::{CLASSES, Config, LossKind};
 use crate::train::experiment::Assets;
 
 mod sections;
@@ -105,7 +106,14 @@ impl Gan {
         let average = (config.optim.ema > 0.0).then(|| untracked(&generators));
         let mut eval_rng = RunRng::new(config.seed ^ EVAL_SALT);
         let n = eval_size(config.data_dim());
-        let fixed_noise = sample_latent(&config, n, &mut eval_rng);
+        let mut fixed_noise = sample_latent(&config, n, &mut eval_rng);
+        if config.is_conditional() {
+            // The grid's rows ask for the digits in order: code i for digit (i / 8) mod 10.
+            let code = config.code_dim();
+            for (i, z) in fixed_noise.chunks_mut(code).enumerate() {
+                set_digit(z, (i / Images::COLUMNS) % CLASSES);
+            }
+        }
         let fixed_real = dataset.sample(n, &mut eval_rng);
         Ok(Self {
             g_optims: (0..config.objective.generators)
@@ -223,8 +231,15 @@ impl Gan {
         } else {
             let d_seen = self.discriminator_seen_by_g();
             let z = self.split().0.latent_batch();
+            let asked = asked_labels(&self.config, &z);
             let fake = generate(&self.config, &self.generators, z);
-            loss::generator_loss(self.config.objective.loss, d_seen.forward(fake))
+            let (logits, classes) = d_seen.forward_with_classes(fake);
+            let adversarial = loss::generator_loss(self.config.objective.loss, logits);
+            // A conditional G is also rewarded when D reads the digit it was asked for.
+            match (classes, asked) {
+                (Some(classes), Some(asked)) => adversarial + loss::class_loss(classes, asked),
+                _ => adversarial,
+            }
         };
         let mut grads = g_loss.backward();
         let lr = self.config.optim.lr_g;
@@ -297,7 +312,7 @@ impl Gan {
 
     /// G's samples for the fixed latent codes, `[n, data_dim]`, still on the device.
     pub fn fixed_samples(&self) -> Tensor<2> {
-        let latent = self.config.model.latent_dim;
+        let latent = self.config.code_dim();
         let n = self.fixed_noise.len() / latent;
         let z = Tensor::from_data(
             TensorData::new(self.fixed_noise.clone(), [n, latent]),
@@ -352,14 +367,40 @@ impl Batches<'_> {
         Tensor::from_data(TensorData::new(x, [n, self.config.data_dim()]), self.device)
     }
 
+    /// A real batch and its digits, one-hot `[n, 10]` (data with labels only).
+    fn labelled_batch(&mut self) -> (Tensor<2>, Tensor<2>) {
+        let n = self.config.optim.batch_size;
+        let (x, labels) = self
+            .dataset
+            .sample_labelled(n, self.rng)
+            .expect("the config asks for digits with conditional");
+        let mut one_hot = vec![0.0f32; n * CLASSES];
+        for (row, &l) in labels.iter().enumerate() {
+            one_hot[row * CLASSES + l as usize] = 1.0;
+        }
+        (
+            Tensor::from_data(TensorData::new(x, [n, self.config.data_dim()]), self.device),
+            Tensor::from_data(TensorData::new(one_hot, [n, CLASSES]), self.device),
+        )
+    }
+
     fn latent_batch(&mut self) -> Tensor<2> {
         let n = self.config.optim.batch_size;
         let z = sample_latent(self.config, n, self.rng);
         Tensor::from_data(
-            TensorData::new(z, [n, self.config.model.latent_dim]),
+            TensorData::new(z, [n, self.config.code_dim()]),
             self.device,
         )
     }
+}
+
+/// The digits a conditional G is asked for in a batch of codes: their one-hot labels,
+/// `[n, 10]` (`None` unconditional).
+pub(crate) fn asked_labels(config: &Config, z: &Tensor<2>) -> Option<Tensor<2>> {
+    config.is_conditional().then(|| {
+        let [n, code] = z.dims();
+        z.clone().slice([0..n, code - CLASSES..code])
+    })
 }
 
 /// One optimizer step of `d` on fresh batches: the body of the D step, reused by unrolling.
@@ -369,6 +410,9 @@ fn discriminator_update(
     optim: &mut ModuleOptimizer,
 ) -> Discriminator {
     let config = b.config;
+    if config.is_conditional() {
+        return conditional_discriminator_update(b, d, optim);
+    }
     let real = b.real_batch();
     let z = b.latent_batch();
     // G is a constant in D's step: untracked, its forward pass records nothing for a backward
@@ -392,6 +436,34 @@ fn discriminator_update(
         loss::discriminator_loss(kind, real_logits, d.forward(fake))
             + loss::zero_centred_penalty(grad) * lambda
     };
+    let mut grads = d_loss.backward();
+    let d_grads = GradientsParams::from_module(&mut grads, &d);
+    optim.step(config.optim.lr_d, d, d_grads)
+}
+
+/// A conditional D's step (an ACGAN's, Odena et al. 2017): the game's loss, plus the
+/// cross-entropy of D's reading of each image's digit, the real digits' labels and the digits G
+/// was asked for (no gradient penalty or unrolling: the config refuses them).
+fn conditional_discriminator_update(
+    mut b: Batches<'_>,
+    d: Discriminator,
+    optim: &mut ModuleOptimizer,
+) -> Discriminator {
+    let config = b.config;
+    let (real, real_labels) = b.labelled_batch();
+    let z = b.latent_batch();
+    let asked = asked_labels(config, &z).expect("a conditional config");
+    let frozen: Vec<Generator> = b.generators.iter().map(|g| g.clone().no_grad()).collect();
+    let fake = generate(config, &frozen, z);
+    let (real_logits, real_classes) = d.forward_with_classes(real);
+    let (fake_logits, fake_classes) = d.forward_with_classes(fake);
+    let (real_classes, fake_classes) = (
+        real_classes.expect("a conditional D"),
+        fake_classes.expect("a conditional D"),
+    );
+    let d_loss = loss::discriminator_loss(config.objective.loss, real_logits, fake_logits)
+        + loss::class_loss(real_classes, real_labels)
+        + loss::class_loss(fake_classes, asked);
     let mut grads = d_loss.backward();
     let d_grads = GradientsParams::from_module(&mut grads, &d);
     optim.step(config.optim.lr_d, d, d_grads)
@@ -611,6 +683,93 @@ mod tests {
         assert_eq!(crate::testing::to_vec(gan.fixed_samples()), from_average);
         let plain = Gan::new(config(0.0), &crate::testing::flex(), &assets).unwrap();
         assert!(plain.average.is_none());
+    }
+
+    /// A conditional GAN: G's codes are z then a one-hot digit (the z's those of the
+    /// unconditional run of the seed), D has one logit and ten digit logits (`forward` is the
+    /// first), both players' losses gain the cross-entropy of D's reading against the digit
+    /// (computed here again by hand), and the snapshot's grid asks for digit r in row r, or for
+    /// one digit in every row, from the same z.
+    #[test]
+    fn a_conditional_gan_asks_g_for_a_digit_and_d_names_it() {
+        let assets = Assets {
+            mnist: Some(std::sync::Arc::new(crate::data::mnist::Mnist::noise(40, 3))),
+        };
+        let config = |conditional: bool| {
+            Config::from_value(&serde_json::json!({"dataset": "mnist", "model": "dcgan",
+                "latent_dim": 6, "g_channels": 8, "d_channels": 4, "batch_size": 8,
+                "conditional": conditional, "seed": 7}))
+            .unwrap()
+        };
+        let (c, plain) = (config(true), config(false));
+        assert_eq!((c.code_dim(), plain.code_dim()), (16, 6));
+        let codes = sample_latent(&c, 20, &mut RunRng::new(3));
+        let z = sample_latent(&plain, 20, &mut RunRng::new(3));
+        for (code, z) in codes.chunks(16).zip(z.chunks(6)) {
+            assert_eq!(&code[..6], z);
+            assert_eq!(code[6..].iter().filter(|&&v| v == 1.0).count(), 1);
+            assert_eq!(code[6..].iter().sum::<f32>(), 1.0);
+        }
+        let mut gan = Gan::new(c.clone(), &crate::testing::flex(), &assets).unwrap();
+        let x = gan.fixed_samples();
+        let (logit, classes) = gan.discriminator.forward_with_classes(x.clone());
+        let classes = classes.expect("a conditional D has digit logits");
+        assert_eq!((logit.dims(), classes.dims()), ([x.dims()[0], 1], [x.dims()[0], 10]));
+        assert_eq!(
+            crate::testing::to_vec(gan.discriminator.forward(x.clone())),
+            crate::testing::to_vec(logit)
+        );
+        // The cross-entropy by hand: −log softmax at the label.
+        let logits = crate::testing::to_vec(classes.clone());
+        let z = Tensor::<2>::from_data(
+            TensorData::new(gan.fixed_noise.clone(), [x.dims()[0], 16]),
+            &gan.device,
+        );
+        let asked = asked_labels(&gan.config, &z).unwrap();
+        let one_hot = crate::testing::to_vec(asked.clone());
+        let mut by_hand = 0.0f64;
+        for (row, label) in logits.chunks(10).zip(one_hot.chunks(10)) {
+            let max = row.iter().cloned().fold(f32::MIN, f32::max) as f64;
+            let log_sum = max + row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln();
+            let k = label.iter().position(|&v| v == 1.0).unwrap();
+            by_hand += log_sum - row[k] as f64;
+        }
+        by_hand /= (logits.len() / 10) as f64;
+        let ours = crate::testing::to_vec(loss::class_loss(classes, asked))[0] as f64;
+        assert!((ours - by_hand).abs() < 1e-5 * by_hand.abs().max(1.0), "{ours} vs {by_hand}");
+        // The grid's codes ask for digit (i / 8) mod 10.
+        for (i, code) in gan.fixed_noise.chunks(16).enumerate().take(100) {
+            let k = code[6..].iter().position(|&v| v == 1.0).unwrap();
+            assert_eq!(k, (i / 8) % 10, "code {i}");
+        }
+        gan.train(3);
+        let all = gan.snapshot(crate::SnapshotOptions::default()).unwrap();
+        assert!(all.get("d_loss").is_finite() && all.get("g_loss").is_finite());
+        let images = all.images.unwrap();
+        assert_eq!(images.fake.len(), 80 * 784);
+        assert_eq!(images.digit, None);
+        let threes = gan
+            .snapshot(crate::SnapshotOptions {
+                digit: Some(3),
+                ..Default::default()
+            })
+            .unwrap()
+            .images
+            .unwrap();
+        assert_eq!(threes.digit, Some(3));
+        assert_eq!(threes.fake.len(), 80 * 784);
+        assert_ne!(threes.fake, images.fake);
+        // An unconditional G ignores the digit: its grid is 8×8.
+        let mut g = Gan::new(plain, &crate::testing::flex(), &assets).unwrap();
+        g.train(1);
+        let s = g
+            .snapshot(crate::SnapshotOptions {
+                digit: Some(3),
+                ..Default::default()
+            })
+            .unwrap();
+        let images = s.images.unwrap();
+        assert_eq!((images.fake.len(), images.digit), (64 * 784, None));
     }
 
     #[test]

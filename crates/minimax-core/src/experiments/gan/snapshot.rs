@@ -10,7 +10,8 @@ use crate::data::metrics::{self, Grid};
 use crate::data::mnist::to_u8;
 use crate::error::TrainError;
 use crate::nets::loss;
-use crate::spec::config::{IMAGE_SIDE, LatentKind};
+use crate::spec::config::{CLASSES, IMAGE_SIDE, LatentKind};
+use crate::train::codes::set_digit;
 use crate::train::snapshot::{
     Images, Manifold, Packer, PendingSnapshot, Plane, Snapshot, SnapshotOptions, Unpacked,
     grad_norm, image_bytes,
@@ -27,7 +28,7 @@ impl Gan {
         let real =
             Tensor::<2>::from_data(TensorData::new(self.fixed_real.clone(), [n, dim]), device);
         let z = Tensor::<2>::from_data(
-            TensorData::new(self.fixed_noise.clone(), [n, latent]),
+            TensorData::new(self.fixed_noise.clone(), [n, config.code_dim()]),
             device,
         );
         let d = &self.discriminator;
@@ -80,7 +81,7 @@ impl Gan {
             } else {
                 fake
             };
-            self.prepare_images(&mut pack, shown, n);
+            self.prepare_images(&mut pack, shown, n, options.digit);
         }
 
         let owners: Vec<u8> = generator_shares(n, self.generators.len())
@@ -94,7 +95,7 @@ impl Gan {
             Vec::new()
         };
         let real_images: Vec<u8> = if images {
-            self.fixed_real[..Images::GRID.min(n) * dim]
+            self.fixed_real[..Images::REAL.min(n) * dim]
                 .iter()
                 .map(|&x| to_u8(x))
                 .collect()
@@ -119,6 +120,7 @@ impl Gan {
             bandwidth: self.dataset.bandwidth(),
             two_d,
             images,
+            digit: options.digit.filter(|_| config.is_conditional()),
         };
         PendingSnapshot::new(pack, move |u| ctx.finish(u))
     }
@@ -168,12 +170,27 @@ impl Gan {
         );
     }
 
-    /// The images' device work: the grid of samples and the latent walk.
-    fn prepare_images(&self, pack: &mut Packer, fake: Tensor<2>, n: usize) {
+    /// The images' device work: the grid of samples and the latent walk. A conditional G's
+    /// grid asks for digit r in row r (ten rows), or with `digit` for that digit in every row,
+    /// from the same codes z.
+    fn prepare_images(&self, pack: &mut Packer, fake: Tensor<2>, n: usize, digit: Option<usize>) {
         let device = &self.device;
-        let (dim, latent) = (self.config.data_dim(), self.config.model.latent_dim);
-        let shown = Images::GRID.min(n);
-        pack.push("grid", fake.detach().slice([0..shown, 0..dim]));
+        let (dim, latent) = (self.config.data_dim(), self.config.code_dim());
+        let shown = Images::grid_len(self.config.is_conditional()).min(n);
+        match digit.filter(|_| self.config.is_conditional()) {
+            Some(d) => {
+                // G's batch norm takes its statistics from the rows asked for together: these
+                // are G's samples of one digit as a batch of that digit.
+                let mut codes = self.fixed_noise[..shown * latent].to_vec();
+                for code in codes.chunks_mut(latent) {
+                    set_digit(code, d.min(CLASSES - 1));
+                }
+                let z = Tensor::<2>::from_data(TensorData::new(codes, [shown, latent]), device);
+                let out = self.sampling_generators()[0].forward(z).detach();
+                pack.push("grid", out);
+            }
+            None => pack.push("grid", fake.detach().slice([0..shown, 0..dim])),
+        }
         // The walk: the first generator along z₀ → z₁, two fixed codes. G's batch norm
         // takes its statistics from the batch, so the walk's codes ride along with the
         // first generator's share of the evaluation codes and only their images are kept.
@@ -222,6 +239,8 @@ struct Context {
     bandwidth: f32,
     two_d: bool,
     images: bool,
+    /// The digit a conditional G's grid was asked for, if one was picked.
+    digit: Option<usize>,
 }
 
 impl Context {
@@ -329,6 +348,7 @@ impl Context {
             snapshot.images = Some(Images {
                 side: IMAGE_SIDE,
                 fake: pixels(u.get("grid")?)?,
+                digit: self.digit,
                 real: self.real_images,
                 walk: pixels(u.get("walk")?)?,
             });
@@ -356,6 +376,7 @@ mod tests {
             .snapshot(SnapshotOptions {
                 plane: true,
                 resolution: 8,
+                ..Default::default()
             })
             .unwrap();
         (gan, s.plane.unwrap())
