@@ -415,7 +415,7 @@ test('pick a digit: the trained conditional GAN draws row r as digit r; a digit 
     assert.equal(rows.buttons, 11);
     assert.deepEqual(rows.pressed, ['']);
     assert.equal(Buffer.from(rows.fake, 'base64').length, 80 * 784, 'ten rows of eight');
-    assert.match(rows.caption, /wiersz r/);
+    assert.match(rows.caption, /wierszu r/);
     await page.evaluate(() => window.minimax.shadowRoot.querySelector('.digit-picker button[data-digit="3"]').click());
     await page.waitForFunction(() => window.minimax.latest.images.digit === 3, null, { timeout: 30_000 });
     const threes = await state();
@@ -432,7 +432,7 @@ test('pick a digit: the trained conditional GAN draws row r as digit r; a digit 
     const e = await page.evaluate(() => window.minimax.evaluate());
     assert.ok(e.conditional_accuracy >= 0.9, `drawn as asked: ${e.conditional_accuracy}`);
     assert.ok(e.is > 8.5, `IS ${e.is}`);
-    assert.match(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.eval-scores').textContent), /zgodna z prośbą \d/);
+    assert.match(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.eval-scores').textContent), /zgodnych z prośbą: \d/);
     console.log(`pick a digit (flex, shipped): drawn as asked ${(100 * e.conditional_accuracy).toFixed(1)} %, IS ${e.is.toFixed(2)}, FID ${e.fid.toFixed(1)}`);
     await page.screenshot({ path: screenshotPath('page-pick-a-digit-pl.png') });
     assert.deepEqual(errors, []);

@@ -396,7 +396,8 @@ class MinimaxGan extends HTMLElement {
     download(new Blob([body], { type: format === 'csv' ? 'text/csv' : 'application/json' }), `minimax-history-${this.latest?.iter ?? 0}.${format}`);
   }
 
-  /** Downloads the 8×8 grid of samples as a PNG, one image pixel per digit pixel. */
+  /** Downloads the grid of samples (8×8; a conditional G's 10 rows of 8) as a PNG, one image
+   * pixel per digit pixel. */
   async saveSamples() {
     const images = this.latest?.images;
     if (!images) return;

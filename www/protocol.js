@@ -46,8 +46,9 @@ export const REQUESTS = {
   // The metric history of the session, kept in the worker (a hidden page loses no points).
   // Result: {columns, rows}.
   history: [],
-  // Why no VAE runs beside this session's GAN, by name ("needs-digits", "needs-dcgan": the
-  // engine's rule, for the page to say in its language), or null. Result: {refusal}.
+  // Why no VAE runs beside this session's GAN, by name ("needs-digits", "needs-dcgan",
+  // "needs-unconditional": the engine's rule, for the page to say in its language), or null.
+  // Result: {refusal}.
   vaeRefusal: [],
   // The Dirac GAN (one-parameter G, linear D) for settings {h, k, gamma, start, rounds}: the
   // game's field and three paths (simultaneous, alternating, alternating with R1), each with
@@ -64,7 +65,8 @@ export const REQUESTS = {
   // fails as a lost device).
   fault: ['kind'],
   // Digits: the classifier's scores of 1 000 samples of G (or of a VAE's decoder; also sent as
-  // the event `evaluation`). Result: {iter, n, is, fid, classes, sharpness, ms, real, accuracy}.
+  // the event `evaluation`). Result: {iter, n, is, fid, classes, sharpness,
+  // conditional_accuracy (a conditional G's), ms, real, accuracy}.
   evaluate: [],
 };
 

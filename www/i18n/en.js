@@ -117,6 +117,7 @@ export default {
     badConfigAttr: 'Ignored the config attribute ({0})',
     credits: 'Minimax · open-source GAN laboratory · burn + WebGPU · MNIST digits by Y. LeCun, C. Cortes and C. J. C. Burges (CC BY-SA 3.0)',
     'vaeRefusal.needs-digits': 'a VAE runs beside a GAN on the MNIST digits',
+    'vaeRefusal.needs-unconditional': 'a VAE runs beside an unconditional GAN: this G is given the digit to draw (conditional), the VAE is not, and the comparison would not be fair',
     'vaeRefusal.needs-dcgan': 'a VAE runs beside a DCGAN with gaussian codes (model = dcgan, latent = gaussian): its decoder is G, its encoder D\'s convolutions',
     // The scalars of the core's catalogue (spec/scalars.rs), by name.
     'scalar.d_loss': 'D loss', 'scalar.g_loss': 'G loss', 'scalar.d_real': 'D(x) on real data', 'scalar.d_fake': 'D(G(z)) on generated',

@@ -21,7 +21,7 @@ export default {
     'model.mlp': 'MLP', 'model.dcgan': 'DCGAN (warstwy splotowe)', 'latent.gaussian': 'Normalny N(0, I)', 'latent.uniform': 'Jednostajny U(−1, 1)',
     'activation.relu': 'ReLU', 'activation.leaky-relu': 'Leaky ReLU', 'activation.tanh': 'tanh',
     pickDigit: 'Poproś G o cyfrę:', allDigits: 'wszystkie', allDigitsHelp: 'wiersz r prosi o cyfrę r (od 0 do 9)',
-    fakeGridRows: 'wygenerowane: wiersz r na prośbę o cyfrę r (przez cały czas te same z)', fakeGridDigit: 'wygenerowane: każda na prośbę o cyfrę {0} (przez cały czas te same z)',
+    fakeGridRows: 'wygenerowane: w wierszu r prośba o cyfrę r (przez cały czas te same z)', fakeGridDigit: 'wygenerowane: wszystkie na prośbę o cyfrę {0} (przez cały czas te same z)',
     imagesTitle: 'Próbki G(z) dla ustalonych z obok prawdziwych cyfr', fakeGrid: 'wygenerowane (przez cały czas te same z)', realGrid: 'prawdziwe (MNIST)',
     walk: 'spacer po przestrzeni ukrytej: G na odcinku między dwoma ustalonymi z', timeGeneration: 'Zmierz: jedno przejście wobec 784', timeGenerationHelp: 'G rysuje wszystkie 64 cyfry w jednym przejściu; model autoregresyjny rysuje jeden piksel na przejście, każde czeka na poprzednie: 784 przejścia. Mierzy oba czasy, z G jako modelem jednego przejścia',
     timingRunning: 'Mierzę jedno przejście G, potem 784 przejścia jedno po drugim…',
@@ -76,7 +76,7 @@ export default {
     evalTitle: 'Werdykt klasyfikatora o cyfrach G', evaluate: 'Oceń teraz',
     evaluateHelp: 'Oceń 1000 próbek G klasyfikatorem cyfr (Inception Score, odległość Frécheta, obecne cyfry)',
     evalNone: 'Jeszcze nie oceniono (co 20 s podczas uczenia albo teraz).',
-    evalAsked: ' · cyfra zgodna z prośbą {0}%',
+    evalAsked: ' · zgodnych z prośbą: {0}%',
     evalScores: 'iteracja {0}: IS {1} (prawdziwe cyfry {2}) · FID {3} (prawdziwe cyfry {4}) · obecne cyfry {5}/10 · n = {6}',
     verdictLabel: 'Udział próbek przypisanych przez klasyfikator każdej cyfrze, jedna kolumna na ocenę',
     compareTitle: 'GAN i VAE: te same cyfry, gracze, rozmiar wsadu i budżet',
@@ -120,6 +120,7 @@ export default {
     badConfigAttr: 'Pominięto atrybut config ({0})',
     credits: 'Minimax · otwarte laboratorium sieci GAN · burn + WebGPU · cyfry MNIST: Y. LeCun, C. Cortes i C. J. C. Burges (CC BY-SA 3.0)',
     'vaeRefusal.needs-digits': 'VAE działa obok GAN-a uczonego na cyfrach MNIST',
+    'vaeRefusal.needs-unconditional': 'VAE działa obok bezwarunkowego GAN-a: ten G dostaje cyfrę do narysowania (conditional), a VAE nie, więc porównanie nie byłoby uczciwe',
     'vaeRefusal.needs-dcgan': 'VAE działa obok DCGAN-a z kodami o rozkładzie normalnym (model = dcgan, latent = gaussian): jego dekoder to G, a enkoder to warstwy splotowe D',
     // The scalars of the core's catalogue (spec/scalars.rs), by name.
     'scalar.d_loss': 'strata D', 'scalar.g_loss': 'strata G', 'scalar.d_real': 'D(x) na danych', 'scalar.d_fake': 'D(G(z)) na próbkach G',
@@ -129,7 +130,7 @@ export default {
     'scalar.jsd_bandwidth': 'szerokość jądra', 'scalar.modes_total': 'mody', 'scalar.elbo': 'ELBO', 'scalar.reconstruction': 'rekonstrukcja',
     'scalar.kl': 'KL', 'scalar.sigma': 'σ', 'scalar.loss': 'strata', 'scalar.accuracy': 'trafność',
     'scalar.held_out': 'cyfry odłożone', 'scalar.is': 'IS', 'scalar.fid': 'FID', 'scalar.sharpness': 'ostrość',
-    'scalar.eval_n': 'ocenione próbki', 'scalar.conditional_accuracy': 'trafność cyfry na życzenie',
+    'scalar.eval_n': 'ocenione próbki', 'scalar.conditional_accuracy': 'zgodność cyfry z prośbą',
 };
 /** The form's tooltips (the schema's help, in English, otherwise). */
 export const help = {
@@ -167,7 +168,7 @@ export const help = {
     lr_d: 'współczynnik uczenia D (klasyfikatora, gdy uczy się klasyfikator)',
     lr_g: 'współczynnik uczenia G (VAE)',
     ema: 'próbki G (jego obrazy, oceny i „Oceń teraz”) z wykładniczej średniej kroczącej wag G o tym współczynniku zaniku na iterację (0: wyłączona; na początku najwyżej (1 + t)/(10 + t) po t iteracjach): stabilniejsza niż samo G, które nadal gra; tylko dla cyfr',
-    conditional: 'wybór cyfry: G dostaje cyfrę, którą ma narysować (etykietę „1 z 10” obok z), a D rozpoznaje też cyfrę każdego obrazu i nagradza G, gdy odczyta tę, o którą proszono (GAN z klasyfikatorem pomocniczym, ACGAN, Odena i in. 2017); tylko cyfry, bez rozwijania D i kary za gradient',
+    conditional: 'wybór cyfry: G dostaje cyfrę do narysowania (etykietę „1 z 10” obok z), a D rozpoznaje też cyfrę każdego obrazu; obaj dodają do gry entropię krzyżową odczytu D, więc G zyskuje, gdy D odczyta cyfrę, o którą proszono (GAN z klasyfikatorem pomocniczym, ACGAN, Odena i in. 2017; pokazywane straty to straty samej gry); tylko cyfry, bez rozwijania D i kary za gradient',
     beta1: 'β₁ Adama',
     seed: 'to samo ziarno i ten sam backend ⇒ ten sam przebieg',
     hist_bins: 'liczba przedziałów histogramów D(x) na [0, 1]',
@@ -190,7 +191,7 @@ export const engine = {
     'config-d-batch-norm-penalty': 'nieprawidłowa konfiguracja: d_batch_norm czyni D funkcją całego wsadu, więc jego gradient względem jednej próbki, na który nakłada się karę za gradient (gp, wgan-gp), nie jest gradientem D tej próbki: wybierz jedno z dwojga',
     'config-d-batch-norm-vae': 'nieprawidłowa konfiguracja: d_batch_norm dotyczy D GAN-a: koder VAE nie ma normalizacji wsadowej',
     'config-ema-needs-images': 'nieprawidłowa konfiguracja: ema uśrednia wagi G dla jego obrazów i ocen, które mają tylko cyfry: potrzebuje dataset = mnist',
-    'config-conditional': 'nieprawidłowa konfiguracja: conditional prosi G o wskazaną cyfrę, a D o rozpoznanie cyfry każdego obrazu: potrzebuje dataset = mnist i nie działa z rozwijaniem D (unrolled) ani z karą za gradient (gp, wgan-gp), napisanymi dla D o jednym wyjściu',
+    'config-conditional': 'nieprawidłowa konfiguracja: conditional prosi G o wskazaną cyfrę, a D o rozpoznanie cyfry każdego obrazu: potrzebuje dataset = mnist i nie działa z rozwijaniem D (unrolled) ani z karą za gradient (gp, wgan-gp), które zakładają D o jednym wyjściu',
     'config-unrolled-through': 'nieprawidłowa konfiguracja: unrolled_through różniczkuje przez kroki D rozpisane dla D typu MLP bez kary za gradient: potrzebuje model = mlp i gp = 0 (oraz funkcji straty innej niż wgan-gp)',
     'config-vae-players': 'nieprawidłowa konfiguracja: experiment = vae uczy graczy z warstwami splotowymi na cyfrach: potrzebuje dataset = mnist i model = dcgan, a nie {dataset} i {model}',
     'config-dcgan-needs-images': 'nieprawidłowa konfiguracja: model = dcgan potrzebuje obrazów (dataset = mnist), a nie dataset = {dataset}',

@@ -94,6 +94,10 @@ export class Evaluation {
       const t0 = performance.now();
       const engine = this.session.engine;
       const iter = engine.iteration();
+      // A conditional G was asked for digit i mod 10 in sample i: the engine counts the share
+      // the classifier reads as asked (`conditional_accuracy`).
+      const config = JSON.parse(engine.config());
+      const conditional = Boolean(config.conditional) && (config.experiment ?? 'gan') === 'gan';
       const features = [];
       const probabilities = [];
       let sharpSum = 0;
@@ -110,10 +114,6 @@ export class Evaluation {
         probabilities.push(out.subarray((end - start) * FEATURES));
         await new Promise((r) => setTimeout(r, 0)); // the play loop takes a turn
       }
-      // A conditional G was asked for digit i mod 10 in sample i: the engine counts the share
-      // the classifier reads as asked (`conditional_accuracy`).
-      const config = JSON.parse(engine.config());
-      const conditional = Boolean(config.conditional) && (config.experiment ?? 'gan') === 'gan';
       const scores = JSON.parse(scoreOutputs(concat(features), concat(probabilities), sharpSum / SAMPLES, conditional));
       if (this.session.generation !== generation) throw new Superseded();
       const result = { iter, ...scores, ms: performance.now() - t0, real: ref.real_scores, accuracy: ref.accuracy, nearest: nearestOf(first) };

@@ -113,7 +113,7 @@ pub fn command() -> Command {
         "Image data: write the final grid of samples (8×8, a conditional G's 10 rows of 8, row r asked for digit r; 28×28 pixels each, no border) as a PNG",
     ))
     .arg(Arg::new("eval").long("eval").value_name("FILE").help(
-        "Image data: score G's samples at each report with this evaluator file (`is`, `fid`, `sharpness`, `eval_n`, `classes` in the report; made by --evaluator)",
+        "Image data: score G's samples at each report with this evaluator file (`is`, `fid`, `sharpness`, `eval_n`, `classes`, a conditional G's `conditional_accuracy` in the report; made by --evaluator)",
     ))
     .arg(
         Arg::new("eval-samples")

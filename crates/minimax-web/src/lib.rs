@@ -9,7 +9,7 @@ use burn::tensor::Device;
 use minimax_core::backend::{Backend, init_device_async};
 use minimax_core::data::mnist::Mnist;
 use minimax_core::experiments::evaluation::Evaluator;
-use minimax_core::spec::config::ExperimentKind;
+use minimax_core::spec::config::{CLASSES, ExperimentKind};
 use minimax_core::train::snapshot::PendingSnapshot;
 use minimax_core::{Assets, Config, Experiment, SnapshotOptions, launch, train::checkpoint};
 use wasm_bindgen::prelude::*;
@@ -93,7 +93,7 @@ pub fn vae_beside(gan: &str, vae: &str) -> Result<String, JsValue> {
         .map_err(coded)
 }
 
-/// Why no VAE runs beside the GAN of `gan` (JSON), by name (`needs-digits`, `needs-dcgan`, for
+/// Why no VAE runs beside the GAN of `gan` (JSON), by name (`needs-digits`, `needs-dcgan`, `needs-unconditional`, for
 /// the page to say in its language), or `None` if one can.
 #[wasm_bindgen(js_name = vaeRefusal)]
 pub fn vae_refusal(gan: &str) -> Result<Option<String>, JsError> {
@@ -345,7 +345,7 @@ impl Engine {
         Pending(self.experiment.prepare_snapshot(SnapshotOptions {
             plane,
             resolution: resolution as usize,
-            digit: usize::try_from(digit).ok(),
+            digit: usize::try_from(digit).ok().filter(|&d| d < CLASSES),
         }))
     }
 

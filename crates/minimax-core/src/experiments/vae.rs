@@ -213,6 +213,8 @@ pub enum BesideRefusal {
     NeedsDigits,
     /// The GAN's players are not the DCGAN, or its codes not gaussian.
     NeedsDcgan,
+    /// The GAN is given the digits' labels (`conditional`); the VAE is not.
+    NeedsUnconditional,
 }
 
 impl BesideRefusal {
@@ -222,16 +224,20 @@ impl BesideRefusal {
             Some(Self::NeedsDigits)
         } else if gan.model.kind != ModelKind::Dcgan || gan.model.latent != LatentKind::Gaussian {
             Some(Self::NeedsDcgan)
+        } else if gan.is_conditional() {
+            Some(Self::NeedsUnconditional)
         } else {
             None
         }
     }
 
-    /// Its name, for a page to say it in its language (`needs-digits`, `needs-dcgan`).
+    /// Its name, for a page to say it in its language (`needs-digits`, `needs-dcgan`,
+    /// `needs-unconditional`).
     pub fn key(self) -> &'static str {
         match self {
             Self::NeedsDigits => "needs-digits",
             Self::NeedsDcgan => "needs-dcgan",
+            Self::NeedsUnconditional => "needs-unconditional",
         }
     }
 
@@ -241,6 +247,10 @@ impl BesideRefusal {
             Self::NeedsDcgan => {
                 "a VAE runs beside a DCGAN with gaussian codes (model = dcgan, latent = gaussian): \
                  its decoder is G, its encoder D's convolutions, its prior N(0, I)"
+            }
+            Self::NeedsUnconditional => {
+                "a VAE runs beside an unconditional GAN: this G is given the digit to draw \
+                 (conditional), the VAE is not, and the comparison would not be fair"
             }
         }
     }

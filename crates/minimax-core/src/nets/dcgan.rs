@@ -94,10 +94,28 @@ impl BatchNorm {
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let c = x.dims()[1];
-        let mean = x.clone().mean_dim(0).mean_dim(2).mean_dim(3);
-        let centred = x - mean;
-        let var = centred.clone().square().mean_dim(0).mean_dim(2).mean_dim(3);
+        let n = x.dims()[0];
+        self.forward_by_rows(x, n)
+    }
+
+    /// The same, with the statistics of the first `m` rows of the batch only (applied to all).
+    fn forward_by_rows(&self, x: Tensor<4>, m: usize) -> Tensor<4> {
+        let [n, c, h, w] = x.dims();
+        let (centred, var) = if m == n {
+            let mean = x.clone().mean_dim(0).mean_dim(2).mean_dim(3);
+            let centred = x - mean;
+            let var = centred.clone().square().mean_dim(0).mean_dim(2).mean_dim(3);
+            (centred, var)
+        } else {
+            let reference = x.clone().slice([0..m, 0..c, 0..h, 0..w]);
+            let mean = reference.clone().mean_dim(0).mean_dim(2).mean_dim(3);
+            let var = (reference - mean.clone())
+                .square()
+                .mean_dim(0)
+                .mean_dim(2)
+                .mean_dim(3);
+            (x - mean, var)
+        };
         let normed = centred / (var + BN_EPSILON).sqrt();
         normed * self.gamma.val().reshape([1, c, 1, 1]) + self.beta.val().reshape([1, c, 1, 1])
     }
@@ -106,6 +124,14 @@ impl BatchNorm {
 fn maybe_bn(bn: &Option<BatchNorm>, x: Tensor<4>) -> Tensor<4> {
     match bn {
         Some(bn) => bn.forward(x),
+        None => x,
+    }
+}
+
+/// Batch norm (if any) with the statistics of the batch's first `m` rows.
+fn maybe_bn_by_rows(bn: &Option<BatchNorm>, x: Tensor<4>, m: usize) -> Tensor<4> {
+    match bn {
+        Some(bn) => bn.forward_by_rows(x, m),
         None => x,
     }
 }
@@ -154,16 +180,31 @@ impl DcganGenerator {
     /// G(z) as flat images `[n, 784]` in [−1, 1].
     pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
         let n = z.dims()[0];
+        self.forward_by_rows(z, n)
+    }
+
+    /// G(z) for the codes `z` with batch norm taking its statistics from the codes `reference`
+    /// instead of from `z`'s own: the images `z` get in a batch like `reference` (a conditional
+    /// G's codes of one digit, normalised as in a batch of every digit).
+    pub fn forward_normalised_by(&self, z: Tensor<2>, reference: Tensor<2>) -> Tensor<2> {
+        let (m, n) = (reference.dims()[0], z.dims()[0]);
+        let out = self.forward_by_rows(Tensor::cat(vec![reference, z], 0), m);
+        out.slice([m..m + n, 0..IMAGE_SIDE * IMAGE_SIDE])
+    }
+
+    /// G(z), batch norm with the statistics of the first `m` rows.
+    fn forward_by_rows(&self, z: Tensor<2>, m: usize) -> Tensor<2> {
+        let n = z.dims()[0];
         let h = z.matmul(self.dense_w.val()) + self.dense_b.val().unsqueeze();
         let h = h.reshape([n, self.channels, S, S]);
-        let h = activation::relu(maybe_bn(&self.bn0, h));
+        let h = activation::relu(maybe_bn_by_rows(&self.bn0, h, m));
         let h = conv_transpose2d(
             h,
             self.up1_w.val(),
             Some(self.up1_b.val()),
             transpose_options(),
         );
-        let h = activation::relu(maybe_bn(&self.bn1, h));
+        let h = activation::relu(maybe_bn_by_rows(&self.bn1, h, m));
         let x = conv_transpose2d(
             h,
             self.up2_w.val(),

@@ -174,6 +174,15 @@ impl Generator {
         }
     }
 
+    /// G(z) for the codes `z`, normalised (batch norm) by the statistics of the codes
+    /// `reference` rather than `z`'s own; an MLP G has no batch norm and ignores them.
+    pub fn forward_normalised_by(&self, z: Tensor<2>, reference: Tensor<2>) -> Tensor<2> {
+        match &self.net {
+            GeneratorNet::Dcgan(net) => net.forward_normalised_by(z, reference),
+            _ => self.forward(z),
+        }
+    }
+
     /// G(z), `[n, data_dim]`. Images come out of tanh, in the data's range [−1, 1].
     pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
         match &self.net {

@@ -388,7 +388,7 @@ options! {
         d_batch_norm: bool = false, "d_batch_norm", Kind::Bool, DCGAN, fixed,
             "batch normalisation in D's second convolution, as the DCGAN paper has it (D of a batch then, not of each sample alone: no gradient penalty with it)";
         conditional: bool = false, "conditional", Kind::Bool, GAN, fixed,
-            "pick a digit: G is given the digit it should draw (a one-hot label beside z) and D also names each image's digit, rewarding G when D reads the digit asked for (an auxiliary-classifier GAN, Odena et al. 2017); digits only, no unrolling or gradient penalty";
+            "pick a digit: G is given the digit to draw (a one-hot label beside z) and D also names each image's digit; both add the cross-entropy of D's reading to the game, so G gains when D reads the digit asked for (an auxiliary-classifier GAN, Odena et al. 2017; the losses shown are the game's alone); digits only, no unrolling or gradient penalty";
     }
 }
 

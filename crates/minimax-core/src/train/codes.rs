@@ -25,12 +25,8 @@ pub fn evaluation_codes(
     device: &Device,
 ) -> Tensor<2> {
     let latent = config.code_dim();
-    let mut z = sample_latent(config, n, &mut RunRng::new(seed ^ SAMPLES_SALT));
-    if config.is_conditional() {
-        for (i, code) in z.chunks_mut(latent).enumerate() {
-            set_digit(code, asked_digit(i));
-        }
-    }
+    let z = sample_z(config, n, &mut RunRng::new(seed ^ SAMPLES_SALT));
+    let z = with_digits(config, z, asked_digit);
     let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
     Tensor::from_data(
         TensorData::new(
@@ -54,25 +50,40 @@ pub fn set_digit(code: &mut [f32], digit: usize) {
     }
 }
 
+/// `n` latent codes z from the latent distribution, `[n, latent_dim]` (no labels).
+pub fn sample_z(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
+    let len = n * config.model.latent_dim;
+    match config.model.latent {
+        LatentKind::Gaussian => rng.normals(len),
+        LatentKind::Uniform => (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect(),
+    }
+}
+
+/// G's codes from latent codes z (`[n, latent_dim]`): z itself, or for a conditional G each z
+/// followed by the one-hot label of digit `digit(i)` for row i, `[n, code_dim]`.
+pub fn with_digits(config: &Config, z: Vec<f32>, mut digit: impl FnMut(usize) -> usize) -> Vec<f32> {
+    if !config.is_conditional() {
+        return z;
+    }
+    let latent = config.model.latent_dim;
+    let mut codes = Vec::with_capacity(z.len() / latent * config.code_dim());
+    for (i, row) in z.chunks(latent).enumerate() {
+        codes.extend_from_slice(row);
+        let mut label = [0.0; CLASSES];
+        label[digit(i).min(CLASSES - 1)] = 1.0;
+        codes.extend_from_slice(&label);
+    }
+    codes
+}
+
 /// `n` codes for G, `[n, code_dim]`: z from the latent distribution and, for a conditional G,
 /// a digit drawn uniformly for each, one-hot after z (drawn after all the z's, so that the z's
 /// are those an unconditional run of the seed draws).
 pub fn sample_latent(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
-    let latent = config.model.latent_dim;
-    let len = n * latent;
-    let z = match config.model.latent {
-        LatentKind::Gaussian => rng.normals(len),
-        LatentKind::Uniform => (0..len).map(|_| rng.uniform(-1.0, 1.0)).collect(),
-    };
+    let z = sample_z(config, n, rng);
     if !config.is_conditional() {
         return z;
     }
-    let mut codes = Vec::with_capacity(n * config.code_dim());
-    for row in z.chunks(latent) {
-        codes.extend_from_slice(row);
-        let mut label = [0.0; CLASSES];
-        label[rng.index(CLASSES)] = 1.0;
-        codes.extend_from_slice(&label);
-    }
-    codes
+    let digits: Vec<usize> = (0..n).map(|_| rng.index(CLASSES)).collect();
+    with_digits(config, z, |i| digits[i])
 }

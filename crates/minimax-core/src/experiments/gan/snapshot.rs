@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData};
 
-use super::{Gan, generate, generator_shares};
+use super::{Gan, generate, generator_shares, rounded};
 use crate::data::metrics::{self, Grid};
 use crate::data::mnist::to_u8;
 use crate::error::TrainError;
@@ -172,39 +172,64 @@ impl Gan {
 
     /// The images' device work: the grid of samples and the latent walk. A conditional G's
     /// grid asks for digit r in row r (ten rows), or with `digit` for that digit in every row,
-    /// from the same codes z.
+    /// from the same codes z; the walk then asks for that digit too.
     fn prepare_images(&self, pack: &mut Packer, fake: Tensor<2>, n: usize, digit: Option<usize>) {
         let device = &self.device;
         let (dim, latent) = (self.config.data_dim(), self.config.code_dim());
         let shown = Images::grid_len(self.config.is_conditional()).min(n);
-        match digit.filter(|_| self.config.is_conditional()) {
-            Some(d) => {
-                // G's batch norm takes its statistics from the rows asked for together: these
-                // are G's samples of one digit as a batch of that digit.
-                let mut codes = self.fixed_noise[..shown * latent].to_vec();
-                for code in codes.chunks_mut(latent) {
-                    set_digit(code, d.min(CLASSES - 1));
-                }
-                let z = Tensor::<2>::from_data(TensorData::new(codes, [shown, latent]), device);
-                let out = self.sampling_generators()[0].forward(z).detach();
-                pack.push("grid", out);
+        let digit = digit.filter(|_| self.config.is_conditional());
+        // The fixed codes, each asking for `digit` if one is picked.
+        let mut asked = self.fixed_noise.clone();
+        if let Some(d) = digit {
+            for code in asked.chunks_mut(latent) {
+                set_digit(code, d.min(CLASSES - 1));
+            }
+        }
+        let generators = self.sampling_generators();
+        let shares = generator_shares(n, generators.len());
+        match digit {
+            Some(_) => {
+                // Each grid row from the generator that draws it in the plain grid, normalised
+                // (G's batch norm) by the statistics of its share of the fixed codes, which ask
+                // for every digit: the images these codes get in a batch as training makes them,
+                // not in a batch of one digit.
+                let codes = |rows: std::ops::Range<usize>, from: &[f32]| {
+                    Tensor::<2>::from_data(
+                        TensorData::new(
+                            from[rows.start * latent..rows.end * latent].to_vec(),
+                            [rows.len(), latent],
+                        ),
+                        device,
+                    )
+                };
+                let parts: Vec<Tensor<2>> = generators
+                    .iter()
+                    .zip(&shares)
+                    .filter(|(_, rows)| rows.start < shown)
+                    .map(|(g, rows)| {
+                        let drawn = rows.start..rows.end.min(shown);
+                        g.forward_normalised_by(
+                            codes(drawn, &asked),
+                            codes(rows.clone(), &self.fixed_noise),
+                        )
+                    })
+                    .collect();
+                let grid = rounded(&self.config, Tensor::cat(parts, 0));
+                pack.push("grid", grid.detach());
             }
             None => pack.push("grid", fake.detach().slice([0..shown, 0..dim])),
         }
         // The walk: the first generator along z₀ → z₁, two fixed codes. G's batch norm
         // takes its statistics from the batch, so the walk's codes ride along with the
         // first generator's share of the evaluation codes and only their images are kept.
-        let (z0, z1) = (
-            &self.fixed_noise[..latent],
-            &self.fixed_noise[latent..2 * latent],
-        );
+        let (z0, z1) = (&asked[..latent], &asked[latent..2 * latent]);
         let walk: Vec<f32> = (0..Images::WALK)
             .flat_map(|i| {
                 let t = i as f32 / (Images::WALK - 1) as f32;
                 z0.iter().zip(z1).map(move |(a, b)| (1.0 - t) * a + t * b)
             })
             .collect();
-        let share = generator_shares(n, self.generators.len())[0].clone();
+        let share = shares[0].clone();
         let rows = share.len();
         let mut codes = self.fixed_noise[share.start * latent..share.end * latent].to_vec();
         codes.extend(walk);
