@@ -425,7 +425,7 @@ fn discriminator_update(
     let z = b.latent_batch();
     // G is a constant in D's step: untracked, its forward pass records nothing for a backward
     // pass that never comes (5 % of an iteration natively).
-    let frozen: Vec<Generator> = b.generators.iter().map(|g| g.clone().no_grad()).collect();
+    let frozen = untracked(b.generators);
     let fake = generate(config, &frozen, z);
     let lambda = config.gradient_penalty();
     let kind = config.objective.loss;
@@ -461,7 +461,7 @@ fn conditional_discriminator_update(
     let (real, real_labels) = b.labelled_batch();
     let z = b.latent_batch();
     let asked = asked_labels(config, &z).expect("a conditional config");
-    let frozen: Vec<Generator> = b.generators.iter().map(|g| g.clone().no_grad()).collect();
+    let frozen = untracked(b.generators);
     let fake = generate(config, &frozen, z);
     let (real_logits, real_classes) = d.forward_with_classes(real);
     let (fake_logits, fake_classes) = d.forward_with_classes(fake);
