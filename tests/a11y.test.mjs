@@ -1,8 +1,8 @@
 // Everyone can use it: every control is reachable and usable from the keyboard alone, and each
 // has a name a screen reader can say.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshotPath } from './helpers.mjs';
+import { test, serve, launch, openApp, screenshotPath } from './helpers.mjs';
 
 let server;
 before(async () => { server = await serve(); });

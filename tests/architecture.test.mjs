@@ -1,10 +1,10 @@
 // ARCHITECTURE.md's map of the shell, checked against the tree without a browser: every file and
 // folder its `www/` section names exists, and every module of www/ (its panels and its worker
 // included) is named there. The core's map is checked by crates/minimax-core/tests/layers.rs.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { test } from './helpers.mjs';
 
 const ROOT = path.join(import.meta.dirname, '..');
 

@@ -1,9 +1,9 @@
 // Minimax inside someone else's page: an <iframe> of embed.html driven by postMessage, and the
 // <minimax-gan> element loaded from another origin with one script tag, side by side.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { serve, launch } from './helpers.mjs';
+import { test, serve, launch } from './helpers.mjs';
 
 let app;
 let host;

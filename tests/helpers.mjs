@@ -6,7 +6,18 @@ import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { test as nodeTest } from 'node:test';
 import { chromium } from 'playwright-core';
+
+/** The most one browser test may take. node's own --test-timeout times a whole file when files
+ * run in processes of their own (Node 20), so each test carries its limit: one that hangs fails
+ * by name instead of running into CI's limit unnamed. */
+export const TEST_TIMEOUT_MS = 360_000;
+
+/** node:test's `test`, with the limit above. */
+export function test(name, fn) {
+  return nodeTest(name, { timeout: TEST_TIMEOUT_MS }, fn);
+}
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // MINIMAX_DIST=folder serves another build (to compare two builds in one sitting).

@@ -1,13 +1,13 @@
 // What a browser tab throws at the page: markup in the URL, odd values, oversized models,
 // corrupt files, a panic inside the engine, a diverging run, a lost GPU, impatient clicking.
 // Each case must end with a message, the session alive, and nothing lost.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, openApp, trainUntil, screenshotPath, minimaxBinary } from './helpers.mjs';
+import { test, serve, launch, openApp, trainUntil, screenshotPath, minimaxBinary } from './helpers.mjs';
 
 let server;
 before(async () => { server = await serve(); });

@@ -2,7 +2,6 @@
 // keys with the same placeholders; every lesson of the index exists, has its card in both
 // languages with the same parts, names only views and panels the element has, and its formulas
 // typeset with the KaTeX the page ships.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import katex from 'katex';
 import en from '../www/i18n/en.js';
 import pl, { help as plHelp } from '../www/i18n/pl.js';
 import { VIEWS, HIGHLIGHTS } from '../www/views.js';
+import { test } from './helpers.mjs';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const placeholders = (s) => [...s.matchAll(/\{(\d)\}/g)].map((m) => m[1]).sort().join(',');

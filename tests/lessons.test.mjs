@@ -2,11 +2,11 @@
 // and in Polish with its card, formula, views and panels (a screenshot of each is kept); lessons
 // 1, 4 and 6 show their effect after a fixed number of iterations; the page's state goes into
 // its URL and comes back from it; the browser's language is the default.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, openApp, trainUntil, screenshotPath, ROOT } from './helpers.mjs';
+import { test, serve, launch, openApp, trainUntil, screenshotPath, ROOT } from './helpers.mjs';
 
 let server;
 before(async () => { server = await serve(); });

@@ -1,7 +1,7 @@
 // End-to-end tests of the real page in headless Chromium.
-import { test, before, after } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, trainUntil, screenshotPath } from './helpers.mjs';
+import { test, serve, launch, openApp, trainUntil, screenshotPath } from './helpers.mjs';
 
 let server;
 before(async () => { server = await serve(); });
@@ -416,6 +416,10 @@ test('pick a digit: the trained conditional GAN draws row r as digit r; a digit 
     assert.deepEqual(rows.pressed, ['']);
     assert.equal(Buffer.from(rows.fake, 'base64').length, 80 * 784, 'ten rows of eight');
     assert.match(rows.caption, /wierszu r/);
+    // No VAE beside a conditional G: the button is off and says why before anyone presses it.
+    await page.waitForFunction(() => !window.minimax.shadowRoot.querySelector('.vae-refused').hidden, null, { timeout: 30_000 });
+    assert.ok(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.vae-start').disabled));
+    assert.match(await page.evaluate(() => window.minimax.shadowRoot.querySelector('.vae-refused').textContent), /porównanie nie byłoby uczciwe/);
     await page.evaluate(() => window.minimax.shadowRoot.querySelector('.digit-picker button[data-digit="3"]').click());
     await page.waitForFunction(() => window.minimax.latest.images.digit === 3, null, { timeout: 30_000 });
     const threes = await state();

@@ -1,12 +1,11 @@
 // The installed app: the service worker precaches the page, which then reloads and trains
 // offline; a new build is found, offered ("a new version is ready — reload") and taken.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, openApp, trainUntil, DIST, ROOT } from './helpers.mjs';
+import { test, serve, launch, openApp, trainUntil, DIST, ROOT } from './helpers.mjs';
 
 test('installable; after one visit the page reloads and trains offline; an update is offered and taken', async () => {
   // A copy of dist/, so that the test can publish a "new version" of it.

@@ -68,12 +68,14 @@ export const comparePanel = {
           </table>
           <p class="cmp-note"></p>
           <label class="vae-sigma-label" title="${t('vaeSigmaHelp')}">${t('vaeSigma')} <select class="vae-sigma">${VAE_SIGMAS.map((v) => `<option value="${v}">${v === '0' ? t('vaeSigmaLearned') : v}</option>`).join('')}</select></label>
+          <p class="vae-refused cmp-note" hidden></p>
           <button type="button" class="vae-start" title="${t('vaeStartHelp')}">${t('vaeStart')}</button>
           <button type="button" class="vae-stop" hidden>${t('vaeStop')}</button>
           </div>
           </div>
         </section>`,
   mount(ctx, state) {
+    state.refusalOf = null; // a new language's elements: asked again at the next snapshot
     if (state.sigma) ctx.$('select.vae-sigma').value = state.sigma;
     ctx.$('.vae-start').addEventListener('click', () => this.start(ctx, state).catch(() => {}));
     ctx.$('.vae-stop').addEventListener('click', () => this.remove(ctx, state));
@@ -95,6 +97,7 @@ export const comparePanel = {
     // Digits: the page grows below the viewport for the GAN-and-VAE panel (page.css).
     ctx.toggleAttribute('data-compare', Boolean(s.images));
     if (!s.images) return;
+    this.refusal(ctx, state);
     ctx.$('.gan-caption').textContent = t('ganGrid', s.iter);
     ctx.digits((dm) => dm.drawGrid(ctx.$('canvas.gan-grid'), dm.decode(s.images.fake), s.images.side, 8));
   },
@@ -112,6 +115,22 @@ export const comparePanel = {
     if (had && ctx.config.dataset === 'mnist') this.start(ctx, state).catch(() => {});
   },
   disconnect(ctx, state) { this.remove(ctx, state); },
+
+  /** Whether the engine refuses a VAE beside this config (a conditional G), asked once per
+   * config: the start button is disabled and the reason shown before anyone presses it. */
+  refusal(ctx, state) {
+    const config = ctx.config;
+    if (state.refusalOf === config) return;
+    state.refusalOf = config;
+    ctx.request('vaeRefusal').then(({ refusal }) => {
+      if (state.refusalOf !== config) return;
+      ctx.$('.vae-start').disabled = Boolean(refusal);
+      ctx.$('select.vae-sigma').disabled = Boolean(refusal);
+      const why = ctx.$('.vae-refused');
+      why.hidden = !refusal;
+      why.textContent = refusal ? t(`vaeRefusal.${refusal}`) : '';
+    }).catch(() => {});
+  },
 
   /** Starts a VAE beside the GAN: the engine gives it the GAN's players, batch, seed and
    * budget, or refuses; trained too if the GAN started from the trained checkpoint. */

@@ -33,7 +33,10 @@ fn main() -> ExitCode {
         Some("data") => setup(ForTests::No),
         Some("dist") => setup(ForTests::No).and_then(|_| dist::dist()),
         Some("serve") => setup(ForTests::No).and_then(|_| serve::serve(rest)),
-        Some("test") => setup(ForTests::Yes).and_then(|_| test()),
+        Some("test") => timed("setup (packages, node modules, MNIST)", || {
+            setup(ForTests::Yes)
+        })
+        .and_then(|_| test()),
         Some("bench") => setup(ForTests::Yes).and_then(|_| bench(rest)),
         // The long fuzzing run (CI runs a few thousand cases in `test`).
         Some("fuzz") => setup(ForTests::No).and_then(|_| minimax(&["fuzz"], rest)),
@@ -156,8 +159,11 @@ fn is_root() -> bool {
 }
 
 fn test() -> Result {
-    run(cargo().args(["test", "--workspace", "--release"]))?;
-    dist::dist()?;
+    // Each part says how long it took (CI has a time limit; a cold cache rebuilds everything).
+    timed("native tests (cargo test --release)", || {
+        run(cargo().args(["test", "--workspace", "--release"]))
+    })?;
+    timed("the page (cargo xtask dist)", dist::dist)?;
     // The browser is whatever Debian ships today, and its builds differ in what they report
     // (a security release began reporting an inline handler under the CSP): say which one ran.
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -169,11 +175,37 @@ fn test() -> Result {
         "browser tests on {}",
         String::from_utf8_lossy(&version.stdout).trim()
     );
-    run(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "tests/"])
-        // The CLI, for tests that craft files with it (`minimax hostile`).
-        .env("MINIMAX_BIN", build_minimax()?)
-        .current_dir(root()))
+    let minimax = build_minimax()?;
+    timed("browser tests (node --test)", || {
+        run(Command::new("node")
+            // Each test has its own limit (tests/helpers.mjs); this one bounds a whole file,
+            // which a hung test's open browser would otherwise keep alive.
+            .args([
+                &format!("--test-timeout={}", BROWSER_FILE_TIMEOUT_S * 1000),
+                "--test-concurrency=1",
+                "--test",
+                "tests/",
+            ])
+            // The CLI, for tests that craft files with it (`minimax hostile`).
+            .env("MINIMAX_BIN", &minimax)
+            .current_dir(root()))
+    })
+}
+
+/// The most one file of browser tests may take (`node --test-timeout`, which Node 20 applies to
+/// each file when files run in processes of their own).
+const BROWSER_FILE_TIMEOUT_S: u64 = 1500;
+
+/// Runs one part of a task and says on stderr how long it took, whether it passed or not.
+fn timed(what: &str, part: impl FnOnce() -> Result) -> Result {
+    let start = std::time::Instant::now();
+    let result = part();
+    eprintln!(
+        "xtask: {what}: {} in {:.0} s",
+        if result.is_ok() { "done" } else { "FAILED" },
+        start.elapsed().as_secs_f64()
+    );
+    result
 }
 
 fn bench(args: &[String]) -> Result {

@@ -68,7 +68,9 @@ fn conditional_accuracy_counts_the_digits_drawn_as_asked() {
             of[l as usize].push(i);
         }
         let n = 1000;
-        let order: Vec<usize> = (0..n).map(|i| of[i % CLASSES][offset + i / CLASSES]).collect();
+        let order: Vec<usize> = (0..n)
+            .map(|i| of[i % CLASSES][offset + i / CLASSES])
+            .collect();
         let pixels = |order: &[usize]| {
             let mut x = Vec::new();
             order.iter().for_each(|&i| digits.push_scaled(i, &mut x));
@@ -94,7 +96,10 @@ fn conditional_accuracy_counts_the_digits_drawn_as_asked() {
         for i in (1..n).rev() {
             shuffled.swap(i, rng.index(i + 1));
         }
-        let a = e.score(&pixels(&shuffled), true).conditional_accuracy.unwrap();
+        let a = e
+            .score(&pixels(&shuffled), true)
+            .conditional_accuracy
+            .unwrap();
         assert!((0.06..=0.14).contains(&a), "shuffled: {a}");
     }
 }
@@ -286,8 +291,8 @@ fn the_shipped_conditional_gan_draws_the_digit_asked_for() {
     let assets = Assets {
         mnist: Some(Arc::new(asset())),
     };
-    let run = minimax_core::launch::load(&shipped("mnist-acgan.ckpt"), &Device::flex(), &assets)
-        .unwrap();
+    let run =
+        minimax_core::launch::load(&shipped("mnist-acgan.ckpt"), &Device::flex(), &assets).unwrap();
     assert!(run.config().is_conditional());
     assert_eq!(run.iteration(), 3000);
     let read = |digit: Option<usize>| {

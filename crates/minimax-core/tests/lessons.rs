@@ -17,7 +17,7 @@
 //! * the optimal discriminator (seeds 1–3): V(D, G) reaches V(D*, G) = 0.
 
 mod common;
-use common::shipped;
+use common::{in_parallel, shipped};
 
 use burn::tensor::Device;
 use minimax_core::spec::config::LossKind;
@@ -146,11 +146,16 @@ fn after(variant: Option<&str>, seed: u64) -> After {
 
 #[test]
 fn five_d_steps_keep_d_further_ahead_and_maximin_covers_no_mode() {
+    let variants = [None, Some("k5"), Some("maximin")];
+    let runs: Vec<(u64, Option<&str>)> = (1..=4)
+        .flat_map(|seed| variants.map(|v| (seed, v)))
+        .collect();
+    let mut all = in_parallel(&runs, |&(seed, v)| after(v, seed)).into_iter();
     for seed in 1..=4 {
         let (one, five, maximin) = (
-            after(None, seed),
-            after(Some("k5"), seed),
-            after(Some("maximin"), seed),
+            all.next().unwrap(),
+            all.next().unwrap(),
+            all.next().unwrap(),
         );
         let (gap1, gap5, g1, g5) = (one.gap, five.gap, one.grad_g, five.grad_g);
         eprintln!(
@@ -315,9 +320,13 @@ fn ring_after(variant: Option<&str>, seed: u64) -> [f64; 4] {
 #[test]
 fn the_plain_gan_collapses_and_eight_generators_cover_the_ring_on_seeds_1_to_10() {
     let (mut all, mut none, mut eight) = (0, 0, 0);
+    let runs: Vec<(u64, Option<&str>)> = (1..=10)
+        .flat_map(|seed| [(seed, None), (seed, Some("generators"))])
+        .collect();
+    let mut ends = in_parallel(&runs, |&(seed, v)| ring_after(v, seed)).into_iter();
     for seed in 1..=10 {
-        let [share, hq, modes, jsd] = ring_after(None, seed);
-        let [g_share, g_hq, g_modes, g_jsd] = ring_after(Some("generators"), seed);
+        let [share, hq, modes, jsd] = ends.next().unwrap();
+        let [g_share, g_hq, g_modes, g_jsd] = ends.next().unwrap();
         eprintln!(
             "seed {seed}: plain share {share:.3} hq {hq:.3} modes {modes} JSD {jsd:.3}; generators share {g_share:.3} hq {g_hq:.3} modes {g_modes} JSD {g_jsd:.3}"
         );
@@ -357,7 +366,7 @@ fn the_plain_gan_collapses_and_eight_generators_cover_the_ring_on_seeds_1_to_10(
 #[test]
 fn the_collapsed_gan_hops_around_the_ring() {
     let (flat, _) = lesson("mode-collapse", None);
-    for seed in 1..=4 {
+    let runs = in_parallel(&[1u64, 2, 3, 4], |&seed| {
         let mut t = gan(flat.clone(), seed);
         t.train(250);
         let mut seen = Vec::new();
@@ -366,6 +375,9 @@ fn the_collapsed_gan_hops_around_the_ring() {
             let s = snapshot(&t, false);
             seen.push((s.get("dominant_mode") as i64, s.get("dominant_share")));
         }
+        seen
+    });
+    for (seed, seen) in (1..=4).zip(runs) {
         let steps: Vec<i64> = seen
             .windows(2)
             .map(|w| (w[1].0 - w[0].0).rem_euclid(8))
@@ -387,8 +399,8 @@ fn the_collapsed_gan_hops_around_the_ring() {
 /// seeds it belongs to (`cargo xtask remedies` runs all twenty): (seed, fewest modes, share
 /// within 3σ from, to).
 fn finds_the_modes(variant: &str, seeds: [(u64, f64, f64, f64); 2]) {
-    for (seed, fewest, lo, hi) in seeds {
-        let [share, hq, modes, jsd] = ring_after(Some(variant), seed);
+    let ends = in_parallel(&seeds, |&(seed, ..)| ring_after(Some(variant), seed));
+    for ((seed, fewest, lo, hi), [share, hq, modes, jsd]) in seeds.into_iter().zip(ends) {
         eprintln!(
             "{variant}, seed {seed}: {modes} modes, hq {hq:.3}, share {share:.3}, JSD {jsd:.3}"
         );
@@ -433,8 +445,10 @@ fn the_gradient_penalty_finds_every_mode_at_its_budget() {
 /// within half a percent), no mode covered, JSD 0.69.
 #[test]
 fn the_first_order_unrolled_gan_stays_collapsed() {
-    for seed in 1..=4 {
-        let [share, hq, modes, jsd] = ring_after(Some("unrolled-first-order"), seed);
+    let ends = in_parallel(&[1u64, 2, 3, 4], |&seed| {
+        ring_after(Some("unrolled-first-order"), seed)
+    });
+    for (seed, [share, hq, modes, jsd]) in (1..=4).zip(ends) {
         eprintln!("seed {seed}: share {share:.3} hq {hq:.3} modes {modes} JSD {jsd:.3}");
         assert!(
             share >= 0.995 && modes == 0.0 && hq == 0.0 && card(jsd, 0.69, 0.69),
@@ -447,13 +461,15 @@ fn the_first_order_unrolled_gan_stays_collapsed() {
 /// collapse on the ring (6 or 7 modes on seeds 1–4 after 8 000 iterations).
 #[test]
 fn with_equal_fast_learning_rates_the_plain_gan_does_not_collapse() {
-    for seed in 1..=4 {
+    let covered = in_parallel(&[1u64, 2, 3, 4], |&seed| {
         let (mut flat, iters) = lesson("mode-collapse", None);
         flat["lr_d"] = 1e-3.into();
         flat["lr_g"] = 1e-3.into();
         let mut t = gan(flat, seed);
         t.train(iters);
-        let modes = snapshot(&t, false).get("modes");
+        snapshot(&t, false).get("modes")
+    });
+    for (seed, modes) in (1..=4).zip(covered) {
         assert!((6.0..=7.0).contains(&modes), "seed {seed}: {modes} modes");
     }
 }

@@ -4,7 +4,7 @@
 //! farther from the real digits' features.
 
 mod common;
-use common::{asset, shipped};
+use common::{asset, in_parallel, shipped};
 use std::sync::Arc;
 
 use burn::tensor::Device;
@@ -152,16 +152,21 @@ fn gan_samples_are_sharper_than_the_vae_s_at_the_same_budget() {
         judge(gan.as_ref()),
         judge(vae.as_ref()),
     )];
-    for seed in [2u64, 3] {
-        let mut g = Gan::new(gan_config(seed), &Device::flex(), &assets).unwrap();
-        let mut v = Vae::new(vae_config(seed), &Device::flex(), &assets).unwrap();
-        g.train(1000);
-        v.train(1000);
-        runs.push((
-            format!("seed {seed}, 1000 iterations"),
-            judge(&g),
-            judge(&v),
-        ));
+    // The four fresh runs (a GAN and a VAE on each seed), one per core.
+    let fresh = in_parallel(
+        &[(2u64, false), (2, true), (3, false), (3, true)],
+        |&(seed, vae)| {
+            let mut e: Box<dyn Experiment> = if vae {
+                Box::new(Vae::new(vae_config(seed), &Device::flex(), &assets).unwrap())
+            } else {
+                Box::new(Gan::new(gan_config(seed), &Device::flex(), &assets).unwrap())
+            };
+            e.train(1000);
+            judge(e.as_ref())
+        },
+    );
+    for (seed, pair) in [2u64, 3].iter().zip(fresh.chunks(2)) {
+        runs.push((format!("seed {seed}, 1000 iterations"), pair[0], pair[1]));
     }
     for (what, (gan, gan_fid), (vae, vae_fid)) in &runs {
         eprintln!(

@@ -209,7 +209,8 @@ impl Discriminator {
                 device,
             )),
             ModelKind::Dcgan => {
-                let mut d = DcganDiscriminator::with_outputs(m.d_channels, outputs, m.init, rng, device);
+                let mut d =
+                    DcganDiscriminator::with_outputs(m.d_channels, outputs, m.init, rng, device);
                 if m.d_batch_norm {
                     d = d.with_batch_norm(device);
                 }

@@ -6,9 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::spec::config::{
-    CLASSES, Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind,
-};
+use crate::spec::config::{CLASSES, Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind};
 
 /// Estimated memory a run may take: 1 GiB. A wasm32 page can address 4 GiB, but browsers
 /// give a tab far less in practice, and the page also holds the wasm code and the UI.
@@ -60,7 +58,11 @@ pub fn players(config: &Config) -> (NetCost, NetCost) {
     let dim = config.data_dim() as u64;
     let z = config.code_dim() as u64;
     // D's outputs: its logit, and with `conditional` one logit per digit.
-    let outs = 1 + if config.is_conditional() { CLASSES as u64 } else { 0 };
+    let outs = 1 + if config.is_conditional() {
+        CLASSES as u64
+    } else {
+        0
+    };
     match m.kind {
         ModelKind::Mlp => (
             mlp(z, m.g_hidden as u64, m.g_layers as u64, dim),

@@ -61,7 +61,11 @@ pub fn sample_z(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
 
 /// G's codes from latent codes z (`[n, latent_dim]`): z itself, or for a conditional G each z
 /// followed by the one-hot label of digit `digit(i)` for row i, `[n, code_dim]`.
-pub fn with_digits(config: &Config, z: Vec<f32>, mut digit: impl FnMut(usize) -> usize) -> Vec<f32> {
+pub fn with_digits(
+    config: &Config,
+    z: Vec<f32>,
+    mut digit: impl FnMut(usize) -> usize,
+) -> Vec<f32> {
     if !config.is_conditional() {
         return z;
     }

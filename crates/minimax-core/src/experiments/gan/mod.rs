@@ -9,8 +9,8 @@ use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 
 use crate::train::codes::{EVAL_SALT, evaluation_codes, sample_latent, sample_z, with_digits};
-use crate::train::snapshot::Images;
 use crate::train::optim::optimizer;
+use crate::train::snapshot::Images;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::data::dataset::Dataset;
@@ -383,10 +383,7 @@ impl Batches<'_> {
     fn latent_batch(&mut self) -> Tensor<2> {
         let n = self.config.optim.batch_size;
         let z = sample_latent(self.config, n, self.rng);
-        Tensor::from_data(
-            TensorData::new(z, [n, self.config.code_dim()]),
-            self.device,
-        )
+        Tensor::from_data(TensorData::new(z, [n, self.config.code_dim()]), self.device)
     }
 }
 
@@ -726,7 +723,10 @@ mod tests {
         let x = gan.fixed_samples();
         let (logit, classes) = gan.discriminator.forward_with_classes(x.clone());
         let classes = classes.expect("a conditional D has digit logits");
-        assert_eq!((logit.dims(), classes.dims()), ([x.dims()[0], 1], [x.dims()[0], 10]));
+        assert_eq!(
+            (logit.dims(), classes.dims()),
+            ([x.dims()[0], 1], [x.dims()[0], 10])
+        );
         assert_eq!(
             crate::testing::to_vec(gan.discriminator.forward(x.clone())),
             crate::testing::to_vec(logit)
@@ -742,13 +742,21 @@ mod tests {
         let mut by_hand = 0.0f64;
         for (row, label) in logits.chunks(10).zip(one_hot.chunks(10)) {
             let max = row.iter().cloned().fold(f32::MIN, f32::max) as f64;
-            let log_sum = max + row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln();
+            let log_sum = max
+                + row
+                    .iter()
+                    .map(|&v| (v as f64 - max).exp())
+                    .sum::<f64>()
+                    .ln();
             let k = label.iter().position(|&v| v == 1.0).unwrap();
             by_hand += log_sum - row[k] as f64;
         }
         by_hand /= (logits.len() / 10) as f64;
         let ours = crate::testing::to_vec(loss::class_loss(classes, asked))[0] as f64;
-        assert!((ours - by_hand).abs() < 1e-5 * by_hand.abs().max(1.0), "{ours} vs {by_hand}");
+        assert!(
+            (ours - by_hand).abs() < 1e-5 * by_hand.abs().max(1.0),
+            "{ours} vs {by_hand}"
+        );
         // The grid's codes ask for digit (i / 8) mod 10, the codes after it for i mod 10; their
         // z's, and the real samples drawn after them, are the unconditional run's.
         for (i, code) in gan.fixed_noise.chunks(16).enumerate() {
