@@ -9,14 +9,22 @@ import assert from 'node:assert/strict';
 import { test as nodeTest } from 'node:test';
 import { chromium } from 'playwright-core';
 
-/** The most one browser test may take. node's own --test-timeout times a whole file when files
- * run in processes of their own (Node 20), so each test carries its limit: one that hangs fails
- * by name instead of running into CI's limit unnamed. */
-export const TEST_TIMEOUT_MS = 360_000;
+/** The most one browser test may take, unless it asks for more (`test(name, { timeout }, fn)`).
+ * node's own --test-timeout times a whole file when files run in processes of their own (Node
+ * 20), so each test carries its limit: one that hangs fails by name instead of running into
+ * CI's limit unnamed, and the browsers it opened are closed so that its file can end. */
+export const TEST_TIMEOUT_MS = 600_000;
+
+/** The browsers open now (`launch`), closed by a test that runs out of time. */
+const OPEN = new Set();
 
 /** node:test's `test`, with the limit above. */
-export function test(name, fn) {
-  return nodeTest(name, { timeout: TEST_TIMEOUT_MS }, fn);
+export function test(name, options, fn) {
+  if (typeof options === 'function') [options, fn] = [{}, options];
+  return nodeTest(name, { timeout: TEST_TIMEOUT_MS, ...options }, (t) => {
+    t.signal.addEventListener('abort', () => { for (const b of OPEN) b.close().catch(() => {}); });
+    return fn(t);
+  });
 }
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,7 +79,16 @@ export async function launch({ webgpu = true, locale = 'en-US' } = {}) {
     viewport: { width: 1400, height: 900 },
     locale,
   });
-  return { context, close: async () => { await context.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); } };
+  const browser = {
+    context,
+    close: async () => {
+      OPEN.delete(browser);
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+  OPEN.add(browser);
+  return browser;
 }
 
 /** Opens the app and waits for its first snapshot. Collects page errors and long tasks. */

@@ -116,20 +116,23 @@ export const comparePanel = {
   },
   disconnect(ctx, state) { this.remove(ctx, state); },
 
-  /** Whether the engine refuses a VAE beside this config (a conditional G), asked once per
-   * config: the start button is disabled and the reason shown before anyone presses it. */
+  /** Whether the engine refuses a VAE beside this config (a conditional G, a G that is no
+   * DCGAN of gaussian codes), asked once per config: the start button is off and the reason
+   * shown before anyone presses it. Asked quietly: if the engine cannot answer (restarting),
+   * the button stays on and a press asks again. */
   refusal(ctx, state) {
     const config = ctx.config;
     if (state.refusalOf === config) return;
     state.refusalOf = config;
-    ctx.request('vaeRefusal').then(({ refusal }) => {
+    const show = (refusal) => {
       if (state.refusalOf !== config) return;
       ctx.$('.vae-start').disabled = Boolean(refusal);
       ctx.$('select.vae-sigma').disabled = Boolean(refusal);
       const why = ctx.$('.vae-refused');
       why.hidden = !refusal;
       why.textContent = refusal ? t(`vaeRefusal.${refusal}`) : '';
-    }).catch(() => {});
+    };
+    ctx.session.send('vaeRefusal').then(({ refusal }) => show(refusal), () => show(null));
   },
 
   /** Starts a VAE beside the GAN: the engine gives it the GAN's players, batch, seed and

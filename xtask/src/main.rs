@@ -178,8 +178,8 @@ fn test() -> Result {
     let minimax = build_minimax()?;
     timed("browser tests (node --test)", || {
         run(Command::new("node")
-            // Each test has its own limit (tests/helpers.mjs); this one bounds a whole file,
-            // which a hung test's open browser would otherwise keep alive.
+            // Each test has its own limit (tests/helpers.mjs), and closes its browsers when it
+            // runs out; this one bounds a whole file, should anything else keep it alive.
             .args([
                 &format!("--test-timeout={}", BROWSER_FILE_TIMEOUT_S * 1000),
                 "--test-concurrency=1",
@@ -194,7 +194,7 @@ fn test() -> Result {
 
 /// The most one file of browser tests may take (`node --test-timeout`, which Node 20 applies to
 /// each file when files run in processes of their own).
-const BROWSER_FILE_TIMEOUT_S: u64 = 1500;
+const BROWSER_FILE_TIMEOUT_S: u64 = 2400;
 
 /// Runs one part of a task and says on stderr how long it took, whether it passed or not.
 fn timed(what: &str, part: impl FnOnce() -> Result) -> Result {
