@@ -58,3 +58,11 @@ test('every lesson exists, in both languages, with views, panels and formulas th
     assert.ok(row?.includes(lesson.text.en.claim), `${id}: README's row names its claim`);
   }
 });
+
+test('numbers in the page\'s language: a decimal comma and no thousands comma in Polish', async () => {
+  const { setLanguage, num, count } = await import('../www/i18n.js');
+  assert.equal(await setLanguage('pl'), 'pl');
+  assert.deepEqual([num(0.25, 2), count(2500), count(12500), count(0)], ['0,25', '2500', '12\u00a0500', '0']);
+  assert.equal(await setLanguage('en'), 'en');
+  assert.deepEqual([num(0.25, 2), count(2500), count(12500)], ['0.25', '2,500', '12,500']);
+});

@@ -1,7 +1,7 @@
 // Curves over iterations, drawn with uPlot (axes, legends, resizing).
 import uPlot from './vendor/uPlot.esm.js';
 import { REAL, FAKE } from './colors.js';
-import { num } from './i18n.js';
+import { num, count } from './i18n.js';
 
 const MAX_POINTS = 1500;
 
@@ -10,6 +10,10 @@ const MAX_POINTS = 1500;
 const logTicks = (u, splits) => splits.map((v) => (v == null ? '' : num(v >= 0.01 && v < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(0))));
 /** A linear axis's tick, in the page's language (a decimal comma in Polish). */
 const linearTicks = (u, splits) => splits.map((v) => (v == null ? '' : num(String(+v.toPrecision(6)))));
+
+/** The iteration axis's tick, in the page's language (uPlot's default writes 2,500, which a
+ * Polish reader takes for two and a half). */
+const iterTicks = (u, splits) => splits.map((v) => (v == null ? '' : count(v)));
 
 /** A line chart of named series over the iteration count. */
 export class Curves {
@@ -22,7 +26,7 @@ export class Curves {
       width: Math.max(200, host.clientWidth),
       height: Math.max(120, host.clientHeight - 34),
       scales: { x: { time: false }, y: log ? { distr: 3 } : (yRange ? { range: yRange } : {}) },
-      axes: [{ stroke: '#444', size: 30 }, { stroke: '#444', size: 48, values: log ? logTicks : linearTicks }],
+      axes: [{ stroke: '#444', size: 30, values: iterTicks }, { stroke: '#444', size: 48, values: log ? logTicks : linearTicks }],
       legend: { live: false },
       series: [{ label: 'iter' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.dash ? 1 : 1.5, dash: s.dash, points: { show: false } }))],
     };

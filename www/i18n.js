@@ -55,6 +55,12 @@ export function num(x, digits) {
   return DECIMAL[lang] === '.' ? s : s.replace('.', DECIMAL[lang]);
 }
 
+/** A whole number (an iteration count) in the page's language: 2,500 in English; 2500 and
+ * 12 500 (a no-break space) in Polish, where a comma would read as a decimal one. */
+export function count(n) {
+  return new Intl.NumberFormat(lang === 'pl' ? 'pl-PL' : 'en-US', { maximumFractionDigits: 0 }).format(n);
+}
+
 /** What the engine said (an Error or {message, code, params} from the worker, or a string) in
  * the page's language: its code's template with its parameters filled in (`{name}`), else its
  * own English message. */
