@@ -499,8 +499,13 @@ test('a VAE beside the trained DCGAN: the same players, seed and budget; both gr
       await new Promise((r) => { const on = (e) => { if (e.detail.iter >= from + 3) { el.removeEventListener('snapshot', on); r(); } }; el.addEventListener('snapshot', on); });
       await el.pause();
       const target = el.latest.iter;
-      let last = null;
-      await new Promise((r) => { const on = (e) => { last = e.detail.iter; if (last >= target) { el.removeEventListener('vae-snapshot', on); r(); } }; el.addEventListener('vae-snapshot', on); });
+      // The VAE may have caught up already, while the pause was on its way: its snapshot at
+      // the target came before anyone listened, and a VAE at its budget sends no more.
+      await new Promise((r) => {
+        if (el.vae.latest?.iter >= target) { r(); return; }
+        const on = (e) => { if (e.detail.iter >= target) { el.removeEventListener('vae-snapshot', on); r(); } };
+        el.addEventListener('vae-snapshot', on);
+      });
       await new Promise((r) => setTimeout(r, 1500));
       return { target, vae: el.vae.latest.iter };
     }, gan.iter);
