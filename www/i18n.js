@@ -58,8 +58,10 @@ export function num(x, digits) {
 /** A whole number (an iteration count) in the page's language: 2,500 in English; 2500 and
  * 12 500 (a no-break space) in Polish, where a comma would read as a decimal one. */
 export function count(n) {
-  return new Intl.NumberFormat(lang === 'pl' ? 'pl-PL' : 'en-US', { maximumFractionDigits: 0 }).format(n);
+  return COUNT[lang].format(n);
 }
+/** count()'s formatters, one per language, made once: the chart's ticks ask at every redraw. */
+const COUNT = Object.fromEntries(Object.keys(LANGUAGES).map((l) => [l, new Intl.NumberFormat(l, { maximumFractionDigits: 0 })]));
 
 /** What the engine said (an Error or {message, code, params} from the worker, or a string) in
  * the page's language: its code's template with its parameters filled in (`{name}`), else its
