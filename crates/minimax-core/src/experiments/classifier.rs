@@ -236,7 +236,7 @@ mod training {
         pub fn step(&mut self) {
             let (x, y) = self.batch();
             let loss = cross_entropy(self.net.logits(self.net.features(x)), y);
-            let mut grads = loss.backward();
+            let mut grads = crate::train::backward(&loss);
             let grads = GradientsParams::from_module(&mut grads, &self.net);
             self.net = self
                 .optim

@@ -348,7 +348,7 @@ impl Vae {
             terms.squared_error / (variance * 2.0)
         };
         let loss = (nll + terms.kl).mean();
-        let mut grads = loss.backward();
+        let mut grads = crate::train::backward(&loss);
         let encoder = GradientsParams::from_module(&mut grads, &self.net.encoder);
         let decoder = GradientsParams::from_module(&mut grads, &self.net.decoder);
         let lr = self.config.optim.lr_g;

@@ -8,6 +8,7 @@
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 
+use crate::train::backward;
 use crate::train::codes::{EVAL_SALT, evaluation_codes, sample_latent, sample_z, with_digits};
 use crate::train::optim::optimizer;
 use crate::train::snapshot::Images;
@@ -237,7 +238,7 @@ impl Gan {
                 _ => adversarial,
             }
         };
-        let mut grads = g_loss.backward();
+        let mut grads = backward(&g_loss);
         let lr = self.config.optim.lr_g;
         for (g, optim) in self.generators.iter_mut().zip(&mut self.g_optims) {
             let g_grads = GradientsParams::from_module(&mut grads, &*g);
@@ -441,7 +442,7 @@ fn discriminator_update(
         loss::discriminator_loss(kind, real_logits, d.forward(fake))
             + loss::zero_centred_penalty(grad) * lambda
     };
-    let mut grads = d_loss.backward();
+    let mut grads = backward(&d_loss);
     let d_grads = GradientsParams::from_module(&mut grads, &d);
     optim.step(config.optim.lr_d, d, d_grads)
 }
@@ -469,7 +470,7 @@ fn conditional_discriminator_update(
     let d_loss = loss::discriminator_loss(config.objective.loss, real_logits, fake_logits)
         + loss::class_loss(real_classes, real_labels)
         + loss::class_loss(fake_classes, asked);
-    let mut grads = d_loss.backward();
+    let mut grads = backward(&d_loss);
     let d_grads = GradientsParams::from_module(&mut grads, &d);
     optim.step(config.optim.lr_d, d, d_grads)
 }

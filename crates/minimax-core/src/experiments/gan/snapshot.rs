@@ -11,6 +11,7 @@ use crate::data::mnist::to_u8;
 use crate::error::TrainError;
 use crate::nets::loss;
 use crate::spec::config::{CLASSES, IMAGE_SIDE, LatentKind};
+use crate::train::backward;
 use crate::train::codes::set_digit;
 use crate::train::snapshot::{
     Images, Manifold, Packer, PendingSnapshot, Plane, Snapshot, SnapshotOptions, Unpacked,
@@ -39,12 +40,12 @@ impl Gan {
         let real_logits = d.forward(real);
         let fake_logits = d.forward(fake.clone().detach());
         let d_loss = loss::discriminator_loss(kind, real_logits.clone(), fake_logits.clone());
-        let mut grads = d_loss.backward();
+        let mut grads = backward(&d_loss);
         let grad_d = grad_norm(d, &GradientsParams::from_module(&mut grads, d), device);
 
         // G's loss and the norm of its gradient over all generators' parameters.
         let g_loss = loss::generator_loss(kind, d.forward(fake.clone()));
-        let mut grads = g_loss.backward();
+        let mut grads = backward(&g_loss);
         let g_sq: Tensor<1> = self
             .generators
             .iter()
@@ -138,7 +139,7 @@ impl Gan {
         // scale by n to undo the 1/n.
         let x = fake.clone().detach().require_grad();
         let per_sample = loss::generator_loss(kind, d.forward(x.clone())) * n as f64;
-        let grads = per_sample.backward();
+        let grads = backward(&per_sample);
         let g_grad = x
             .grad(&grads)
             .unwrap_or_else(|| Tensor::zeros([n, 2], device));
