@@ -134,7 +134,7 @@ fn plain_burn_step(config: &Config, device: &Device, iters: u64) -> f64 {
             .detach();
         let loss = activation::softplus(d.forward(real).neg(), 1.0).mean()
             + activation::softplus(d.forward(fake), 1.0).mean();
-        let grads = GradientsParams::from_grads(loss.backward(), &d);
+        let grads = GradientsParams::from_grads(minimax_core::train::backward(&loss), &d);
         d = od.step(1e-3, d.clone(), grads);
         let fake = g.forward(Tensor::random(
             [b, z],
@@ -142,7 +142,7 @@ fn plain_burn_step(config: &Config, device: &Device, iters: u64) -> f64 {
             &device,
         ));
         let loss = activation::softplus(d.forward(fake).neg(), 1.0).mean();
-        let grads = GradientsParams::from_grads(loss.backward(), &g);
+        let grads = GradientsParams::from_grads(minimax_core::train::backward(&loss), &g);
         g = og.step(1e-3, g.clone(), grads);
     })
 }

@@ -6,9 +6,10 @@
 //!   every training step uses) makes them right. The canary below keeps the fault in view.
 //! - G's operations alone and in short chains (transposed convolutions to one or two channels,
 //!   with and without bias, ReLU and tanh, the dense layer and its reshape, G written out of
-//!   them) are differentiated right with fusion, even without the flush: the fault needs G's
-//!   own modules (their parameters), which these cases do not use. Each case's flex gradients
-//!   are checked against central differences, and wgpu's against flex's.
+//!   them) are differentiated right with fusion, even without the flush. What more the fault
+//!   needs is not known (a guess: G's own modules, their parameters, which these cases do not
+//!   use). Each case's flex gradients are checked against central differences, and wgpu's
+//!   against flex's.
 //!
 //! Run with and without fusion (CI runs without):
 //! `cargo test --release -p minimax-core --features fusion --test fusion_cases`.
@@ -143,7 +144,7 @@ impl Case {
                 .filter(|(a, b)| (*a - *b).abs() > 1e-2 * (1.0 + a.abs()))
                 .count();
             assert!(
-                off <= (fd.len() / 20).max(1),
+                off <= fd.len() / 20,
                 "{}: flex's ∂/∂{input} differs from finite differences at {off} of {} elements",
                 self.name,
                 fd.len()
@@ -386,8 +387,9 @@ fn g_s_gradients_on_wgpu_are_flex_s() {
 
 /// The fault itself, kept as a canary: with kernel fusion, the same G differentiated by
 /// `loss.backward()` right after its forward pass gets wrong weight gradients (130–210 % of
-/// their size off in four runs on lavapipe, different each time). When this fails, burn has fixed it, and
-/// `train::backward` need not flush.
+/// their size off in four runs on lavapipe, different each time). This fails where the fault
+/// does not show: after a fix in burn (then `train::backward` need not flush), or on a driver
+/// where it does not appear.
 #[cfg(feature = "fusion")]
 #[test]
 fn fusion_without_a_flush_gets_g_s_gradients_wrong() {

@@ -16,7 +16,7 @@ use burn::tensor::{Gradients, Tensor};
 /// `loss.backward()`, with the operations queued on the loss's device handed off first. With
 /// burn 0.22's kernel fusion (wgpu, feature `fusion`), a forward pass and its backward pass
 /// queued together were fused into kernels that computed wrong gradients, different from run
-/// to run (G's weight gradients 50–100 % off; `tests/fusion_cases.rs`); flushing the queue
+/// to run (G's weight gradients 130–210 % of their size off on lavapipe; `tests/fusion_cases.rs`); flushing the queue
 /// between them gives the right ones. The flush is compiled with fusion only: without it
 /// there is nothing to work around, and on unfused wgpu a flush would submit the commands
 /// queued so far early, once more per step.
