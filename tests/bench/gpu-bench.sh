@@ -4,9 +4,9 @@
 # (wgpu over Vulkan), without and with burn's kernel fusion, and prints the three tables.
 #
 # It needs only what is carried in PACK (made here by `tests/bench/gpu-pack.sh PACK`):
-#   minimax          the release CLI (wgpu, no fusion), stripped
-#   minimax-fusion   the same with `--features fusion`
-#   *.deb            the Vulkan loader, unpacked when the machine has none
+#   minimax.gz          the release CLI (wgpu, no fusion), stripped and gzipped
+#   minimax-fusion.gz   the same with `--features fusion`
+#   *.deb               the Vulkan loader and glvnd, unpacked when the machine has none
 #
 # Usage: tests/bench/gpu-bench.sh PACK [ITERS]   (ITERS: the CLI's --iters, default 300;
 # the GPU cases run a fifth as many). Writes its log to $OUT/gpu-bench.log when OUT is set.
@@ -42,14 +42,21 @@ if command -v nvidia-smi >/dev/null; then
 fi
 say "# Vulkan drivers: ${VK_DRIVER_FILES:-where the loader looks by default}"
 
+# The two CLIs, unpacked beside the log.
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+for name in minimax minimax-fusion; do
+  gzip -dc "$pack/$name.gz" >"$bin/$name"
+  chmod +x "$bin/$name"
+done
+
 failed=0
 run() {
   local title=$1
   shift
   say ""
   say "## $title"
-  # The CLI prints its table on stdout, and wgpu's adapter line on stderr. A case that fails
-  # or finds no GPU is reported, and the other tables still run.
+  # A table that fails or finds no GPU is reported, and the other tables still run.
   local out
   if ! out=$("$@" 2>&1); then
     failed=1
@@ -59,9 +66,9 @@ run() {
     failed=1
   fi
 }
-run "CPU (flex)" "$pack/minimax" bench --backend flex --iters "$iters"
-run "GPU (wgpu), kernel fusion off (the page's build)" "$pack/minimax" bench --backend wgpu --iters "$iters"
-run "GPU (wgpu), kernel fusion on" "$pack/minimax-fusion" bench --backend wgpu --iters "$iters"
+run "CPU (flex)" "$bin/minimax" bench --backend flex --iters "$iters"
+run "GPU (wgpu), kernel fusion off (the page's build)" "$bin/minimax" bench --backend wgpu --iters "$iters"
+run "GPU (wgpu), kernel fusion on" "$bin/minimax-fusion" bench --backend wgpu --iters "$iters"
 say ""
 say "log: $log"
 if [ "$failed" = 1 ]; then

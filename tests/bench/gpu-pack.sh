@@ -16,6 +16,9 @@ cp "$target/release/minimax" "$pack/minimax-fusion"
 cargo build --release -p minimax-cli
 cp "$target/release/minimax" "$pack/minimax"
 strip "$pack/minimax" "$pack/minimax-fusion"
+# Stripped, each is about 65 MB; gzip takes each to about 16 MB, so that the folder fits what one
+# call to a lent machine carries.
+gzip -9f "$pack/minimax" "$pack/minimax-fusion"
 if ! compgen -G "$pack/libvulkan1_*.deb" >/dev/null; then
   lists=$(mktemp -d)
   mkdir -p "$lists/partial"
