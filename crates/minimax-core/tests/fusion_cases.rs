@@ -136,16 +136,19 @@ impl Case {
             .filter(|(_, (input, _, _))| !constant(input));
         for (j, (k, (input, _, _))) in differentiated.enumerate() {
             // Central differences straddle a ReLU's kink for a few elements: all but 5 % must
-            // agree.
+            // agree, each to 1 %. A bias before a ReLU moves many of its inputs across the kink
+            // at once (by 2 % of the gradient in "G without batch norm"), so its few elements are
+            // held to agreeing as a vector, to 5 %.
             let fd = self.finite_differences(k);
             let off = fd
                 .iter()
                 .zip(&flex[j])
                 .filter(|(a, b)| (*a - *b).abs() > 1e-2 * (1.0 + a.abs()))
                 .count();
+            let as_vector = distance(&fd, &flex[j]) / norm(&fd).max(1e-6);
             assert!(
-                off <= fd.len() / 20,
-                "{}: flex's ∂/∂{input} differs from finite differences at {off} of {} elements",
+                off <= fd.len() / 20 || (fd.len() < 20 && as_vector < 5e-2),
+                "{}: flex's ∂/∂{input} differs from finite differences at {off} of {} elements ({as_vector:.1e} as a vector)",
                 self.name,
                 fd.len()
             );
