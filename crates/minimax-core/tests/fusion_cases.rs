@@ -15,24 +15,13 @@
 //! `cargo test --release -p minimax-core --features fusion --test fusion_cases`.
 #![cfg(feature = "wgpu")]
 
+mod common;
+use common::wgpu_device;
+
 use burn::tensor::module::conv_transpose2d;
 use burn::tensor::ops::ConvTransposeOptions;
 use burn::tensor::{Device, Tensor, TensorData, activation};
-use minimax_core::backend::{Backend, init_device};
 use minimax_core::rng::RunRng;
-
-fn wgpu_device() -> Option<Device> {
-    match init_device(Backend::Wgpu) {
-        Ok(d) => Some(d),
-        Err(e) if std::env::var_os("MINIMAX_SKIP_WGPU").is_some() => {
-            eprintln!("skipped (MINIMAX_SKIP_WGPU is set): {e}");
-            None
-        }
-        Err(e) => panic!(
-            "{e}; install Mesa's Vulkan drivers (cargo xtask setup) or set MINIMAX_SKIP_WGPU=1"
-        ),
-    }
-}
 
 fn options() -> ConvTransposeOptions<2> {
     ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1)

@@ -2,25 +2,13 @@
 //! machine has; in CI that is Mesa's lavapipe, a CPU Vulkan driver.
 #![cfg(feature = "wgpu")]
 
-use minimax_core::backend::{Backend, init_device};
+mod common;
+use common::wgpu_device;
+
 use minimax_core::spec::config::InitKind;
 use minimax_core::train::readback::block_on;
 use minimax_core::{Assets, Config, Gan, SnapshotOptions, train::checkpoint};
 use serde_json::json;
-
-/// This machine's wgpu device; None (the test is skipped) only where MINIMAX_SKIP_WGPU is set.
-fn wgpu_device() -> Option<burn::tensor::Device> {
-    match init_device(Backend::Wgpu) {
-        Ok(d) => Some(d),
-        Err(e) if std::env::var_os("MINIMAX_SKIP_WGPU").is_some() => {
-            eprintln!("skipped (MINIMAX_SKIP_WGPU is set): {e}");
-            None
-        }
-        Err(e) => panic!(
-            "{e}; install Mesa's Vulkan drivers (cargo xtask setup) or set MINIMAX_SKIP_WGPU=1"
-        ),
-    }
-}
 
 #[test]
 fn wgpu_trains_and_agrees_with_flex_at_the_start() {

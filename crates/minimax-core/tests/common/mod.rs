@@ -53,3 +53,20 @@ pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
         .map(|r| r.expect("every item computed"))
         .collect()
 }
+
+/// This machine's wgpu device; None (the test is skipped) only where MINIMAX_SKIP_WGPU is set.
+#[cfg(feature = "wgpu")]
+#[allow(dead_code)]
+pub fn wgpu_device() -> Option<burn::tensor::Device> {
+    use minimax_core::backend::{Backend, init_device};
+    match init_device(Backend::Wgpu) {
+        Ok(d) => Some(d),
+        Err(e) if std::env::var_os("MINIMAX_SKIP_WGPU").is_some() => {
+            eprintln!("skipped (MINIMAX_SKIP_WGPU is set): {e}");
+            None
+        }
+        Err(e) => panic!(
+            "{e}; install Mesa's Vulkan drivers (cargo xtask setup) or set MINIMAX_SKIP_WGPU=1"
+        ),
+    }
+}
