@@ -31,7 +31,8 @@ fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
     t.into_data().convert::<f32>().try_to_vec().unwrap()
 }
 
-/// A case: named inputs (values and shapes, all differentiated) and the loss they give.
+/// A case: named inputs (values and shapes; all differentiated but the [`constant`] ones) and
+/// the loss they give.
 struct Case {
     name: &'static str,
     inputs: Vec<(&'static str, Vec<f32>, [usize; 4])>,
@@ -260,50 +261,50 @@ fn cases() -> Vec<Case> {
             ],
             |t| weighted(up(activation::relu(dense(&t[0], &t[1], 4)), &t[2]), &t[3]),
         ),
-        // G without batch norm (nets/dcgan.rs), 4 channels at 7×7.
-        Case::new(
-            "G without batch norm",
-            &[
-                ("z", [1, 1, 3, 6]),
-                ("dense", [1, 1, 6, 4 * 7 * 7]),
-                ("dense_b", [1, 1, 1, 4 * 7 * 7]),
-                ("up1", [4, 2, 4, 4]),
-                ("up1_b", [1, 1, 1, 2]),
-                ("up2", [2, 1, 4, 4]),
-                ("up2_b", [1, 1, 1, 1]),
-                ("r", [1, 1, 3, 784]),
-            ],
-            |t| {
-                let h = dense(&t[0], &t[1], 4) + t[2].clone().reshape([1, 4, 7, 7]);
-                let h = activation::relu(biased_up(activation::relu(h), &t[3], &t[4]));
-                let x = activation::tanh(biased_up(h, &t[5], &t[6]));
-                (x.reshape([3, 784]) * t[7].clone().reshape([3, 784])).sum()
-            },
-        ),
+        // G without batch norm (nets/dcgan.rs) written out of plain tensors, 4 channels at 7×7.
+        Case::new("G without batch norm", &g_inputs(4), |t| {
+            written_out_g(t, false)
+        }),
         // The same with the dense layer's bias added before the reshape, as nets/dcgan.rs does.
         Case::new(
             "G without batch norm, bias before the reshape",
-            &[
-                ("z", [1, 1, 3, 6]),
-                ("dense", [1, 1, 6, 8 * 7 * 7]),
-                ("dense_b", [1, 1, 1, 8 * 7 * 7]),
-                ("up1", [8, 4, 4, 4]),
-                ("up1_b", [1, 1, 1, 4]),
-                ("up2", [4, 1, 4, 4]),
-                ("up2_b", [1, 1, 1, 1]),
-                ("r", [1, 1, 3, 784]),
-            ],
-            |t| {
-                let z: Tensor<2> = t[0].clone().reshape([3, 6]);
-                let w: Tensor<2> = t[1].clone().reshape([6, 392]);
-                let b: Tensor<1> = t[2].clone().reshape([392]);
-                let h = (z.matmul(w) + b.unsqueeze()).reshape([3, 8, 7, 7]);
-                let h = activation::relu(biased_up(activation::relu(h), &t[3], &t[4]));
-                let x = activation::tanh(biased_up(h, &t[5], &t[6]));
-                (x.reshape([3, 784]) * t[7].clone().reshape([3, 784])).sum()
-            },
+            &g_inputs(8),
+            |t| written_out_g(t, true),
         ),
     ]
+}
+
+/// The inputs of [`written_out_g`] with `c` channels at 7×7 (a batch of 3, 6 latent values).
+fn g_inputs(c: usize) -> [(&'static str, [usize; 4]); 8] {
+    [
+        ("z", [1, 1, 3, 6]),
+        ("dense", [1, 1, 6, c * 49]),
+        ("dense_b", [1, 1, 1, c * 49]),
+        ("up1", [c, c / 2, 4, 4]),
+        ("up1_b", [1, 1, 1, c / 2]),
+        ("up2", [c / 2, 1, 4, 4]),
+        ("up2_b", [1, 1, 1, 1]),
+        ("r", [1, 1, 3, 784]),
+    ]
+}
+
+/// Σ G(z)·r for G without batch norm written out of plain tensors, its inputs as
+/// [`g_inputs`] lists them; the dense layer's bias added after the reshape to `[n, c, 7, 7]`,
+/// or before it (`bias_first`, as nets/dcgan.rs does).
+fn written_out_g(t: &[Tensor<4>], bias_first: bool) -> Tensor<1> {
+    let c = t[3].dims()[0];
+    let h = if bias_first {
+        let [_, _, n, latent] = t[0].dims();
+        let z: Tensor<2> = t[0].clone().reshape([n, latent]);
+        let w: Tensor<2> = t[1].clone().reshape([latent, c * 49]);
+        let b: Tensor<1> = t[2].clone().reshape([c * 49]);
+        (z.matmul(w) + b.unsqueeze()).reshape([n, c, 7, 7])
+    } else {
+        dense(&t[0], &t[1], c) + t[2].clone().reshape([1, c, 7, 7])
+    };
+    let h = activation::relu(biased_up(activation::relu(h), &t[3], &t[4]));
+    let x = activation::tanh(biased_up(h, &t[5], &t[6]));
+    (x.reshape([3, 784]) * t[7].clone().reshape([3, 784])).sum()
 }
 
 fn biased_up(x: Tensor<4>, w: &Tensor<4>, b: &Tensor<4>) -> Tensor<4> {
