@@ -12,6 +12,7 @@ use minimax_core::data::mnist::Mnist;
 use minimax_core::experiments::classifier::DigitNet;
 use minimax_core::experiments::evaluation::Evaluator;
 use minimax_core::rng::RunRng;
+use minimax_core::train::counters;
 use minimax_core::{Assets, Backend, Config, Experiment, SnapshotOptions, backend::init_device};
 use serde_json::json;
 
@@ -73,7 +74,7 @@ fn digits() -> Assets {
     }
 }
 
-fn time_per_iter(iters: u64, device: &Device, mut step: impl FnMut()) -> f64 {
+fn time_per_iter(iters: u64, device: &Device, step: &mut impl FnMut()) -> f64 {
     for _ in 0..(iters / 10).max(1) {
         step();
     }
@@ -112,8 +113,9 @@ impl PlainMlp {
 }
 
 /// The reference: the shortest GAN step one writes in burn (noise and data drawn on the
-/// device, one D and one G update with the non-saturating loss, Adam).
-fn plain_burn_step(config: &Config, device: &Device, iters: u64) -> f64 {
+/// device, one D and one G update with the non-saturating loss, Adam): milliseconds an
+/// iteration, and the kernels it launches.
+fn plain_burn_step(config: &Config, device: &Device, iters: u64) -> (f64, counters::Counts) {
     let device = device.clone().autodiff();
     let m = &config.model;
     let (b, z, x) = (config.optim.batch_size, m.latent_dim, config.data_dim());
@@ -123,7 +125,7 @@ fn plain_burn_step(config: &Config, device: &Device, iters: u64) -> f64 {
         AdamConfig::new().with_beta_1(0.5).init(),
         AdamConfig::new().with_beta_1(0.5).init(),
     );
-    time_per_iter(iters, &device, || {
+    let mut step = || {
         let real = Tensor::<2>::random([b, x], Distribution::Normal(1.0, 0.5), &device);
         let fake = g
             .forward(Tensor::random(
@@ -144,7 +146,13 @@ fn plain_burn_step(config: &Config, device: &Device, iters: u64) -> f64 {
         let loss = activation::softplus(d.forward(fake).neg(), 1.0).mean();
         let grads = GradientsParams::from_grads(minimax_core::train::backward(&loss), &g);
         g = og.step(1e-3, g.clone(), grads);
-    })
+    };
+    let ms = time_per_iter(iters, &device, &mut step);
+    let (_, counts) = counters::count(|| {
+        step();
+        device.sync().expect("device sync")
+    });
+    (ms, counts)
 }
 
 pub fn run(args: BenchArgs) -> Result<(), String> {
@@ -153,8 +161,17 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
         other => vec![Backend::parse(other)?],
     };
     println!(
-        "{:<8} {:<40} {:>12} {:>10} {:>14} {:>10} {:>12}",
-        "backend", "model", "ms/iter", "iter/s", "plain burn ms", "ratio", "snapshot ms"
+        "{:<8} {:<40} {:>12} {:>10} {:>14} {:>10} {:>12} {:>12} {:>12} {:>13}",
+        "backend",
+        "model",
+        "ms/iter",
+        "iter/s",
+        "plain burn ms",
+        "ratio",
+        "snapshot ms",
+        "kernels/it",
+        "kernels/snap",
+        "plain kernels"
     );
     let assets = digits();
     // The classifier's evaluation: its cost does not depend on its weights or the digits.
@@ -187,11 +204,12 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
             let mut trainer = minimax_core::launch::build(case.config.clone(), &device, &assets)
                 .map_err(|e| e.to_string())?;
             let trainer_device = trainer.device().clone();
-            let ours = time_per_iter(iters, &trainer_device, || trainer.step());
-            let plain = if case.plain {
-                plain_burn_step(&case.config, &device, iters)
+            let ours = time_per_iter(iters, &trainer_device, &mut || trainer.step());
+            let (plain, plain_counts) = if case.plain {
+                let (ms, counts) = plain_burn_step(&case.config, &device, iters);
+                (ms, Some(counts))
             } else {
-                f64::NAN
+                (f64::NAN, None)
             };
             let options = SnapshotOptions {
                 plane: true,
@@ -204,18 +222,32 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 trainer.snapshot(options).map_err(|e| e.to_string())?;
             }
             let snap_ms = start.elapsed().as_secs_f64() * 1000.0 / snaps as f64;
+            // One iteration and one snapshot more, counted: the step ends with a sync, so
+            // that every kernel it queued (with fusion, at the next flush) has been issued.
+            let (_, step) = counters::count(|| {
+                trainer.step();
+                trainer_device.sync().expect("device sync")
+            });
+            let (_, snap) = counters::count(|| trainer.snapshot(options));
+            let launches = |c: counters::Counts| match (backend, c.launches) {
+                (Backend::Wgpu, Some(n)) => n.to_string(),
+                _ => "-".to_string(),
+            };
             if case.config.data.kind.is_image() {
                 evaluations.push(time_evaluation(backend, trainer.as_ref(), &evaluator)?);
             }
             println!(
-                "{:<8} {:<40} {:>12.3} {:>10.0} {:>14.3} {:>10.2} {:>12.2}",
+                "{:<8} {:<40} {:>12.3} {:>10.0} {:>14.3} {:>10.2} {:>12.2} {:>12} {:>12} {:>13}",
                 backend.name(),
                 case.name,
                 ours,
                 1000.0 / ours,
                 plain,
                 ours / plain,
-                snap_ms
+                snap_ms,
+                format!("{} ({} rd)", launches(step), step.read_backs),
+                format!("{} ({} rd)", launches(snap), snap.read_backs),
+                plain_counts.map_or("-".to_string(), launches),
             );
         }
     }
@@ -227,6 +259,9 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
     );
     println!(
         "snapshot = every metric and the data plane (48×48 heat-maps, 512 points) or the image grids, after a warm-up snapshot."
+    );
+    println!(
+        "kernels = GPU kernels launched (dispatches; fused kernels count one each; - on the CPU), rd = read-backs of numbers from the device, for one iteration and one snapshot; plain kernels: the plain burn step's."
     );
     println!(
         "DCGAN: G z(64) → 7·7·64 → tconv 32 → tconv 1; D conv 32 → conv 64 → dense; no plain burn reference (NaN)."

@@ -82,34 +82,6 @@ impl RunRng {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn states_round_trip_and_even_states_are_refused() {
-        let mut rng = RunRng::new(5);
-        rng.normal();
-        let text = serde_json::to_string(&rng).unwrap();
-        let mut back: RunRng = serde_json::from_str(&text).unwrap();
-        assert_eq!(back.normal(), rng.normal());
-        assert!(text.contains(r#""state":""#), "{text}");
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(
-            serde_json::from_value::<RunRng>(value).unwrap(),
-            serde_json::from_str::<RunRng>(&text).unwrap()
-        );
-        for bad in [
-            r#"{"state":"0"}"#,
-            r#"{"state":"2"}"#,
-            r#"{"state":"x"}"#,
-            r#"{"state":1}"#,
-        ] {
-            assert!(serde_json::from_str::<RunRng>(bad).is_err(), "{bad}");
-        }
-    }
-}
-
 /// Names a run's parameters by the run: the `n`-th float parameter (in the order the modules
 /// list them) gets an id made from the seed and `n`. burn draws ids at random; the optimizers'
 /// state is filed under them, so with random ids two runs of one config wrote checkpoints that
@@ -144,5 +116,33 @@ impl burn::module::ModuleMapper for ParamNumbering {
         param.id = burn::module::ParamId::from(z ^ (z >> 31));
         self.next += 1;
         param
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_and_even_states_are_refused() {
+        let mut rng = RunRng::new(5);
+        rng.normal();
+        let text = serde_json::to_string(&rng).unwrap();
+        let mut back: RunRng = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.normal(), rng.normal());
+        assert!(text.contains(r#""state":""#), "{text}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            serde_json::from_value::<RunRng>(value).unwrap(),
+            serde_json::from_str::<RunRng>(&text).unwrap()
+        );
+        for bad in [
+            r#"{"state":"0"}"#,
+            r#"{"state":"2"}"#,
+            r#"{"state":"x"}"#,
+            r#"{"state":1}"#,
+        ] {
+            assert!(serde_json::from_str::<RunRng>(bad).is_err(), "{bad}");
+        }
     }
 }

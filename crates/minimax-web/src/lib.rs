@@ -206,6 +206,7 @@ pub struct PendingSamples(burn::tensor::Tensor<2>);
 /// Reads samples back (async: a WebGPU session's tensors can only be read with an await).
 #[wasm_bindgen(js_name = readSamples)]
 pub async fn read_samples(pending: PendingSamples) -> Result<Vec<f32>, JsError> {
+    minimax_core::train::counters::read_back();
     let data = pending
         .0
         .into_data_async()

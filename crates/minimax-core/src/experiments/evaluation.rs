@@ -428,6 +428,7 @@ impl Evaluator {
         for start in (0..n).step_by(SAMPLE_CHUNK) {
             let rows = start..(start + SAMPLE_CHUNK).min(n);
             let chunk = experiment.samples(n, rows)?;
+            crate::train::counters::read_back();
             match chunk.into_data().convert::<f32>().try_into_vec::<f32>() {
                 Ok(v) => pixels.extend(v),
                 Err(e) => return Some(Err(format!("{e:?}"))),
@@ -563,6 +564,7 @@ impl Evaluator {
 }
 
 fn to_f32<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    crate::train::counters::read_back();
     t.into_data()
         .convert::<f32>()
         .try_into_vec::<f32>()

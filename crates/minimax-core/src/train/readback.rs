@@ -105,6 +105,7 @@ impl PendingRecord {
 
     /// Reads the tensors (awaiting the device) and writes the section: (name, bytes).
     pub async fn read(self) -> Result<(String, Vec<u8>), CheckpointError> {
+        super::counters::read_back();
         let data = self
             .tx
             .execute_async()
@@ -116,6 +117,7 @@ impl PendingRecord {
     /// The same, reading synchronously (native only: a browser's GPU cannot).
     #[cfg(not(target_family = "wasm"))]
     pub fn read_sync(self) -> Result<(String, Vec<u8>), CheckpointError> {
+        super::counters::read_back();
         let data = self
             .tx
             .try_execute()

@@ -326,7 +326,10 @@ impl PendingSnapshot {
     #[cfg(not(target_family = "wasm"))]
     pub fn read(self) -> Result<Snapshot, TrainError> {
         let values = match &self.values {
-            Some(t) => to_f32(t.clone().into_data())?,
+            Some(t) => {
+                super::counters::read_back();
+                to_f32(t.clone().into_data())?
+            }
             None => Vec::new(),
         };
         self.build(values)
@@ -336,12 +339,15 @@ impl PendingSnapshot {
     /// done) and builds the snapshot.
     pub async fn read_async(self) -> Result<Snapshot, TrainError> {
         let values = match &self.values {
-            Some(t) => to_f32(
-                t.clone()
-                    .into_data_async()
-                    .await
-                    .map_err(|e| TrainError::ReadBack(format!("{e:?}")))?,
-            )?,
+            Some(t) => {
+                super::counters::read_back();
+                to_f32(
+                    t.clone()
+                        .into_data_async()
+                        .await
+                        .map_err(|e| TrainError::ReadBack(format!("{e:?}")))?,
+                )?
+            }
             None => Vec::new(),
         };
         self.build(values)
