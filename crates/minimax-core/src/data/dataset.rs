@@ -287,6 +287,32 @@ impl Dataset {
         Some((out, labels))
     }
 
+    /// The labels of `n` digits drawn at random (as [`sample_labelled`](Self::sample_labelled)
+    /// draws them, without their pixels). `None` for data without labels.
+    pub fn sample_labels(&self, n: usize, rng: &mut RunRng) -> Option<Vec<u8>> {
+        let images = self.images.as_ref()?;
+        Some(
+            (0..n)
+                .map(|_| images.labels()[rng.index(images.len())])
+                .collect(),
+        )
+    }
+
+    /// The share of the digits with each label, 0 to 9. `None` for data without labels.
+    pub fn label_shares(&self) -> Option<Vec<f64>> {
+        let images = self.images.as_ref()?;
+        let mut counts = vec![0usize; 10];
+        for &l in images.labels() {
+            counts[l as usize] += 1;
+        }
+        Some(
+            counts
+                .iter()
+                .map(|&c| c as f64 / images.len() as f64)
+                .collect(),
+        )
+    }
+
     /// A batch of `n` samples, row-major `[n, dim]`.
     pub fn sample(&self, n: usize, rng: &mut RunRng) -> Vec<f32> {
         let mut out = Vec::with_capacity(n * self.dim);

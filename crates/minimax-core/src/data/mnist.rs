@@ -121,6 +121,11 @@ impl Mnist {
         &self.labels
     }
 
+    /// Every image's pixels, 0–255, one after another.
+    pub fn pixels(&self) -> &[u8] {
+        &self.pixels
+    }
+
     /// Image `i`'s pixels, 0–255.
     pub fn image(&self, i: usize) -> &[u8] {
         &self.pixels[i * SIDE * SIDE..(i + 1) * SIDE * SIDE]

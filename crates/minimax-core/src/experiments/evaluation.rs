@@ -434,7 +434,7 @@ impl Evaluator {
                 Err(e) => return Some(Err(format!("{e:?}"))),
             }
         }
-        let conditional = experiment.config().is_conditional();
+        let conditional = experiment.config().asks_for_digits();
         Some(Ok(self.score(&pixels, conditional)))
     }
 

@@ -213,7 +213,8 @@ pub enum BesideRefusal {
     NeedsDigits,
     /// The GAN's players are not the DCGAN, or its codes not gaussian.
     NeedsDcgan,
-    /// The GAN is given the digits' labels (`conditional`); the VAE is not.
+    /// The GAN is given the digits' labels (`conditional`); the VAE is not. (A GAN on groups it
+    /// found without labels, `clusters`, can run beside one: neither uses the labels.)
     NeedsUnconditional,
 }
 
@@ -224,7 +225,7 @@ impl BesideRefusal {
             Some(Self::NeedsDigits)
         } else if gan.model.kind != ModelKind::Dcgan || gan.model.latent != LatentKind::Gaussian {
             Some(Self::NeedsDcgan)
-        } else if gan.is_conditional() {
+        } else if gan.asks_for_digits() {
             Some(Self::NeedsUnconditional)
         } else {
             None
@@ -369,7 +370,8 @@ impl Vae {
         seed: u64,
         rows: std::ops::Range<usize>,
     ) -> Tensor<2> {
-        let z = crate::train::codes::evaluation_codes(&self.config, n, seed, rows, &self.device);
+        let z =
+            crate::train::codes::evaluation_codes(&self.config, n, seed, rows, None, &self.device);
         self.net().decode(z).detach()
     }
 }

@@ -389,6 +389,8 @@ options! {
             "batch normalisation in D's second convolution, as the DCGAN paper has it (D of a batch then, not of each sample alone: no gradient penalty with it)";
         conditional: bool = false, "conditional", Kind::Bool, GAN, fixed,
             "pick a digit: G is given the digit to draw (a one-hot label beside z) and D also names each image's digit; both add the cross-entropy of D's reading to the game, so G gains when D reads the digit asked for (an auxiliary-classifier GAN, Odena et al. 2017; the losses shown are the game's alone); digits only, no unrolling or gradient penalty";
+        clusters: bool = false, "clusters", Kind::Bool, GAN, fixed,
+            "groups without labels: k-means sorts the training digits into 10 groups by their pixels, and the game runs as with conditional but on those groups (G is given a group, D names each image's group); no label is used, so the model is unconditional, G asked for each group as often as the digits fall in it (a self-conditioned GAN, after Liu et al. 2020); digits only, not with conditional";
     }
 }
 
@@ -484,8 +486,15 @@ impl Config {
         self.model.latent_dim + if self.is_conditional() { CLASSES } else { 0 }
     }
 
-    /// A conditional GAN (the option applies to GANs only).
+    /// A GAN whose G is given a class beside z and whose D names each image's class: the
+    /// digit's label (`conditional`) or a group found without labels (`clusters`). The option
+    /// applies to GANs only.
     pub fn is_conditional(&self) -> bool {
+        self.experiment == ExperimentKind::Gan && (self.model.conditional || self.model.clusters)
+    }
+
+    /// A GAN given the digits' labels (`conditional`): G draws the digit asked for.
+    pub fn asks_for_digits(&self) -> bool {
         self.experiment == ExperimentKind::Gan && self.model.conditional
     }
 

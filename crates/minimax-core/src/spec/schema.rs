@@ -575,6 +575,13 @@ impl Config {
                 "ema averages G's weights for its pictures and scores, which only digits have: it needs dataset = mnist".into(),
             );
         }
+        if self.asks_for_digits() && self.model.clusters {
+            return invalid(
+                "config-clusters",
+                &[],
+                "clusters asks G for groups found without labels in place of the digits' labels: it cannot run with conditional, which gives G the labels".into(),
+            );
+        }
         if self.is_conditional()
             && (!self.data.kind.is_image()
                 || self.objective.unrolled > 0
@@ -583,7 +590,7 @@ impl Config {
             return invalid(
                 "config-conditional",
                 &[],
-                "conditional asks G for a digit and D for each image's digit: it needs dataset = mnist, and no unrolled D or gradient penalty (gp, wgan-gp), which are written for a D with one output".into(),
+                "conditional (or clusters) asks G for a digit (a group) and D for each image's: it needs dataset = mnist, and no unrolled D or gradient penalty (gp, wgan-gp), which are written for a D with one output".into(),
             );
         }
         if self.model.kind == ModelKind::Dcgan

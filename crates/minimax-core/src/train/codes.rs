@@ -16,17 +16,22 @@ const SAMPLES_SALT: u64 = 0x7363_6f72_6573_2121;
 /// Rows `rows` of `n` latent codes drawn from `seed` (salted, so never a run's training draws):
 /// the codes evaluations score a generator on, a GAN's G and a VAE's decoder alike,
 /// `[rows.len(), code_dim]`. A conditional G is asked for digit [`asked_digit`]`(i)` in row i,
-/// so every digit is asked for equally often.
+/// so every digit is asked for equally often; one on groups of the data (`clusters`) for each
+/// group in proportion to its share of the data, `shares` ([`by_shares`]).
 pub fn evaluation_codes(
     config: &Config,
     n: usize,
     seed: u64,
     rows: std::ops::Range<usize>,
+    shares: Option<&[f64]>,
     device: &Device,
 ) -> Tensor<2> {
     let latent = config.code_dim();
     let z = sample_z(config, n, &mut RunRng::new(seed ^ SAMPLES_SALT));
-    let z = with_digits(config, z, asked_digit);
+    let z = with_digits(config, z, |i| match shares {
+        Some(s) => by_shares(s, i, n),
+        None => asked_digit(i),
+    });
     let (start, end) = (rows.start.min(n), rows.end.min(n).max(rows.start.min(n)));
     Tensor::from_data(
         TensorData::new(
@@ -40,6 +45,21 @@ pub fn evaluation_codes(
 /// The digit a conditional G is asked for in row `i` of the evaluation codes.
 pub fn asked_digit(i: usize) -> usize {
     i % CLASSES
+}
+
+/// The class of row `i` of `n` when each class gets rows in proportion to its share (`shares`,
+/// summing to 1): the class whose stretch of the cumulative shares holds (i + ½)/n, so that
+/// class k has n·shares[k] rows, give or take one.
+pub fn by_shares(shares: &[f64], i: usize, n: usize) -> usize {
+    let u = (i as f64 + 0.5) / n as f64;
+    let mut cumulative = 0.0;
+    for (k, s) in shares.iter().enumerate() {
+        cumulative += s;
+        if u < cumulative {
+            return k;
+        }
+    }
+    shares.len() - 1
 }
 
 /// Sets the label part of a conditional code (its last [`CLASSES`] values) to `digit`'s one-hot.
@@ -90,4 +110,26 @@ pub fn sample_latent(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
     }
     let digits: Vec<usize> = (0..n).map(|_| rng.index(CLASSES)).collect();
     with_digits(config, z, |i| digits[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_by_shares_follow_the_shares() {
+        let shares = [0.5, 0.3, 0.0, 0.2];
+        let rows: Vec<usize> = (0..10).map(|i| by_shares(&shares, i, 10)).collect();
+        assert_eq!(rows, [0, 0, 0, 0, 0, 1, 1, 1, 3, 3]);
+        let shares = [0.137, 0.2, 0.05, 0.613];
+        for n in [7, 100, 1000] {
+            let mut counts = [0usize; 4];
+            for i in 0..n {
+                counts[by_shares(&shares, i, n)] += 1;
+            }
+            for (c, s) in counts.iter().zip(shares) {
+                assert!((*c as f64 - s * n as f64).abs() <= 1.0, "{n}: {counts:?}");
+            }
+        }
+    }
 }

@@ -46,6 +46,10 @@ pub struct Gan {
     /// With `ema` > 0: the moving average of each generator's weights, which G's samples
     /// (pictures and scores) come from.
     pub(crate) average: Option<Vec<Generator>>,
+    /// With `clusters`: each group's share of the digits. G is asked for the groups in these
+    /// proportions, in training (the group of a digit drawn at random) and when its samples
+    /// are scored, so that its samples can match the data's mix of groups.
+    pub(crate) group_shares: Option<Vec<f64>>,
 }
 
 /// Each parameter of a module, flat, by its id.
@@ -97,7 +101,19 @@ impl Gan {
     pub fn new(config: Config, device: &Device, assets: &Assets) -> Result<Self, ConfigError> {
         config.validate()?;
         let device = device.clone().autodiff();
-        let dataset = Dataset::new(&config, assets.mnist.clone())?;
+        // With `clusters`, the digits' labels are replaced by the groups k-means finds.
+        let digits = match &assets.mnist {
+            Some(m) if config.model.clusters => Some(std::sync::Arc::new(
+                crate::data::clusters::grouped(m, CLASSES, config.seed),
+            )),
+            other => other.clone(),
+        };
+        let dataset = Dataset::new(&config, digits)?;
+        let group_shares = config
+            .model
+            .clusters
+            .then(|| dataset.label_shares())
+            .flatten();
         let mut rng = RunRng::new(config.seed);
         let mut ids = crate::rng::ParamNumbering::new(config.seed);
         let discriminator = ids.number(Discriminator::new(&config, &mut rng, &device));
@@ -128,6 +144,7 @@ impl Gan {
             average,
             fixed_noise,
             fixed_real,
+            group_shares,
         })
     }
 
@@ -328,7 +345,8 @@ impl Gan {
         seed: u64,
         rows: std::ops::Range<usize>,
     ) -> Tensor<2> {
-        let z = evaluation_codes(&self.config, n, seed, rows, &self.device);
+        let shares = self.group_shares.as_deref();
+        let z = evaluation_codes(&self.config, n, seed, rows, shares, &self.device);
         let frozen = untracked(self.sampling_generators());
         generate(&self.config, &frozen, z).detach()
     }
@@ -383,7 +401,17 @@ impl Batches<'_> {
 
     fn latent_batch(&mut self) -> Tensor<2> {
         let n = self.config.optim.batch_size;
-        let z = sample_latent(self.config, n, self.rng);
+        let z = if self.config.is_conditional() && self.config.model.clusters {
+            // The groups asked for in the data's proportions: those of digits drawn at random.
+            let z = sample_z(self.config, n, self.rng);
+            let groups = self
+                .dataset
+                .sample_labels(n, self.rng)
+                .expect("clusters needs digits");
+            with_digits(self.config, z, |i| groups[i] as usize)
+        } else {
+            sample_latent(self.config, n, self.rng)
+        };
         Tensor::from_data(TensorData::new(z, [n, self.config.code_dim()]), self.device)
     }
 }

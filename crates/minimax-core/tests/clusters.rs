@@ -1,0 +1,49 @@
+//! The groups a GAN with `clusters` trains on, found by k-means without the digits' labels,
+//! checked against those labels: most digits of a group share one label, far more than by
+//! chance, on several seeds.
+
+mod common;
+
+use minimax_core::data::clusters::grouped;
+
+#[test]
+fn groups_found_without_labels_follow_the_digits() {
+    let digits = common::asset();
+    let labels = digits.labels().to_vec();
+    for seed in [1, 2, 3] {
+        let start = std::time::Instant::now();
+        let groups = grouped(&digits, 10, seed);
+        let took = start.elapsed();
+        assert_eq!(groups.len(), digits.len());
+        assert_eq!(
+            groups.pixels(),
+            digits.pixels(),
+            "the digits themselves are kept"
+        );
+        // counts[g][d]: digits of label d in group g.
+        let mut counts = [[0usize; 10]; 10];
+        for (&g, &d) in groups.labels().iter().zip(&labels) {
+            counts[g as usize][d as usize] += 1;
+        }
+        let sizes: Vec<usize> = counts.iter().map(|c| c.iter().sum()).collect();
+        assert!(
+            sizes.iter().all(|&s| s > 0),
+            "seed {seed}: an empty group {sizes:?}"
+        );
+        assert!(
+            sizes.windows(2).all(|w| w[0] >= w[1]),
+            "seed {seed}: groups numbered largest first {sizes:?}"
+        );
+        // Purity: the share of digits whose label is the most common one of their group. By
+        // chance (groups blind to the digits) it is about the largest digit's share, 0.11.
+        let purity = counts
+            .iter()
+            .map(|c| *c.iter().max().unwrap())
+            .sum::<usize>() as f64
+            / digits.len() as f64;
+        eprintln!("seed {seed}: purity {purity:.3}, sizes {sizes:?}, {took:?}");
+        assert!(purity > 0.45, "seed {seed}: purity {purity:.3}");
+        // The same seed, the same groups.
+        assert_eq!(grouped(&digits, 10, seed).labels(), groups.labels());
+    }
+}
