@@ -1,6 +1,6 @@
 // `cargo xtask bench --page`: the page in headless Chromium. Prints iterations per second
-// on each backend for the 2-D GAN, the MNIST-sized MLP GAN and the MNIST DCGAN (and its
-// conditional twin, the ACGAN), the time from
+// on each backend for the 2-D GAN, the MNIST-sized MLP GAN and the MNIST DCGAN (with and without
+// its groups, and its conditional twin, the ACGAN), the time from
 // navigation to the first drawn sample, and the compressed size of everything the page
 // downloads (without MNIST's digits, which only image presets fetch) and of the digits.
 import fs from 'node:fs';
@@ -11,7 +11,8 @@ import { serve, launch, openApp, DIST } from '../helpers.mjs';
 const MODELS = {
   '2-D ring, MLP 64x2, batch 128': ['?preset=ring', 2],
   'MNIST-sized 784-d, MLP 256x2, batch 64': ['?dataset=gaussian&data_dim=784&latent_dim=64&g_hidden=256&d_hidden=256&batch_size=64', 784],
-  'MNIST DCGAN 64/32 ch, batch 64': ['?preset=mnist-dcgan', 'dcgan'],
+  'MNIST DCGAN 64/32 ch, batch 64 (the preset: groups found without labels)': ['?preset=mnist-dcgan', 'dcgan'],
+  'MNIST DCGAN without the groups (clusters=false)': ['?preset=mnist-dcgan&clusters=false', 'dcgan'],
   'MNIST DCGAN conditional (ACGAN), batch 64': ['?preset=mnist-acgan', 'dcgan'],
 };
 // `--backend flex` or `--backend wgpu` measures one backend only.
@@ -59,16 +60,24 @@ try {
   }
   // Navigation to the first drawn sample with the default backend choice. With WebGPU present
   // the first samples are drawn by the CPU backend while WebGPU compiles its shaders.
+  // And the DCGAN's, with its groups (k-means on the 10 000 digits before the first step) and
+  // without, on the CPU backend.
   const firstDraw = [];
-  for (const webgpu of [false, true]) {
+  const starts = [
+    ['without WebGPU', '', false],
+    ['with WebGPU (SwiftShader)', '', true],
+    ['the DCGAN preset (groups), without WebGPU', '?preset=mnist-dcgan&backend=flex', false],
+    ['the DCGAN without groups, without WebGPU', '?preset=mnist-dcgan&clusters=false&backend=flex', false],
+  ];
+  for (const [label, query, webgpu] of starts) {
     const browser = await launch({ webgpu });
     try {
       const page = await browser.context.newPage();
-      await page.goto(server.url);
+      await page.goto(server.url + query);
       await page.waitForFunction(() => window.minimax && window.minimax.firstDrawAt !== undefined, null, { timeout: 120_000 });
       const ms = await page.evaluate(() => window.minimax.firstDrawAt);
       const backend = await page.evaluate(() => window.minimax.backend);
-      firstDraw.push([webgpu ? 'with WebGPU (SwiftShader)' : 'without WebGPU', backend, ms]);
+      firstDraw.push([label, backend, ms]);
     } finally {
       await browser.close();
     }

@@ -19,7 +19,7 @@ export default {
     'activation.relu': 'ReLU', 'activation.leaky-relu': 'Leaky ReLU', 'activation.tanh': 'tanh',
     pickDigit: 'Ask G for a digit:', allDigits: 'all', allDigitsHelp: 'row r asks for digit r (0 to 9)',
     fakeGridRows: 'generated: row r asked for digit r (the same z throughout)', fakeGridDigit: 'generated: every one asked for a {0} (the same z throughout)',
-    imagesTitle: 'Samples G(z) for fixed z, beside real digits', fakeGrid: 'generated (the same z throughout)', fakeGridGroups: 'generated: row r from group r of the ten k-means found in the digits without labels (the same z throughout)', realGrid: 'real (MNIST)',
+    imagesTitle: 'Samples G(z) for fixed z, beside real digits', fakeGrid: 'generated (the same z throughout)', fakeGridGroups: 'generated: row r asked for group r (one of the ten that k-means found in the digits without labels; the same z throughout)', realGrid: 'real (MNIST)',
     walk: 'latent walk: G along the segment between two fixed z', saveSamples: 'Save samples (PNG)',
     timeGeneration: 'Time it: one pass against 784', timeGenerationHelp: 'G draws all 64 digits in one pass; an autoregressive model draws one pixel per pass, each waiting for the last: 784 passes. Times both, with G as the model of one pass',
     timingRunning: 'Timing one pass of G, then 784 passes one after another…',

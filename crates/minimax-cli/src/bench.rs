@@ -228,7 +228,8 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
                 trainer.step();
                 trainer_device.sync().expect("device sync")
             });
-            let (_, snap) = counters::count(|| trainer.snapshot(options));
+            let (snapped, snap) = counters::count(|| trainer.snapshot(options));
+            snapped.map_err(|e| e.to_string())?;
             let launches = |c: counters::Counts| match (backend, c.launches) {
                 (Backend::Wgpu, Some(n)) => n.to_string(),
                 _ => "-".to_string(),

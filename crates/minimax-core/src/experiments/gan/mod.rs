@@ -401,7 +401,7 @@ impl Batches<'_> {
 
     fn latent_batch(&mut self) -> Tensor<2> {
         let n = self.config.optim.batch_size;
-        let z = if self.config.is_conditional() && self.config.model.clusters {
+        let z = if self.config.model.clusters {
             // The groups asked for in the data's proportions: those of digits drawn at random.
             let z = sample_z(self.config, n, self.rng);
             let groups = self

@@ -121,7 +121,7 @@ impl Gan {
             bandwidth: self.dataset.bandwidth(),
             two_d,
             images,
-            digit: options.digit.filter(|_| config.is_conditional()),
+            digit: options.digit.filter(|_| config.asks_for_digits()),
         };
         PendingSnapshot::new(pack, move |u| ctx.finish(u))
     }
@@ -178,7 +178,7 @@ impl Gan {
         let device = &self.device;
         let (dim, latent) = (self.config.data_dim(), self.config.code_dim());
         let shown = Images::grid_len(self.config.is_conditional()).min(n);
-        let digit = digit.filter(|_| self.config.is_conditional());
+        let digit = digit.filter(|_| self.config.asks_for_digits());
         // The fixed codes, each asking for `digit` if one is picked.
         let mut asked = self.fixed_noise.clone();
         if let Some(d) = digit {
