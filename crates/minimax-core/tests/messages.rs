@@ -27,6 +27,7 @@ fn one_of_each() -> Vec<Box<dyn Coded>> {
         r#"{"experiment": "vae", "dataset": "mnist", "model": "dcgan", "d_batch_norm": true}"#,
         r#"{"dataset": "ring", "ema": 0.9}"#,
         r#"{"dataset": "ring", "conditional": true}"#,
+        r#"{"dataset": "mnist", "conditional": true, "clusters": true}"#,
         r#"{"experiment": "vae", "dataset": "ring"}"#,
         r#"{"model": "dcgan", "dataset": "ring"}"#,
         r#"{"generators": 8, "batch_size": 4}"#,
