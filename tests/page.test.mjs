@@ -313,7 +313,9 @@ async function trainDigits(page, iters) {
   const s = await trainUntil(page, first.iter + iters, 600_000);
   assert.equal(s.images.side, 28);
   const bytes = (b64) => Buffer.from(b64, 'base64');
-  assert.equal(bytes(s.images.fake).length, 64 * 784);
+  // The preset's G is given groups (`clusters`): one row of 8 for each of its 10 groups.
+  const rows = await page.evaluate(() => (window.minimax.config.clusters ? 10 : 8));
+  assert.equal(bytes(s.images.fake).length, rows * 8 * 784);
   assert.equal(bytes(s.images.real).length, 64 * 784);
   assert.equal(bytes(s.images.walk).length, 10 * 784);
   assert.notDeepEqual(bytes(s.images.fake), bytes(first.images.fake), 'training changed no sample');
@@ -330,14 +332,15 @@ test('MNIST: the DCGAN preset trains in the page on the CPU backend; the sample 
     const s = await trainDigits(page, 30);
     assert.equal(s.backend, 'flex');
     await page.screenshot({ path: screenshotPath('page-flex-mnist-dcgan.png') });
-    // "Save samples" writes the 224×224 picture the CLI writes.
+    // "Save samples" writes the picture the CLI writes: 224 wide, a row of 28 pixels for each
+    // of the preset's 10 groups.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.evaluate(() => window.minimax.shadowRoot.querySelector('.save-samples').click()),
     ]);
     const png = await download.path().then((p) => import('node:fs').then((fs) => fs.readFileSync(p)));
     assert.equal(png.readUInt32BE(16), 224);
-    assert.equal(png.readUInt32BE(20), 224);
+    assert.equal(png.readUInt32BE(20), 280);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
