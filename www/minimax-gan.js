@@ -539,7 +539,7 @@ class MinimaxGan extends HTMLElement {
   showNotice(notice) {
     if (!notice) {
       // The end of a notice that lasts only while something loads.
-      if (this.noticeKey === 'loading-mnist') this.notice('');
+      if (this.noticeKey === 'loading-mnist' || this.noticeKey === 'finding-groups') this.notice('');
       return;
     }
     const [key, ...rest] = notice.split(': ');

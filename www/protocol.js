@@ -75,7 +75,7 @@ export const REQUESTS = {
  * snapshot {snapshot}: the latest numbers, about ten a second while playing.
  * state {playing}: the play loop started or stopped.
  * backend {backend, timings?, reason?}: the backend training now (after a move or a fallback).
- * notice {notice}: a passing message ("loading-mnist", "webgpu-missing", …), null to clear it.
+ * notice {notice}: a passing message ("loading-mnist", "finding-groups", "webgpu-missing", …), null to clear it.
  * saved {bytes, iter}: a checkpoint kept every few seconds, for a restart after a crash.
  * problem {message, kind, code?, params?}: something went wrong and was handled (kind:
  *   "diverged", "device-lost", "readback-timeout", "evaluation"); the session goes on. The

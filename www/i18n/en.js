@@ -112,6 +112,7 @@ export default {
     data: 'data x',
     backendInUse: 'Backend', 'notice.webgpu-missing': 'This browser has no WebGPU: training runs on the CPU (flex) backend.',
     'notice.webgpu-failed': 'WebGPU could not start on this device: training runs on the CPU (flex) backend.',
+    'notice.finding-groups': 'Sorting the digits into ten groups (k-means, without labels)…',
     'notice.loading-mnist': 'Loading the MNIST digits (1.6 MB)…',
     errorPrefix: 'Error', loading: 'Loading the engine…', playing: 'Training', paused: 'Paused',
     badConfigAttr: 'Ignored the config attribute ({0})',

@@ -4,7 +4,7 @@
 // workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
 import init, { schema, forcePanic, checkpointConfig, vaeBeside, vaeRefusal, diracPicture } from '../../pkg/minimax_web.js';
 import { VERSION, REQUESTS, reply, refusal, event, errorOf } from '../protocol.js';
-import { Session, makeEngine, checkpointOf } from './session.js';
+import { Session, makeEngine, checkpointOf, announcingGroups } from './session.js';
 import { ensureData } from './data.js';
 import { chooseByMeasurement, moveTo } from './backend.js';
 
@@ -55,7 +55,7 @@ const handlers = {
     if (!checkpoint && Object.keys(options).length) {
       try {
         await ensureData({ ...config, ...options }, session.notice);
-        engine.configure(JSON.stringify(options), false);
+        await announcingGroups({ ...config, ...options }, session.notice, () => engine.configure(JSON.stringify(options), false));
       } catch (e) {
         rejected = errorOf(e);
       }
@@ -71,8 +71,9 @@ const handlers = {
   // running game, weights and history kept; any other change, or `fresh`, starts a new run.
   async configure({ options, fresh }) {
     session.epoch++;
-    await ensureData({ ...JSON.parse(session.engine.config()), ...options }, session.notice);
-    const live = session.engine.configure(JSON.stringify(options), !fresh);
+    const merged = { ...JSON.parse(session.engine.config()), ...options };
+    await ensureData(merged, session.notice);
+    const live = await announcingGroups(merged, session.notice, () => session.engine.configure(JSON.stringify(options), !fresh));
     await session.adopt(session.engine, { fresh: !live });
     await session.observe();
     return { config: JSON.parse(session.engine.config()), live };

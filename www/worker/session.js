@@ -1,6 +1,6 @@
 // A training session in the worker: its engine, the play loop, snapshots, the checkpoint kept
 // for a roll-back or a restart, and what happens when training diverges or the GPU goes away.
-import { Engine, readSnapshot, readCheckpoint, checkpointConfig } from '../../pkg/minimax_web.js';
+import { Engine, readSnapshot, readCheckpoint, checkpointConfig, findsGroups } from '../../pkg/minimax_web.js';
 import { ensureData } from './data.js';
 import { DepthChooser } from './depth.js';
 import { History } from './history.js';
@@ -31,7 +31,20 @@ export function checkpointOf(engine) {
 export async function makeEngine(config, backend, bytes, notice) {
   if (bytes) config = JSON.parse(checkpointConfig(bytes));
   await ensureData(config, notice);
-  return bytes ? Engine.fromCheckpoint(bytes, backend) : Engine.create(JSON.stringify(config), backend);
+  return announcingGroups(config, notice, () => (bytes ? Engine.fromCheckpoint(bytes, backend) : Engine.create(JSON.stringify(config), backend)));
+}
+
+/** `make()`, which makes the engine of `config` (flat; the digits loaded), with the notice
+ * "finding-groups" while it runs when it runs k-means first: a GAN on groups of digits whose
+ * groups the engine has not kept yet (seconds in wasm, once for a seed). */
+export async function announcingGroups(config, notice, make) {
+  const grouping = findsGroups(JSON.stringify(config));
+  if (grouping) notice('finding-groups');
+  try {
+    return await make();
+  } finally {
+    if (grouping) notice(null);
+  }
 }
 
 export class Session {

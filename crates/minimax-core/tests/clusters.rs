@@ -35,14 +35,23 @@ fn groups_found_without_labels_follow_the_digits() {
             "seed {seed}: groups numbered largest first {sizes:?}"
         );
         // Purity: the share of digits whose label is the most common one of their group. By
-        // chance (groups blind to the digits) it is about the largest digit's share, 0.11.
+        // chance (groups blind to the digits) it is about the largest digit's share, 0.11; on
+        // the raw pixels, 0.55–0.59; on the upright digits, 0.74.
         let purity = counts
             .iter()
             .map(|c| *c.iter().max().unwrap())
             .sum::<usize>() as f64
             / digits.len() as f64;
         eprintln!("seed {seed}: purity {purity:.3}, sizes {sizes:?}, {took:?}");
-        assert!(purity > 0.45, "seed {seed}: purity {purity:.3}");
+        assert!(purity > 0.70, "seed {seed}: purity {purity:.3}");
+        // Every digit is the most common one of some group (on the raw pixels two groups were
+        // 1s, and no group was 5s).
+        let mut leads = [false; 10];
+        for c in &counts {
+            let top = (0..10).max_by_key(|&d| c[d]).unwrap();
+            leads[top] = true;
+        }
+        assert!(leads.iter().all(|&l| l), "seed {seed}: {counts:?}");
         // The same seed, the same groups.
         assert_eq!(grouped(&digits, 10, seed).labels(), groups.labels());
     }
@@ -62,4 +71,28 @@ fn the_shipped_dcgan_s_groups_are_found_again() {
     );
 }
 
-const FINGERPRINT: u32 = 0x6440_6147;
+const FINGERPRINT: u32 = 0xc315_23bf;
+
+/// A GAN made again on the same digits and seed (the page does so for every change of options,
+/// restore and move between backends) reuses the groups found the first time: the same
+/// grouping, found once, and dropped with its digits.
+#[test]
+fn groups_are_found_once_for_the_same_digits_and_seed() {
+    use minimax_core::data::clusters::grouped_shared;
+    use std::sync::Arc;
+    let digits = Arc::new(common::asset());
+    let start = std::time::Instant::now();
+    let first = grouped_shared(&digits, 10, 5);
+    let found = start.elapsed();
+    let start = std::time::Instant::now();
+    let again = grouped_shared(&digits, 10, 5);
+    let reused = start.elapsed();
+    assert!(Arc::ptr_eq(&first, &again), "the same grouping");
+    assert_eq!(first.labels(), grouped(&digits, 10, 5).labels());
+    eprintln!("found in {found:?}, reused in {reused:?}");
+    // Another seed is another grouping.
+    assert!(!Arc::ptr_eq(&first, &grouped_shared(&digits, 10, 6)));
+    // Other digits with the same contents are other digits (kept by identity, not by value).
+    let copy = Arc::new(common::asset());
+    assert!(!Arc::ptr_eq(&first, &grouped_shared(&copy, 10, 5)));
+}

@@ -83,6 +83,21 @@ pub fn schema() -> String {
     minimax_core::spec::schema::describe().to_string()
 }
 
+/// Whether making an engine of `config` (flat JSON) first runs k-means: a GAN on groups of
+/// digits (`clusters`) whose groups the core has not kept yet (it keeps the last ones found). The
+/// worker says so while it runs, seconds in wasm. False for a config that does not parse (making
+/// the engine says why).
+#[wasm_bindgen(js_name = findsGroups)]
+pub fn finds_groups(config: &str) -> bool {
+    let Ok(config) = Config::from_json(config) else {
+        return false;
+    };
+    config.model.clusters
+        && assets().mnist.is_some_and(|digits| {
+            !minimax_core::data::clusters::is_kept(&digits, CLASSES, config.seed)
+        })
+}
+
 /// The config of a VAE beside the GAN of `gan` (JSON), from the VAE's own `vae` (JSON): the
 /// GAN's players, batch and seed; refused with the reason if no VAE is the GAN's like.
 #[wasm_bindgen(js_name = vaeBeside)]

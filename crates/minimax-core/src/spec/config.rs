@@ -390,7 +390,7 @@ options! {
         conditional: bool = false, "conditional", Kind::Bool, GAN, fixed,
             "pick a digit: G is given the digit to draw (a one-hot label beside z) and D also names each image's digit; both add the cross-entropy of D's reading to the game, so G gains when D reads the digit asked for (an auxiliary-classifier GAN, Odena et al. 2017; the losses shown are the game's alone); digits only, no unrolling or gradient penalty";
         clusters: bool = false, "clusters", Kind::Bool, GAN, fixed,
-            "groups without labels: k-means sorts the training digits into 10 groups by their pixels, and the game runs as with conditional but on those groups (G is given a group, D names each image's group); no label is used, so the model of the digits stays unconditional; G is asked for each group in proportion to the digits in it (a self-conditioned GAN, after Liu et al. 2020); digits only, not with conditional";
+            "groups without labels: k-means sorts the training digits into 10 groups by their shapes (each digit made upright first), and the game runs as with conditional but on those groups (G is given a group, D names each image's group); no label is used, so the model of the digits stays unconditional; G is asked for each group in proportion to the digits in it (a self-conditioned GAN, after Liu et al. 2020); digits only, not with conditional";
     }
 }
 

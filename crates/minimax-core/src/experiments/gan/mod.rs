@@ -103,8 +103,10 @@ impl Gan {
         let device = device.clone().autodiff();
         // With `clusters`, the digits' labels are replaced by the groups k-means finds.
         let digits = match &assets.mnist {
-            Some(m) if config.model.clusters => Some(std::sync::Arc::new(
-                crate::data::clusters::grouped(m, CLASSES, config.seed),
+            Some(m) if config.model.clusters => Some(crate::data::clusters::grouped_shared(
+                m,
+                CLASSES,
+                config.seed,
             )),
             other => other.clone(),
         };
