@@ -127,8 +127,12 @@ fn gan_samples_are_sharper_than_the_vae_s_at_the_same_budget() {
         minimax_core::launch::load(&shipped("mnist-vae.ckpt"), &Device::flex(), &assets).unwrap();
     assert_eq!((gan.iteration(), vae.iteration()), (3000, 3000));
     assert!(vae.as_any().is::<Vae>() && gan.as_any().is::<Gan>());
-    // Neither copies its training set: 16 samples of each lie as far from their nearest real
-    // digit as nine in ten real digits lie from theirs (beyond 2.2; `tests/evaluation.rs`).
+    // Neither copies its training set. A copy lies at 0 from a real digit, noise aside. The 16
+    // samples of each lie, in the median, as far from their nearest real digit as nine in ten
+    // real digits lie from their nearest other (beyond 2.2; typically 4.8, `tests/evaluation.rs`),
+    // and none nearer than 1.0 (a root-mean-square difference of 0.036 a pixel). (Not every
+    // sample beyond 2.2: a model as good as the data would put one in ten of its samples nearer,
+    // and a well-drawn 1 does lie near some real 1: the shipped DCGAN's nearest is 1.46.)
     let digits = assets.mnist.as_ref().unwrap();
     for (what, e) in [("GAN", gan.as_ref()), ("VAE", vae.as_ref())] {
         let x = samples(e, 1000);
@@ -141,7 +145,12 @@ fn gan_samples_are_sharper_than_the_vae_s_at_the_same_budget() {
             "{what}: nearest real digit of 16 samples: min {:.2}, median {:.2}",
             d[0], d[8]
         );
-        assert!(d[0] > 2.2, "{what}: a sample {:.2} from a real digit", d[0]);
+        assert!(
+            d[8] > 2.2 && d[0] > 1.0,
+            "{what}: samples from a real digit: nearest {:.2}, median {:.2}",
+            d[0],
+            d[8]
+        );
     }
     let judge = |e: &dyn Experiment| {
         let x = samples(e, 1000);
