@@ -61,14 +61,14 @@ try {
   // Navigation to the first drawn sample with the default backend choice. With WebGPU present
   // the first samples are drawn by the CPU backend while WebGPU compiles its shaders.
   // And the DCGAN's, with its groups (k-means on the 10 000 digits before the first step) and
-  // with `clusters=false`, on the CPU backend. (The page makes a URL's preset first and then
-  // applies its other options, so the second also finds the preset's groups first.)
+  // without (`clusters=false` over the preset: one engine is made, with the URL's options), on
+  // the CPU backend.
   const firstDraw = [];
   const starts = [
     ['without WebGPU', '', false],
     ['with WebGPU (SwiftShader)', '', true],
     ['the DCGAN preset (groups), without WebGPU', '?preset=mnist-dcgan&backend=flex', false],
-    ['the DCGAN preset with clusters=false (its groups found first), without WebGPU', '?preset=mnist-dcgan&clusters=false&backend=flex', false],
+    ['the DCGAN without groups, without WebGPU', '?preset=mnist-dcgan&clusters=false&backend=flex', false],
   ];
   for (const [label, query, webgpu] of starts) {
     const browser = await launch({ webgpu });

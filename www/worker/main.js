@@ -2,7 +2,7 @@
 // order (except `evaluate`, which runs beside them), while the play loop runs beside them. The parts: session.js (engine, loop, roll-back,
 // lost GPU), backend.js (auto choice by measurement, moves), depth.js (the CPU-speed
 // workaround), bench.js, history.js, data.js, evaluation.js (the classifier's verdict).
-import init, { schema, forcePanic, checkpointConfig, vaeBeside, vaeRefusal, diracPicture } from '../../pkg/minimax_web.js';
+import init, { schema, forcePanic, checkpointConfig, vaeBeside, vaeRefusal, diracPicture, withOptions } from '../../pkg/minimax_web.js';
 import { VERSION, REQUESTS, reply, refusal, event, errorOf } from '../protocol.js';
 import { Session, makeEngine, checkpointOf, announcingGroups } from './session.js';
 import { ensureData } from './data.js';
@@ -40,25 +40,40 @@ const handlers = {
     session.stop();
     if (beside) config = JSON.parse(vaeBeside(JSON.stringify(beside), JSON.stringify(config)));
     const start = backend === 'wgpu' ? 'wgpu' : 'flex';
-    let engine;
-    let notice = null;
-    try {
-      engine = await makeEngine(config, start, checkpoint ? new Uint8Array(checkpoint) : null, session.notice);
-    } catch (e) {
-      if (start !== 'wgpu') throw e;
-      notice = `webgpu-failed: ${e.message || e}`;
-      engine = await makeEngine(config, 'flex', checkpoint ? new Uint8Array(checkpoint) : null, session.notice);
-    }
+    const bytes = checkpoint ? new Uint8Array(checkpoint) : null;
     // Options go over the preset as the form's changes do: shorthands such as `lr` replace
-    // the preset's lr_d and lr_g, and a rejected option leaves the preset running.
+    // the preset's lr_d and lr_g, and a rejected option leaves the preset running. One engine
+    // is made, with the options (made from the preset first, a GAN on groups would find the
+    // preset seed's groups, then the options' seed's).
     let rejected = null;
+    let wanted = config;
     if (!checkpoint && Object.keys(options).length) {
       try {
         await ensureData({ ...config, ...options }, session.notice);
-        await announcingGroups({ ...config, ...options }, session.notice, () => engine.configure(JSON.stringify(options), false));
+        wanted = JSON.parse(withOptions(JSON.stringify(config), JSON.stringify(options)));
       } catch (e) {
         rejected = errorOf(e);
       }
+    }
+    let notice = null;
+    const make = async (cfg) => {
+      try {
+        return await makeEngine(cfg, start, bytes, session.notice);
+      } catch (e) {
+        if (start !== 'wgpu') throw e;
+        // (If the CPU fails too, the config is at fault, not WebGPU: its own error is thrown.)
+        const engine = await makeEngine(cfg, 'flex', bytes, session.notice);
+        notice = `webgpu-failed: ${e.message || e}`;
+        return engine;
+      }
+    };
+    let engine;
+    try {
+      engine = await make(wanted);
+    } catch (e) {
+      if (wanted === config) throw e;
+      rejected = errorOf(e);
+      engine = await make(config);
     }
     await session.adopt(engine, { fresh: !checkpoint });
     if (notice) emit('notice', { notice });

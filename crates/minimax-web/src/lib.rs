@@ -83,6 +83,23 @@ pub fn schema() -> String {
     minimax_core::spec::schema::describe().to_string()
 }
 
+/// `config` (JSON, flat or nested) with `overrides` (a flat JSON object) over it, as
+/// `Engine::configure` applies the form's changes (shorthands such as `lr` set `lr_d` and
+/// `lr_g`), as flat JSON; fails with the option's error. The worker makes a preset with a URL's
+/// options in one engine, so that a GAN on groups runs k-means once, for the seed it trains.
+#[wasm_bindgen(js_name = withOptions)]
+pub fn with_options(config: &str, overrides: &str) -> Result<String, JsValue> {
+    let config = Config::from_json(config).map_err(coded)?;
+    let value: serde_json::Value = serde_json::from_str(overrides)
+        .map_err(|e| js_error(format!("invalid config: {e}")))?;
+    let map = value
+        .as_object()
+        .ok_or_else(|| js_error("invalid config: not a JSON object"))?;
+    let config = config.with_overrides(map).map_err(coded)?;
+    not_the_classifier(&config)?;
+    Ok(serde_json::Value::Object(config.to_flat()).to_string())
+}
+
 /// Whether making an engine of `config` (flat JSON) first runs k-means: a GAN on groups of
 /// digits (`clusters`) whose groups the core has not kept yet (it keeps the last ones found). The
 /// worker says so while it runs, seconds in wasm. False for a config that does not parse (making
