@@ -86,7 +86,15 @@ const handlers = {
   // running game, weights and history kept; any other change, or `fresh`, starts a new run.
   async configure({ options, fresh }) {
     session.epoch++;
-    const merged = { ...JSON.parse(session.engine.config()), ...options };
+    const current = JSON.parse(session.engine.config());
+    // As the engine will merge them (shorthands such as `lr` included); spread over it if they
+    // are refused (the engine's `configure` then says why).
+    let merged;
+    try {
+      merged = JSON.parse(withOptions(JSON.stringify(current), JSON.stringify(options)));
+    } catch {
+      merged = { ...current, ...options };
+    }
     await ensureData(merged, session.notice);
     const live = await announcingGroups(merged, session.notice, () => session.engine.configure(JSON.stringify(options), !fresh));
     await session.adopt(session.engine, { fresh: !live });

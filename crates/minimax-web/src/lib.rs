@@ -89,7 +89,13 @@ pub fn schema() -> String {
 /// options in one engine, so that a GAN on groups runs k-means once, for the seed it trains.
 #[wasm_bindgen(js_name = withOptions)]
 pub fn with_options(config: &str, overrides: &str) -> Result<String, JsValue> {
-    let config = Config::from_json(config).map_err(coded)?;
+    let config = overridden(&Config::from_json(config).map_err(coded)?, overrides)?;
+    Ok(serde_json::Value::Object(config.to_flat()).to_string())
+}
+
+/// `config` with `overrides` (a flat JSON object) over it, refused if it is the classifier's:
+/// the one merge of `withOptions` and `Engine::configure`.
+fn overridden(config: &Config, overrides: &str) -> Result<Config, JsValue> {
     let value: serde_json::Value = serde_json::from_str(overrides)
         .map_err(|e| js_error(format!("invalid config: {e}")))?;
     let map = value
@@ -97,7 +103,7 @@ pub fn with_options(config: &str, overrides: &str) -> Result<String, JsValue> {
         .ok_or_else(|| js_error("invalid config: not a JSON object"))?;
     let config = config.with_overrides(map).map_err(coded)?;
     not_the_classifier(&config)?;
-    Ok(serde_json::Value::Object(config.to_flat()).to_string())
+    Ok(config)
 }
 
 /// Whether making an engine of `config` (flat JSON) first runs k-means: a GAN on groups of
@@ -317,17 +323,7 @@ impl Engine {
     /// weights (returns true); any other change, or any change without `keep`, starts over
     /// (returns false). On error the session is unchanged.
     pub fn configure(&mut self, overrides: String, keep: bool) -> Result<bool, JsValue> {
-        let value: serde_json::Value = serde_json::from_str(&overrides)
-            .map_err(|e| js_error(format!("invalid config: {e}")))?;
-        let map = value
-            .as_object()
-            .ok_or_else(|| js_error("invalid config: not a JSON object"))?;
-        let config = self
-            .experiment
-            .config()
-            .with_overrides(map)
-            .map_err(coded)?;
-        not_the_classifier(&config)?;
+        let config = overridden(self.experiment.config(), &overrides)?;
         if keep && self.experiment.retune(&config).map_err(coded)? {
             return Ok(true);
         }

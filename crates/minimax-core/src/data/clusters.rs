@@ -396,9 +396,7 @@ pub fn grouped_shared(mnist: &Arc<Mnist>, k: usize, seed: u64) -> Arc<Mnist> {
 /// Whether [`grouped_shared`] has these groups already (the page says that k-means runs only
 /// when it does not).
 pub fn is_kept(mnist: &Arc<Mnist>, k: usize, seed: u64) -> bool {
-    let mut kept = lock_groupings();
-    kept.retain(|e| e.digits.strong_count() > 0);
-    kept.iter().any(|e| e.is(mnist, k, seed))
+    live_groupings().iter().any(|e| e.is(mnist, k, seed))
 }
 
 struct Grouping {
@@ -421,10 +419,16 @@ fn lock_groupings() -> std::sync::MutexGuard<'static, Vec<Grouping>> {
     GROUPINGS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The kept grouping, moved to the back (the most recently used), if there is one.
-fn take_kept(mnist: &Arc<Mnist>, k: usize, seed: u64) -> Option<Arc<Mnist>> {
+/// The kept groupings, less those whose digits are gone.
+fn live_groupings() -> std::sync::MutexGuard<'static, Vec<Grouping>> {
     let mut kept = lock_groupings();
     kept.retain(|e| e.digits.strong_count() > 0);
+    kept
+}
+
+/// The kept grouping, moved to the back (the most recently used), if there is one.
+fn take_kept(mnist: &Arc<Mnist>, k: usize, seed: u64) -> Option<Arc<Mnist>> {
+    let mut kept = live_groupings();
     let at = kept.iter().position(|e| e.is(mnist, k, seed))?;
     let entry = kept.remove(at);
     let groups = entry.groups.clone();
