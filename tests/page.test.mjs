@@ -313,7 +313,8 @@ async function trainDigits(page, iters) {
   const s = await trainUntil(page, first.iter + iters, 600_000);
   assert.equal(s.images.side, 28);
   const bytes = (b64) => Buffer.from(b64, 'base64');
-  // The preset's G is given groups (`clusters`): one row of 8 for each of its 10 groups.
+  // The preset's G is given groups (`clusters`): ten rows of 8, the groups in runs of equal
+  // length (two a row for the preset's 20).
   const rows = await page.evaluate(() => (window.minimax.config.clusters ? 10 : 8));
   assert.equal(bytes(s.images.fake).length, rows * 8 * 784);
   assert.equal(bytes(s.images.real).length, 64 * 784);
@@ -332,8 +333,8 @@ test('MNIST: the DCGAN preset trains in the page on the CPU backend; the sample 
     const s = await trainDigits(page, 30);
     assert.equal(s.backend, 'flex');
     await page.screenshot({ path: screenshotPath('page-flex-mnist-dcgan.png') });
-    // "Save samples" writes the picture the CLI writes: 224 wide, a row of 28 pixels for each
-    // of the preset's 10 groups.
+    // "Save samples" writes the picture the CLI writes: 224 wide, ten rows of 28 pixels (the
+    // preset's 20 groups, two a row).
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.evaluate(() => window.minimax.shadowRoot.querySelector('.save-samples').click()),

@@ -41,7 +41,7 @@ export const imagesPanel = {
     picker.hidden = !conditional;
     const digit = s.images.digit ?? null;
     for (const b of picker.querySelectorAll('button')) b.setAttribute('aria-pressed', String((b.dataset.digit === '' ? null : Number(b.dataset.digit)) === digit));
-    // A G given groups found without labels (`clusters`): one row for each group, no buttons.
+    // A G given groups found without labels (`clusters`): the groups in reading order, no buttons.
     const groups = Boolean(ctx.config?.clusters) && (ctx.config?.experiment ?? 'gan') === 'gan';
     const caption = groups ? t('fakeGridGroups') : !conditional ? t('fakeGrid') : digit === null ? t('fakeGridRows') : t('fakeGridDigit', String(digit));
     ctx.$('.fake-caption').textContent = caption;

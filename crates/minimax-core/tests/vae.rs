@@ -4,30 +4,27 @@
 //! farther from the real digits' features.
 
 mod common;
-use common::{asset, in_parallel, shipped};
+use common::{asset, in_parallel, preset, shipped};
 use std::sync::Arc;
 
 use burn::tensor::Device;
 use minimax_core::experiments::evaluation::{Evaluator, SAMPLE_CHUNK, sharpness};
 use minimax_core::experiments::vae::Vae;
 use minimax_core::{Assets, Config, Experiment, Gan, train::checkpoint};
-use serde_json::json;
 
 /// The page's presets (`www/presets.js`: mnist-dcgan, and mnist-vae with the GAN's players).
 fn gan_config(seed: u64) -> Config {
-    Config::from_value(
-        &json!({"dataset": "mnist", "model": "dcgan", "latent_dim": 64,
-        "batch_size": 64, "init": "normal", "d_batch_norm": true, "lr_d": 5e-4, "lr_g": 2e-3,
-        "ema": 0.99, "clusters": true, "seed": seed}),
-    )
-    .unwrap()
+    preset("mnist-dcgan", seed)
 }
 fn vae_config(seed: u64) -> Config {
-    Config::from_value(
-        &json!({"experiment": "vae", "dataset": "mnist", "model": "dcgan",
-        "latent_dim": 64, "batch_size": 64, "lr_g": 1e-3, "beta1": 0.9, "seed": seed}),
-    )
-    .unwrap()
+    let c = preset("mnist-vae", seed);
+    let gan = gan_config(seed);
+    assert_eq!(
+        (c.model.latent_dim, c.optim.batch_size),
+        (gan.model.latent_dim, gan.optim.batch_size),
+        "the VAE has the GAN's latent size and batch"
+    );
+    c
 }
 
 fn assets() -> Assets {

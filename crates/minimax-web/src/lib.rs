@@ -117,7 +117,7 @@ pub fn finds_groups(config: &str) -> bool {
     };
     config.model.clusters
         && assets().mnist.is_some_and(|digits| {
-            !minimax_core::data::clusters::is_kept(&digits, CLASSES, config.seed)
+            !minimax_core::data::clusters::is_kept(&digits, config.classes(), config.seed)
         })
 }
 

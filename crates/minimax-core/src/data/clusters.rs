@@ -362,7 +362,7 @@ pub fn grouped(mnist: &Mnist, k: usize, seed: u64) -> Mnist {
         rank[c] = r as u8;
     }
     let labels = groups.iter().map(|&g| rank[g]).collect();
-    Mnist::new(labels, mnist.pixels().to_vec()).expect("the same digits, labels below 10")
+    mnist.relabelled(labels)
 }
 
 /// How many groupings [`grouped_shared`] keeps (each holds a copy of the digits, 7.8 MB).

@@ -298,10 +298,11 @@ impl Dataset {
         )
     }
 
-    /// The share of the digits with each label, 0 to 9. `None` for data without labels.
-    pub fn label_shares(&self) -> Option<Vec<f64>> {
+    /// The share of the digits with each label, 0 to `classes` − 1 (the digits' ten, or the
+    /// groups of `clusters`). `None` for data without labels.
+    pub fn label_shares(&self, classes: usize) -> Option<Vec<f64>> {
         let images = self.images.as_ref()?;
-        let mut counts = vec![0usize; 10];
+        let mut counts = vec![0usize; classes];
         for &l in images.labels() {
             counts[l as usize] += 1;
         }

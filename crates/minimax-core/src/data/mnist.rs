@@ -51,6 +51,16 @@ impl Mnist {
         Ok(Self { labels, pixels })
     }
 
+    /// The same digits with other labels, one each, any byte: the groups of
+    /// [`crate::data::clusters::grouped`], which may number more than ten.
+    pub fn relabelled(&self, labels: Vec<u8>) -> Self {
+        assert_eq!(labels.len(), self.labels.len(), "one label a digit");
+        Self {
+            labels,
+            pixels: self.pixels.clone(),
+        }
+    }
+
     /// `count` images of uniform random pixels (labels 0, 1, …, 9, 0, …), drawn from `seed`: a
     /// stand-in with MNIST's shape for tests, the fuzzer and benchmarks that need no asset.
     pub fn noise(count: usize, seed: u64) -> Self {

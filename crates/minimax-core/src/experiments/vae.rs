@@ -94,6 +94,7 @@ impl VaeNet {
                     device,
                 )),
                 conditional: false,
+                classes: 0,
             },
             decoder: Generator::new(config, rng, device),
             latent: m.latent_dim,

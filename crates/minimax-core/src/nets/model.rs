@@ -6,7 +6,7 @@ use burn::tensor::{Device, Tensor, TensorData, activation};
 
 use crate::nets::dcgan::{DcganDiscriminator, DcganGenerator, LEAKY_SLOPE};
 use crate::rng::RunRng;
-use crate::spec::config::{Activation, CLASSES, Config, ModelKind};
+use crate::spec::config::{Activation, Config, ModelKind};
 
 /// σ(h), the hidden layers' activation.
 pub(crate) fn activate(kind: Activation, h: Tensor<2>) -> Tensor<2> {
@@ -137,6 +137,9 @@ pub struct Discriminator {
     pub net: DiscriminatorNet,
     #[module(skip)]
     pub conditional: bool,
+    /// The classes D names when conditional (the digits, or the groups of `clusters`).
+    #[module(skip)]
+    pub classes: usize,
 }
 
 /// D's architecture.
@@ -197,7 +200,8 @@ impl Discriminator {
     pub fn new(config: &Config, rng: &mut RunRng, device: &Device) -> Self {
         let m = &config.model;
         let conditional = config.is_conditional();
-        let outputs = 1 + if conditional { CLASSES } else { 0 };
+        let classes = config.classes();
+        let outputs = 1 + if conditional { classes } else { 0 };
         let net = match m.kind {
             ModelKind::Mlp => DiscriminatorNet::Mlp(Mlp::new(
                 config.data_dim(),
@@ -217,10 +221,14 @@ impl Discriminator {
                 DiscriminatorNet::Dcgan(d)
             }
         };
-        Self { net, conditional }
+        Self {
+            net,
+            conditional,
+            classes,
+        }
     }
 
-    /// All of D's outputs, `[n, 1]` (`[n, 11]` conditional).
+    /// All of D's outputs, `[n, 1]` (`[n, 1 + classes]` conditional).
     fn outputs(&self, x: Tensor<2>) -> Tensor<2> {
         match &self.net {
             DiscriminatorNet::Mlp(net) => net.forward(x),
@@ -239,8 +247,8 @@ impl Discriminator {
         }
     }
 
-    /// The logit, `[n, 1]`, and (conditional D only) the logits of the image's digit,
-    /// `[n, 10]`, from one forward pass.
+    /// The logit, `[n, 1]`, and (conditional D only) the logits of the image's class,
+    /// `[n, classes]`, from one forward pass.
     pub fn forward_with_classes(&self, x: Tensor<2>) -> (Tensor<2>, Option<Tensor<2>>) {
         let out = self.outputs(x);
         if !self.conditional {
@@ -248,7 +256,7 @@ impl Discriminator {
         }
         let n = out.dims()[0];
         let logit = out.clone().slice([0..n, 0..1]);
-        (logit, Some(out.slice([0..n, 1..1 + CLASSES])))
+        (logit, Some(out.slice([0..n, 1..1 + self.classes])))
     }
 
     /// The logit and ∇ₓ logit, written in tensor operations so that a penalty on it can be

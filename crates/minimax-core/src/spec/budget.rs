@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::spec::config::{CLASSES, Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind};
+use crate::spec::config::{Config, ExperimentKind, IMAGE_SIDE, ModelKind, OptimizerKind};
 
 /// Estimated memory a run may take: 1 GiB. A wasm32 page can address 4 GiB, but browsers
 /// give a tab far less in practice, and the page also holds the wasm code and the UI.
@@ -59,7 +59,7 @@ pub fn players(config: &Config) -> (NetCost, NetCost) {
     let z = config.code_dim() as u64;
     // D's outputs: its logit, and with `conditional` one logit per digit.
     let outs = 1 + if config.is_conditional() {
-        CLASSES as u64
+        config.classes() as u64
     } else {
         0
     };

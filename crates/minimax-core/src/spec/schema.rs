@@ -283,7 +283,7 @@ impl Config {
                 let tag = field(w.field).expect("a when names a field").get(&config);
                 let (values, is) = (
                     w.values.join(" or "),
-                    tag.as_str().unwrap_or_default().to_string(),
+                    tag.as_str().map_or_else(|| tag.to_string(), str::to_string),
                 );
                 return Err(rule(
                     "config-applies-only-when",
@@ -774,6 +774,24 @@ mod tests {
             .collect();
         assert_eq!(probability, ["minimax", "non-saturating", "lsgan"]);
         assert_eq!(valued, ["minimax", "non-saturating"]);
+    }
+
+    /// `groups` hangs on a bool (`clusters`): it applies when that is true, and asked for
+    /// without it the refusal names the bool's value.
+    #[test]
+    fn a_field_on_a_bool_applies_when_the_bool_is_true() {
+        let digits = r#""dataset": "mnist", "model": "dcgan", "groups": 20"#;
+        let c = Config::from_json(&format!(r#"{{{digits}, "clusters": true}}"#)).unwrap();
+        assert_eq!((c.model.groups, c.classes()), (20, 20));
+        assert!(c.to_flat().contains_key("groups"));
+        let plain = Config::from_json(r#"{"dataset": "mnist", "model": "dcgan"}"#).unwrap();
+        assert!(!plain.to_flat().contains_key("groups"));
+        assert_eq!(plain.classes(), 10);
+        let e = Config::from_json(&format!("{{{digits}}}")).unwrap_err().to_string();
+        assert!(
+            e.contains("groups applies only when clusters is true, and it is false"),
+            "{e}"
+        );
     }
 
     #[test]

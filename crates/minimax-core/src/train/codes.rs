@@ -67,9 +67,9 @@ pub fn by_shares(shares: &[f64], u: f64) -> usize {
     shares.len() - 1
 }
 
-/// Sets the label part of a conditional code (its last [`CLASSES`] values) to `digit`'s one-hot.
-pub fn set_digit(code: &mut [f32], digit: usize) {
-    let labels = code.len() - CLASSES;
+/// Sets the label part of a conditional code (its last `classes` values) to `digit`'s one-hot.
+pub fn set_digit(code: &mut [f32], classes: usize, digit: usize) {
+    let labels = code.len() - classes;
     for (k, v) in code[labels..].iter_mut().enumerate() {
         *v = if k == digit { 1.0 } else { 0.0 };
     }
@@ -94,13 +94,13 @@ pub fn with_digits(
     if !config.is_conditional() {
         return z;
     }
-    let latent = config.model.latent_dim;
+    let (latent, classes) = (config.model.latent_dim, config.classes());
     let mut codes = Vec::with_capacity(z.len() / latent * config.code_dim());
     for (i, row) in z.chunks(latent).enumerate() {
         codes.extend_from_slice(row);
-        let mut label = [0.0; CLASSES];
-        label[digit(i).min(CLASSES - 1)] = 1.0;
-        codes.extend_from_slice(&label);
+        let start = codes.len();
+        codes.resize(start + classes, 0.0);
+        codes[start + digit(i).min(classes - 1)] = 1.0;
     }
     codes
 }
@@ -113,7 +113,7 @@ pub fn sample_latent(config: &Config, n: usize, rng: &mut RunRng) -> Vec<f32> {
     if !config.is_conditional() {
         return z;
     }
-    let digits: Vec<usize> = (0..n).map(|_| rng.index(CLASSES)).collect();
+    let digits: Vec<usize> = (0..n).map(|_| rng.index(config.classes())).collect();
     with_digits(config, z, |i| digits[i])
 }
 

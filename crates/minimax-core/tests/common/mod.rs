@@ -15,6 +15,24 @@ pub fn asset() -> Mnist {
     Mnist::from_bytes(&raw).unwrap()
 }
 
+/// The page's preset `name` (the strict-JSON block of `www/presets.js`, the one the CLI embeds)
+/// with `seed`: the tests train what the page's preset trains.
+#[allow(dead_code)]
+pub fn preset(name: &str, seed: u64) -> minimax_core::Config {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/presets.js");
+    let js = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let block = js
+        .split_once("// BEGIN PRESETS")
+        .and_then(|(_, rest)| rest.split_once("// END PRESETS"))
+        .map(|(block, _)| block)
+        .expect("www/presets.js: a BEGIN PRESETS … END PRESETS block");
+    let json = &block[block.find('{').expect("an object")..=block.rfind('}').expect("an object")];
+    let all: serde_json::Value = serde_json::from_str(json).expect("strict JSON");
+    let mut flat = all[name].clone();
+    flat["seed"] = seed.into();
+    minimax_core::Config::from_value(&flat).unwrap_or_else(|e| panic!("preset {name}: {e}"))
+}
+
 /// A file the page ships in `pretrained/` (made by `cargo xtask pretrain`).
 #[allow(dead_code)]
 pub fn shipped(name: &str) -> Vec<u8> {

@@ -20,7 +20,7 @@ use crate::nets::loss;
 use crate::nets::model::{Discriminator, Generator};
 use crate::rng::RunRng;
 use crate::spec::budget::eval_size;
-use crate::spec::config::{CLASSES, Config, LossKind};
+use crate::spec::config::{Config, LossKind};
 use crate::train::experiment::Assets;
 
 mod sections;
@@ -105,7 +105,7 @@ impl Gan {
         let digits = match &assets.mnist {
             Some(m) if config.model.clusters => Some(crate::data::clusters::grouped_shared(
                 m,
-                CLASSES,
+                config.classes(),
                 config.seed,
             )),
             other => other.clone(),
@@ -114,7 +114,7 @@ impl Gan {
         let group_shares = config
             .model
             .clusters
-            .then(|| dataset.label_shares())
+            .then(|| dataset.label_shares(config.classes()))
             .flatten();
         let mut rng = RunRng::new(config.seed);
         let mut ids = crate::rng::ParamNumbering::new(config.seed);
@@ -128,7 +128,8 @@ impl Gan {
         // A conditional G's fixed codes ask for the digits in the grid's order (no draws: the
         // real samples after them are those of the unconditional run of the seed).
         let z = sample_z(&config, n, &mut eval_rng);
-        let fixed_noise = with_digits(&config, z, fixed_digit);
+        let classes = config.classes();
+        let fixed_noise = with_digits(&config, z, |i| fixed_class(i, classes));
         let fixed_real = dataset.sample(n, &mut eval_rng);
         Ok(Self {
             g_optims: (0..config.objective.generators)
@@ -251,9 +252,13 @@ impl Gan {
             let fake = generate(&self.config, &self.generators, z);
             let (logits, classes) = d_seen.forward_with_classes(fake);
             let adversarial = loss::generator_loss(self.config.objective.loss, logits);
-            // A conditional G is also rewarded when D reads the digit it was asked for.
+            // A conditional G is also rewarded when D reads the class it was asked for, by
+            // `class_weight` (1: the ACGAN's).
             match (classes, asked) {
-                (Some(classes), Some(asked)) => adversarial + loss::class_loss(classes, asked),
+                (Some(classes), Some(asked)) => {
+                    adversarial
+                        + loss::class_loss(classes, asked) * self.config.objective.class_weight
+                }
                 _ => adversarial,
             }
         };
@@ -384,20 +389,21 @@ impl Batches<'_> {
         Tensor::from_data(TensorData::new(x, [n, self.config.data_dim()]), self.device)
     }
 
-    /// A real batch and its digits, one-hot `[n, 10]` (data with labels only).
+    /// A real batch and its classes (digits or groups), one-hot `[n, classes]` (data with
+    /// labels only).
     fn labelled_batch(&mut self) -> (Tensor<2>, Tensor<2>) {
-        let n = self.config.optim.batch_size;
+        let (n, classes) = (self.config.optim.batch_size, self.config.classes());
         let (x, labels) = self
             .dataset
             .sample_labelled(n, self.rng)
             .expect("the config asks for digits with conditional");
-        let mut one_hot = vec![0.0f32; n * CLASSES];
+        let mut one_hot = vec![0.0f32; n * classes];
         for (row, &l) in labels.iter().enumerate() {
-            one_hot[row * CLASSES + l as usize] = 1.0;
+            one_hot[row * classes + l as usize] = 1.0;
         }
         (
             Tensor::from_data(TensorData::new(x, [n, self.config.data_dim()]), self.device),
-            Tensor::from_data(TensorData::new(one_hot, [n, CLASSES]), self.device),
+            Tensor::from_data(TensorData::new(one_hot, [n, classes]), self.device),
         )
     }
 
@@ -418,24 +424,25 @@ impl Batches<'_> {
     }
 }
 
-/// The digit a conditional G's fixed code i asks for: (i / 8) mod 10 in the grid's ten rows of
-/// 8 (row r, digit r), then i mod 10, so that the snapshot's codes ask for every digit about
-/// equally often.
-pub(crate) fn fixed_digit(i: usize) -> usize {
+/// The class (digit or group) a conditional G's fixed code i asks for, of `classes`: the grid's
+/// 80 places in `classes` runs of equal length in reading order (ten digits: row r, digit r;
+/// twenty groups: two a row), then i mod `classes`, so that the snapshot's codes ask for every
+/// class about equally often.
+pub(crate) fn fixed_class(i: usize, classes: usize) -> usize {
     let grid = Images::grid_len(true);
     if i < grid {
-        (i / Images::COLUMNS) % CLASSES
+        i * classes / grid
     } else {
-        i % CLASSES
+        i % classes
     }
 }
 
-/// The digits a conditional G is asked for in a batch of codes: their one-hot labels,
-/// `[n, 10]` (`None` unconditional).
+/// The classes a conditional G is asked for in a batch of codes: their one-hot labels,
+/// `[n, classes]` (`None` unconditional).
 pub(crate) fn asked_labels(config: &Config, z: &Tensor<2>) -> Option<Tensor<2>> {
     config.is_conditional().then(|| {
         let [n, code] = z.dims();
-        z.clone().slice([0..n, code - CLASSES..code])
+        z.clone().slice([0..n, code - config.classes()..code])
     })
 }
 
@@ -837,6 +844,41 @@ mod tests {
             .unwrap();
         let images = s.images.unwrap();
         assert_eq!((images.fake.len(), images.digit), (64 * 784, None));
+    }
+
+    /// A GAN on more groups than digits (`clusters` with `groups` 20): G's code is z and a
+    /// one-hot group of 20, D names 20 groups, the groups' shares are those of the grouped
+    /// digits, and the grid's 80 codes ask for the groups in runs of 4 (two a row).
+    #[test]
+    fn a_gan_on_twenty_groups_asks_for_each_of_them() {
+        let assets = Assets {
+            mnist: Some(std::sync::Arc::new(crate::data::mnist::Mnist::noise(60, 3))),
+        };
+        let config = Config::from_value(&serde_json::json!({"dataset": "mnist", "model": "dcgan",
+            "latent_dim": 6, "g_channels": 8, "d_channels": 4, "batch_size": 8,
+            "clusters": true, "groups": 20, "seed": 7}))
+        .unwrap();
+        assert_eq!((config.classes(), config.code_dim()), (20, 26));
+        let mut gan = Gan::new(config, &crate::testing::flex(), &assets).unwrap();
+        let labels = gan.dataset.sample_labels(500, &mut RunRng::new(1)).unwrap();
+        assert!(labels.iter().all(|&g| g < 20));
+        let shares = gan.group_shares.clone().expect("clusters has shares");
+        assert_eq!(shares.len(), 20);
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert!(shares.iter().all(|&s| s > 0.0), "an empty group {shares:?}");
+        let x = gan.fixed_samples();
+        let (_, classes) = gan.discriminator.forward_with_classes(x.clone());
+        assert_eq!(classes.unwrap().dims(), [x.dims()[0], 20]);
+        for (i, code) in gan.fixed_noise.chunks(26).enumerate() {
+            let k = code[6..].iter().position(|&v| v == 1.0).unwrap();
+            assert_eq!(k, if i < 80 { i / 4 } else { i % 20 }, "code {i}");
+        }
+        gan.train(2);
+        let s = gan.snapshot(crate::SnapshotOptions::default()).unwrap();
+        assert_eq!(s.images.unwrap().fake.len(), 80 * 784);
+        // Ten groups, as before: row r asks for group r.
+        assert_eq!((0..80).map(|i| fixed_class(i, 10)).collect::<Vec<_>>(),
+            (0..80).map(|i| i / 8).collect::<Vec<_>>());
     }
 
     #[test]

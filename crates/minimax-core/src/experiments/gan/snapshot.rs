@@ -183,7 +183,7 @@ impl Gan {
         let mut asked = self.fixed_noise.clone();
         if let Some(d) = digit {
             for code in asked.chunks_mut(latent) {
-                set_digit(code, d.min(CLASSES - 1));
+                set_digit(code, CLASSES, d.min(CLASSES - 1));
             }
         }
         let generators = self.sampling_generators();
