@@ -54,7 +54,7 @@ fn follow_the_digits(k: usize, min_purity: f64) {
         // Purity: the share of digits whose label is the most common one of their group. By
         // chance (groups blind to the digits) it is about the largest digit's share, 0.11; on
         // the raw pixels with ten groups, 0.55–0.59; on the upright digits, 0.74 with ten
-        // groups and 0.81–0.82 with twenty.
+        // groups and 0.80–0.82 with twenty.
         let purity = counts
             .iter()
             .map(|c| *c.iter().max().unwrap())

@@ -393,7 +393,7 @@ options! {
         conditional: bool = false, "conditional", Kind::Bool, GAN, fixed,
             "pick a digit: G is given the digit to draw (a one-hot label beside z) and D also names each image's digit; both add the cross-entropy of D's reading to the game, so G gains when D reads the digit asked for (an auxiliary-classifier GAN, Odena et al. 2017; the losses shown are the game's alone); digits only, no unrolling or gradient penalty";
         clusters: bool = false, "clusters", Kind::Bool, GAN, fixed,
-            "groups without labels: k-means sorts the training digits into groups (as many as groups says) by their shapes (each digit made upright first), and the game runs as with conditional but on those groups (G is given a group, D names each image's group); no label is used, so the model of the digits stays unconditional; G is asked for each group in proportion to the digits in it (a self-conditioned GAN, after Liu et al. 2020); digits only, not with conditional";
+            "groups without labels: k-means sorts the training digits into groups (`groups` of them) by their shapes (each digit made upright first), and the game runs as with conditional but on those groups (G is given a group, D names each image's group); no label is used, so the model of the digits stays unconditional; G is asked for each group in proportion to the digits in it (a self-conditioned GAN, after Liu et al. 2020); digits only, not with conditional";
         groups: usize = 10, "groups", int(2, 40), when("clusters", &["true"]), fixed,
             "how many groups clusters sorts the digits into: more groups than digits make each group purer (a digit written two ways gets two groups), so that G is asked for one shape at a time";
     }
@@ -404,8 +404,8 @@ options! {
     pub struct ObjectiveConfig at (objective) {
         loss: LossKind = LossKind::NonSaturating, "loss", Kind::Enum(LossKind::NAMES), GAN, live,
             "the value function: minimax (saturating), non-saturating, lsgan, hinge, wgan-gp";
-        class_weight: f64 = 1.0, "class_weight", closed(0.0, 10.0), GAN, live,
-            "with conditional or clusters: the weight of G's class term, the cross-entropy of D's reading of the class G was asked for (1: the ACGAN's); below 1 G is pushed less toward the class's most typical images and keeps more variety within it (D's own class terms keep weight 1)";
+        class_weight: f64 = 1.0, "class_weight", closed(0.0, 10.0), when("dataset", &["mnist"]), live,
+            "with conditional or clusters: the weight of G's class term, the cross-entropy of D's reading of the class G was asked for (1: the ACGAN's); below 1, G is pushed less toward the class's most typical images and keeps more variety within it (D's own class terms keep weight 1)";
         d_steps: usize = 1, "d_steps", int(1, 100), GAN, live,
             "k: discriminator steps per generator step";
         g_steps: usize = 1, "g_steps", int(1, 100), GAN, live,

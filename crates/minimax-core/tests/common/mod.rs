@@ -28,7 +28,11 @@ pub fn preset(name: &str, seed: u64) -> minimax_core::Config {
         .expect("www/presets.js: a BEGIN PRESETS … END PRESETS block");
     let json = &block[block.find('{').expect("an object")..=block.rfind('}').expect("an object")];
     let all: serde_json::Value = serde_json::from_str(json).expect("strict JSON");
-    let mut flat = all[name].clone();
+    let mut flat = all
+        .get(name)
+        .filter(|v| v.is_object())
+        .cloned()
+        .unwrap_or_else(|| panic!("www/presets.js has no preset {name}"));
     flat["seed"] = seed.into();
     minimax_core::Config::from_value(&flat).unwrap_or_else(|e| panic!("preset {name}: {e}"))
 }
