@@ -61,7 +61,10 @@ fn follow_the_digits(k: usize, min_purity: f64) {
             .sum::<usize>() as f64
             / digits.len() as f64;
         eprintln!("{k} groups, seed {seed}: purity {purity:.3}, sizes {sizes:?}, {took:?}");
-        assert!(purity > min_purity, "{k} groups, seed {seed}: purity {purity:.3}");
+        assert!(
+            purity > min_purity,
+            "{k} groups, seed {seed}: purity {purity:.3}"
+        );
         // Every digit is the most common one of some group (on the raw pixels two groups were
         // 1s, and no group was 5s).
         let mut leads = [false; 10];
@@ -69,7 +72,10 @@ fn follow_the_digits(k: usize, min_purity: f64) {
             let top = (0..10).max_by_key(|&d| c[d]).unwrap();
             leads[top] = true;
         }
-        assert!(leads.iter().all(|&l| l), "{k} groups, seed {seed}: {counts:?}");
+        assert!(
+            leads.iter().all(|&l| l),
+            "{k} groups, seed {seed}: {counts:?}"
+        );
         // The same seed, the same groups.
         assert_eq!(grouped(&digits, k, seed).labels(), groups.labels());
     }

@@ -214,7 +214,11 @@ fn lloyd(
         let (largest, runner_up) = (order[0], order.get(1).map_or(0.0, |&c| moves[c]));
         for i in 0..n {
             let g = groups[i];
-            let other = if g == largest { runner_up } else { moves[largest] };
+            let other = if g == largest {
+                runner_up
+            } else {
+                moves[largest]
+            };
             upper[i] += moves[g];
             lower[i] -= other;
             drift[i] += moves[g] + other;
@@ -284,7 +288,10 @@ fn within_sum(points: &[f32], dim: usize, groups: &[usize], centres: &[f32]) -> 
         .iter()
         .enumerate()
         .map(|(i, &g)| {
-            squared_distance(&points[i * dim..(i + 1) * dim], &centres[g * dim..(g + 1) * dim])
+            squared_distance(
+                &points[i * dim..(i + 1) * dim],
+                &centres[g * dim..(g + 1) * dim],
+            )
         })
         .sum()
 }
@@ -508,7 +515,11 @@ mod tests {
             let blobs: Vec<f32> = (0..3000)
                 .flat_map(|i| {
                     let c = (i % 6) as f32;
-                    [c * 0.7 + rng.normal(), rng.normal() * 0.5, rng.normal() * 0.3]
+                    [
+                        c * 0.7 + rng.normal(),
+                        rng.normal() * 0.5,
+                        rng.normal() * 0.3,
+                    ]
                 })
                 .collect();
             let noise: Vec<f32> = (0..2000 * 5).map(|_| rng.uniform(0.0, 1.0)).collect();
@@ -573,11 +584,17 @@ mod tests {
         let before: Vec<f32> = image.iter().map(|&p| p as f32 / 255.0).collect();
         let (cx, cy, slant) = moments(&before);
         assert!((slant - 0.4).abs() < 0.05, "the stroke as drawn: {slant}");
-        assert!((cx - 13.5).abs() > 3.0 && (cy - 13.5).abs() > 1.5, "({cx}, {cy})");
+        assert!(
+            (cx - 13.5).abs() > 3.0 && (cy - 13.5).abs() > 1.5,
+            "({cx}, {cy})"
+        );
         let after = deskewed(&image);
         let (cx, cy, slant) = moments(&after);
         assert!(slant.abs() < 0.03, "slant after: {slant}");
-        assert!((cx - 13.5).abs() < 0.3 && (cy - 13.5).abs() < 0.3, "centre ({cx}, {cy})");
+        assert!(
+            (cx - 13.5).abs() < 0.3 && (cy - 13.5).abs() < 0.3,
+            "centre ({cx}, {cy})"
+        );
         // Ink is moved, not made: the total stays within the few pixels lost at no edge.
         let (ink_before, ink_after): (f32, f32) = (before.iter().sum(), after.iter().sum());
         assert!((ink_before - ink_after).abs() < 0.02 * ink_before);

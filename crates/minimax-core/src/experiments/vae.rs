@@ -93,7 +93,6 @@ impl VaeNet {
                     rng,
                     device,
                 )),
-                conditional: false,
                 classes: 0,
             },
             decoder: Generator::new(config, rng, device),

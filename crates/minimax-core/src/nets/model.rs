@@ -135,9 +135,8 @@ pub enum GeneratorNet {
 #[derive(Module, Debug)]
 pub struct Discriminator {
     pub net: DiscriminatorNet,
-    #[module(skip)]
-    pub conditional: bool,
-    /// The classes D names when conditional (the digits, or the groups of `clusters`).
+    /// The classes D names beside its logit (the digits, or the groups of `clusters`); 0 for
+    /// a D that names none.
     #[module(skip)]
     pub classes: usize,
 }
@@ -199,9 +198,12 @@ impl Generator {
 impl Discriminator {
     pub fn new(config: &Config, rng: &mut RunRng, device: &Device) -> Self {
         let m = &config.model;
-        let conditional = config.is_conditional();
-        let classes = config.classes();
-        let outputs = 1 + if conditional { classes } else { 0 };
+        let classes = if config.is_conditional() {
+            config.classes()
+        } else {
+            0
+        };
+        let outputs = 1 + classes;
         let net = match m.kind {
             ModelKind::Mlp => DiscriminatorNet::Mlp(Mlp::new(
                 config.data_dim(),
@@ -221,11 +223,12 @@ impl Discriminator {
                 DiscriminatorNet::Dcgan(d)
             }
         };
-        Self {
-            net,
-            conditional,
-            classes,
-        }
+        Self { net, classes }
+    }
+
+    /// Whether D names a class beside its logit.
+    pub fn conditional(&self) -> bool {
+        self.classes > 0
     }
 
     /// All of D's outputs, `[n, 1]` (`[n, 1 + classes]` conditional).
@@ -239,7 +242,7 @@ impl Discriminator {
     /// The logit of D, shape `[n, 1]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let out = self.outputs(x);
-        if self.conditional {
+        if self.conditional() {
             let n = out.dims()[0];
             out.slice([0..n, 0..1])
         } else {
@@ -251,7 +254,7 @@ impl Discriminator {
     /// `[n, classes]`, from one forward pass.
     pub fn forward_with_classes(&self, x: Tensor<2>) -> (Tensor<2>, Option<Tensor<2>>) {
         let out = self.outputs(x);
-        if !self.conditional {
+        if !self.conditional() {
             return (out, None);
         }
         let n = out.dims()[0];
@@ -263,7 +266,7 @@ impl Discriminator {
     /// differentiated; see [`Mlp::forward_with_input_gradient`].
     pub fn forward_with_input_gradient(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
         assert!(
-            !self.conditional,
+            !self.conditional(),
             "the config refuses a gradient penalty for a conditional D"
         );
         match &self.net {

@@ -490,7 +490,12 @@ impl Config {
     /// The length of G's input: the latent code z, and with `conditional` the one-hot label of
     /// the digit asked for after it.
     pub fn code_dim(&self) -> usize {
-        self.model.latent_dim + if self.is_conditional() { self.classes() } else { 0 }
+        self.model.latent_dim
+            + if self.is_conditional() {
+                self.classes()
+            } else {
+                0
+            }
     }
 
     /// How many classes a conditional GAN's G is asked for and its D names: the ten digits

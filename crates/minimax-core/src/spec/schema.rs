@@ -787,7 +787,9 @@ mod tests {
         let plain = Config::from_json(r#"{"dataset": "mnist", "model": "dcgan"}"#).unwrap();
         assert!(!plain.to_flat().contains_key("groups"));
         assert_eq!(plain.classes(), 10);
-        let e = Config::from_json(&format!("{{{digits}}}")).unwrap_err().to_string();
+        let e = Config::from_json(&format!("{{{digits}}}"))
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("groups applies only when clusters is true, and it is false"),
             "{e}"

@@ -877,8 +877,10 @@ mod tests {
         let s = gan.snapshot(crate::SnapshotOptions::default()).unwrap();
         assert_eq!(s.images.unwrap().fake.len(), 80 * 784);
         // Ten groups, as before: row r asks for group r.
-        assert_eq!((0..80).map(|i| fixed_class(i, 10)).collect::<Vec<_>>(),
-            (0..80).map(|i| i / 8).collect::<Vec<_>>());
+        assert_eq!(
+            (0..80).map(|i| fixed_class(i, 10)).collect::<Vec<_>>(),
+            (0..80).map(|i| i / 8).collect::<Vec<_>>()
+        );
     }
 
     #[test]
