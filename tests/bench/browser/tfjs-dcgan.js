@@ -1,0 +1,149 @@
+// The page's DCGAN written in TensorFlow.js, to time TensorFlow.js's backends on the same model
+// and step as the page's benchmark (`?preset=mnist-dcgan&clusters=false&ema=0`):
+//   G: z (64) → dense 7·7·64 → batch norm → ReLU → transposed conv 4×4/2 to 14·14·32 → batch
+//      norm → ReLU → transposed conv 4×4/2 to 28·28·1 → tanh;
+//   D: conv 4×4/2 to 14·14·32 → LeakyReLU 0.2 → conv 4×4/2 to 7·7·64 → batch norm → LeakyReLU
+//      0.2 → dense to one logit;
+// weights N(0, 0.02), zero biases, batch norm with the batch's own statistics; one iteration is
+// one step of D (on a batch of 64 real and 64 fake images) and one of G (non-saturating loss),
+// each with Adam (β₁ 0.5; lr_d 5·10⁻⁴, lr_g 2·10⁻³).
+//
+// `tf` is the global of TensorFlow.js's core bundle, with its backends loaded beside it.
+
+const LATENT = 64;
+const BATCH = 64;
+const G_CH = 64;
+const D_CH = 32;
+const SLOPE = 0.2;
+const EPS = 1e-5;
+
+function normal(tf, shape) {
+  return tf.variable(tf.randomNormal(shape, 0, 0.02));
+}
+function zeros(tf, shape) {
+  return tf.variable(tf.zeros(shape));
+}
+function ones(tf, shape) {
+  return tf.variable(tf.ones(shape));
+}
+
+function batchNorm(tf, x, gamma, beta) {
+  const { mean, variance } = tf.moments(x, [0, 1, 2], true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS))), gamma), beta);
+}
+
+/** G's and D's variables. */
+export function players(tf) {
+  const h = G_CH / 2;
+  return {
+    g: {
+      dense_w: normal(tf, [LATENT, 7 * 7 * G_CH]), dense_b: zeros(tf, [7 * 7 * G_CH]),
+      bn0_g: ones(tf, [G_CH]), bn0_b: zeros(tf, [G_CH]),
+      // A transposed convolution's filter is [height, width, out channels, in channels].
+      up1_w: normal(tf, [4, 4, h, G_CH]), up1_b: zeros(tf, [h]),
+      bn1_g: ones(tf, [h]), bn1_b: zeros(tf, [h]),
+      up2_w: normal(tf, [4, 4, 1, h]), up2_b: zeros(tf, [1]),
+    },
+    d: {
+      conv1_w: normal(tf, [4, 4, 1, D_CH]), conv1_b: zeros(tf, [D_CH]),
+      conv2_w: normal(tf, [4, 4, D_CH, 2 * D_CH]), conv2_b: zeros(tf, [2 * D_CH]),
+      bn2_g: ones(tf, [2 * D_CH]), bn2_b: zeros(tf, [2 * D_CH]),
+      dense_w: normal(tf, [7 * 7 * 2 * D_CH, 1]), dense_b: zeros(tf, [1]),
+    },
+  };
+}
+
+/** G(z): images [n, 28, 28, 1] in [−1, 1]. */
+export function generate(tf, g, z) {
+  const n = z.shape[0];
+  let x = tf.reshape(tf.add(tf.matMul(z, g.dense_w), g.dense_b), [n, 7, 7, G_CH]);
+  x = tf.relu(batchNorm(tf, x, g.bn0_g, g.bn0_b));
+  x = tf.add(tf.conv2dTranspose(x, g.up1_w, [n, 14, 14, G_CH / 2], 2, 'same'), g.up1_b);
+  x = tf.relu(batchNorm(tf, x, g.bn1_g, g.bn1_b));
+  x = tf.add(tf.conv2dTranspose(x, g.up2_w, [n, 28, 28, 1], 2, 'same'), g.up2_b);
+  return tf.tanh(x);
+}
+
+/** D's logits, [n, 1]. */
+export function discriminate(tf, d, x) {
+  const n = x.shape[0];
+  let h = tf.add(tf.conv2d(x, d.conv1_w, 2, 'same'), d.conv1_b);
+  h = tf.leakyRelu(h, SLOPE);
+  h = tf.add(tf.conv2d(h, d.conv2_w, 2, 'same'), d.conv2_b);
+  h = tf.leakyRelu(batchNorm(tf, h, d.bn2_g, d.bn2_b), SLOPE);
+  return tf.add(tf.matMul(tf.reshape(h, [n, 7 * 7 * 2 * D_CH]), d.dense_w), d.dense_b);
+}
+
+/** A trainer: `step()` runs one iteration and returns D's and G's losses (scalars, kept until
+ * the next step). `real` is a batch of images [64, 28, 28, 1] in [−1, 1]. */
+export function trainer(tf, real) {
+  const { g, d } = players(tf);
+  const gVars = Object.values(g);
+  const dVars = Object.values(d);
+  const optD = tf.train.adam(5e-4, 0.5, 0.999);
+  const optG = tf.train.adam(2e-3, 0.5, 0.999);
+  let last = [];
+  const step = () => {
+    for (const t of last) t.dispose();
+    const lossD = optD.minimize(() => {
+      const fake = generate(tf, g, tf.randomNormal([BATCH, LATENT]));
+      // −log D(x) − log(1 − D(G(z))), with softplus for the logs.
+      const onReal = tf.mean(tf.softplus(tf.neg(discriminate(tf, d, real))));
+      const onFake = tf.mean(tf.softplus(discriminate(tf, d, fake)));
+      return tf.add(onReal, onFake);
+    }, true, dVars);
+    const lossG = optG.minimize(() => {
+      const fake = generate(tf, g, tf.randomNormal([BATCH, LATENT]));
+      // The non-saturating loss: −log D(G(z)).
+      return tf.mean(tf.softplus(tf.neg(discriminate(tf, d, fake))));
+    }, true, gVars);
+    last = [lossD, lossG];
+    return last;
+  };
+  const dispose = () => {
+    for (const t of last) t.dispose();
+    for (const v of [...gVars, ...dVars]) v.dispose();
+    optD.dispose();
+    optG.dispose();
+  };
+  return { step, dispose };
+}
+
+/** Times `iters` iterations on the current backend as the page's benchmark does: after
+ * `warmupMs` of training, in `chunks` parts each ended by reading D's loss back (which waits for
+ * the queued work), the cost of one such read measured and subtracted. Resolves with
+ * {backend, iters, ms_per_iter, chunk_ms, loss_d, loss_g}. */
+export async function bench(tf, real, { iters, warmupMs = 0, chunks = 10 }) {
+  const t = trainer(tf, real);
+  try {
+    let losses = t.step();
+    await losses[0].data();
+    const w0 = performance.now();
+    while (performance.now() - w0 < warmupMs) {
+      for (let i = 0; i < Math.max(1, Math.round(iters / 20)); i++) losses = t.step();
+      await losses[0].data();
+    }
+    // The cost of one read of a fresh scalar, with the queue already drained.
+    const probe = tf.add(losses[0], 0);
+    const r0 = performance.now();
+    await probe.data();
+    const readback = performance.now() - r0;
+    probe.dispose();
+    const chunkMs = [];
+    let total = 0;
+    const k = Math.max(1, Math.min(chunks, iters));
+    for (let c = 0; c < k; c++) {
+      const n = Math.floor(iters / k) + (c < iters % k ? 1 : 0);
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) losses = t.step();
+      await losses[0].data();
+      const ms = Math.max(0, performance.now() - t0 - readback);
+      chunkMs.push(ms / n);
+      total += ms;
+    }
+    const [lossD, lossG] = await Promise.all(losses.map((l) => l.data()));
+    return { backend: tf.getBackend(), iters, ms_per_iter: total / iters, chunk_ms: chunkMs, loss_d: lossD[0], loss_g: lossG[0] };
+  } finally {
+    t.dispose();
+  }
+}
