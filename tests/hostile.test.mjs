@@ -37,6 +37,21 @@ test('markup in URL parameters never becomes HTML', async () => {
   }
 });
 
+test('a browser language that Intl refuses (a Chromium under LANG=C reports en-US@posix): the page still opens, in English, and trains', async () => {
+  const browser = await launch({ webgpu: false, locale: 'en-US@posix' });
+  try {
+    const { page, errors, clean } = await openApp(browser.context, server.url);
+    const s = await trainUntil(page, 5);
+    assert.ok(s.iter >= 5);
+    assert.equal(await page.evaluate(() => navigator.language), 'en-US');
+    assert.equal(await page.evaluate(() => window.minimax.shadowRoot.querySelector('select.lang').value), 'en');
+    assert.deepEqual(errors, []);
+    await clean();
+  } finally {
+    await browser.close();
+  }
+});
+
 test('odd values: points that are not a list, an oversized model, another experiment; each is refused by name and the session goes on', async () => {
   const browser = await launch({ webgpu: false });
   try {

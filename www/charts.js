@@ -1,4 +1,5 @@
 // Curves over iterations, drawn with uPlot (axes, legends, resizing).
+import './intl-guard.js'; // before uPlot, which reads the browser's language as it loads
 import uPlot from './vendor/uPlot.esm.js';
 import { REAL, FAKE } from './colors.js';
 import { num, count } from './i18n.js';

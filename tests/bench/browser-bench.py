@@ -3,13 +3,14 @@
 and on WebGPU, the page's `auto` choice, and TensorFlow.js's WebGL and WebGPU backends on the
 same DCGAN, all in one headless Chromium, printed as one table.
 
-It needs Python's standard library, a Chromium, the built page (dist/) and TensorFlow.js's four
-bundles; nothing else (no Node: the GPU machines have none). A local server serves the page,
+It needs Python's standard library, a Chromium, the built page (dist/) and TensorFlow.js's two
+bundles (fetched with npm into target/bench/tfjs when missing); nothing else (no Node: the GPU
+machines have none). A local server serves the page,
 the driver (tests/bench/browser/) and a plan; the driver runs each case in a frame of its own
 and posts the results back.
 
     tests/bench/browser-bench.py --chromium PATH [--gpu real|swiftshader] [--quick]
-        [--dist dist] [--tfjs node_modules/@tensorflow] [--json FILE] [--timeout SECONDS]
+        [--dist dist] [--tfjs FOLDER] [--only REGEX] [--json FILE] [--timeout SECONDS]
 
 --gpu real (the default) refuses to measure when the browser's WebGPU adapter is SwiftShader
 (the CPU emulation), trying a few sets of flags first; --gpu swiftshader is for machines without
@@ -48,8 +49,25 @@ MODELS = [
     ('DCGAN preset (twenty groups, EMA)', 'preset=mnist-dcgan', {'flex': 40, 'wgpu': 200}, {'flex': 3, 'wgpu': 1}),
 ]
 
-# TensorFlow.js's bundles: its union package (the CPU and WebGL backends in it) and WebGPU's.
-TFJS = [('tfjs', 'tf.min.js'), ('tfjs-backend-webgpu', 'tf-backend-webgpu.min.js')]
+# TensorFlow.js's bundles: its union package (the CPU and WebGL backends in it) and WebGPU's,
+# fetched from the npm registry by `npm pack` when first needed (not a dependency of the page or
+# of its tests).
+TFJS = [('@tensorflow/tfjs', '4.22.0', 'tf.min.js'), ('@tensorflow/tfjs-backend-webgpu', '4.22.0', 'tf-backend-webgpu.min.js')]
+
+
+def fetch_tfjs(folder):
+    """TensorFlow.js's two bundles into `folder`, unless there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, version, file in TFJS:
+        if (folder / file).is_file():
+            continue
+        if not shutil.which('npm'):
+            sys.exit(f'{folder}: no {file}, and no npm here to fetch {name}@{version} with')
+        with tempfile.TemporaryDirectory() as tmp:
+            tgz = subprocess.run(['npm', 'pack', '--silent', f'{name}@{version}'], cwd=tmp, check=True,
+                                 capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            subprocess.run(['tar', 'xzf', tgz, f'package/dist/{file}'], cwd=tmp, check=True)
+            shutil.copy(Path(tmp) / 'package' / 'dist' / file, folder / file)
 
 BASE_FLAGS = ['--headless', '--lang=en-US', '--no-sandbox', '--no-first-run', '--disable-background-networking',
               '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
@@ -83,7 +101,8 @@ def plan(quick, gpu):
             if 'tfjs' in n:
                 cases.append({'kind': 'tfjs', 'model': name, 'name': f'{name}: TensorFlow.js, {backend}',
                               'backend': backend, 'iters': n['tfjs'], 'warmupMs': 0 if quick else 3000})
-        if not quick:
+        # (With --quick the 2-D model's only: on SwiftShader `auto` times WebGPU for minutes.)
+        if not quick or name.startswith('2-D'):
             cases.append({'kind': 'auto', 'model': name, 'name': f'{name}: the page\'s auto', 'query': query})
     return cases
 
@@ -240,8 +259,9 @@ def main():
     p.add_argument('--gpu', choices=['real', 'swiftshader'], default='real')
     p.add_argument('--quick', action='store_true', help='a few iterations each: checks that it works')
     p.add_argument('--dist', default=str(ROOT / 'dist'))
-    p.add_argument('--tfjs', default=str(ROOT / 'node_modules' / '@tensorflow'),
-                   help='a folder with tf.min.js and tf-backend-webgpu.min.js (or node_modules/@tensorflow)')
+    p.add_argument('--tfjs', default=str(ROOT / 'target' / 'bench' / 'tfjs'),
+                   help='a folder with tf.min.js and tf-backend-webgpu.min.js (fetched there if missing)')
+    p.add_argument('--fetch-tfjs', action='store_true', help='only fetch TensorFlow.js into --tfjs')
     p.add_argument('--only', help='only the cases whose name matches this regular expression')
     p.add_argument('--json', help='write every result here too')
     p.add_argument('--timeout', type=float, default=480, help='seconds for the whole browser run')
@@ -249,17 +269,11 @@ def main():
 
     dist = Path(a.dist).resolve()
     tfjs = Path(a.tfjs).resolve()
+    fetch_tfjs(tfjs)
+    if a.fetch_tfjs:
+        return
     if not (dist / 'index.html').is_file():
         sys.exit(f'{dist}: no built page (run `cargo xtask dist`)')
-    if (tfjs / 'tfjs').is_dir():
-        # node_modules/@tensorflow: the two bundles in one folder of their own.
-        flat = Path(tempfile.mkdtemp(prefix='minimax-tfjs-'))
-        for pkg, file in TFJS:
-            shutil.copy(tfjs / pkg / 'dist' / file, flat / file)
-        tfjs = flat
-    for _, f in TFJS:
-        if not (tfjs / f).is_file():
-            sys.exit(f'{tfjs}: no {f}')
     version = subprocess.run([a.chromium, '--version'], capture_output=True, text=True).stdout.strip() or a.chromium
 
     # Find flags under which the adapter is of the kind asked for: a run with no cases.

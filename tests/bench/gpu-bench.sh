@@ -8,8 +8,8 @@
 #            one table (tests/bench/browser-bench.py; PACK/browser-1 and PACK/browser-2).
 #
 # Usage: tests/bench/gpu-bench.sh PACK [native|browser] [ITERS]
-#   with neither named it runs each half whose files have all arrived, and names what is
-#   missing. ITERS: the native CLI's --iters, default 300 (the GPU cases run a fifth as many).
+#   with neither named it runs each half whose files have all arrived and that has not run on
+#   this machine yet, and names what is missing. ITERS: the native CLI's --iters, default 300 (the GPU cases run a fifth as many).
 # Writes its log to $OUT/gpu-bench.log (and the browser's results to $OUT/browser-bench.json)
 # when OUT is set. BROWSER_BENCH_ARGS adds to browser-bench.py's arguments (on a machine without
 # a GPU, to check this script: BROWSER_BENCH_ARGS='--gpu swiftshader --quick').
@@ -33,11 +33,13 @@ run_native=0 run_browser=0
 case $what in
   native) run_native=1 ;;
   browser) run_browser=1 ;;
-  "") have_native && run_native=1; have_browser && run_browser=1 ;;
+  # Each half once a machine (a later call on the same warm machine runs only what is new).
+  "") have_native && [ ! -f /tmp/minimax-gpu-bench.native ] && run_native=1
+      have_browser && [ ! -f /tmp/minimax-gpu-bench.browser ] && run_browser=1 ;;
   *) echo "usage: gpu-bench.sh PACK [native|browser] [ITERS]" >&2; exit 2 ;;
 esac
 if [ "$run_native$run_browser" = 00 ]; then
-  say "nothing to run yet: carry the next part in a call right after this one (the machine keeps what it has only while warm)"
+  say "nothing new to run: carry the next part in a call right after this one (the machine keeps what it has only while warm)"
   exit 0
 fi
 
@@ -105,6 +107,7 @@ if [ "$run_browser" = 1 ]; then
   run "The page and TensorFlow.js in Chromium (WebGPU on the GPU)" \
     python3 tests/bench/browser-bench.py --chromium "$work/b/chromium.sh" --gpu real \
     --dist "$work/b/page" --tfjs "$work/b/tfjs" --json "$out/browser-bench.json" ${BROWSER_BENCH_ARGS:-}
+  touch /tmp/minimax-gpu-bench.browser
 fi
 
 if [ "$run_native" = 1 ]; then
@@ -116,6 +119,7 @@ if [ "$run_native" = 1 ]; then
   run "CPU (flex)" "$work/minimax" bench --backend flex --iters "$iters"
   run "GPU (wgpu), kernel fusion off (the page's build)" "$work/minimax" bench --backend wgpu --iters "$iters"
   run "GPU (wgpu), kernel fusion on" "$work/minimax-fusion" bench --backend wgpu --iters "$iters"
+  touch /tmp/minimax-gpu-bench.native
 fi
 say ""
 say "log: $log"

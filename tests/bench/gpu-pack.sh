@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Makes the folder `tests/bench/gpu-bench.sh` runs from on a GPU machine that has none of our
-# tools (no Rust, no Node, no browser). Run from the repository root, after `cargo xtask dist`
-# and `npm ci`:
+# tools (no Rust, no Node, no browser). Run from the repository root, after `cargo xtask dist`:
 #
 #   tests/bench/gpu-pack.sh PACK [native|browser]   (both unless one is named)
 #
@@ -49,7 +48,6 @@ gzip -9f "$pack/native/minimax" "$pack/native/minimax-fusion"
 # The browser half's archive.
 browser() {
 test -f dist/index.html || { echo "no dist/: run \`cargo xtask dist\` first" >&2; exit 1; }
-test -f node_modules/@tensorflow/tfjs/dist/tf.min.js || { echo "no TensorFlow.js: run \`npm ci\` first" >&2; exit 1; }
 cp "$pack"/native/*.deb "$pack/browser-2/"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -66,7 +64,7 @@ for (const f of fs.readdirSync(from).filter((f) => f.endsWith(".br"))) {
 (cd "$work/root/browser" && for t in *.tar; do tar xf "$t" && rm "$t"; done && chmod +x chromium)
 # The page as `cargo xtask dist` built it, less the checkpoints ("Start trained" only).
 (cd dist && tar cf - --exclude='./pretrained/*.ckpt' .) | tar xf - -C "$work/root/page"
-cp node_modules/@tensorflow/tfjs/dist/tf.min.js node_modules/@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js "$work/root/tfjs/"
+python3 tests/bench/browser-bench.py --fetch-tfjs --tfjs "$work/root/tfjs"
 echo "@sparticuz/chromium $chromium_version; the page built at $(git rev-parse --short HEAD)" >"$work/root/VERSION"
 tar cf - -C "$work/root" . | xz -9 -T0 >"$work/browser.tar.xz"
 size=$(stat -c %s "$work/browser.tar.xz")
