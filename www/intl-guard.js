@@ -14,6 +14,6 @@ function accepted(tag) {
 }
 
 if (language !== undefined && !accepted(language)) {
-  const plain = String(language).split(/[@_.]/)[0];
+  const plain = String(language).split(/[@.]/)[0].replaceAll('_', '-');
   Object.defineProperty(navigator, 'language', { value: accepted(plain) ? plain : 'en-US', configurable: true });
 }

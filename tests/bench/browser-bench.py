@@ -108,13 +108,22 @@ def plan(quick, gpu):
 
 
 class Run:
-    """What the driver has posted so far."""
+    """What the driver has posted so far (written to `json_path` after each result, so that a
+    run stopped from outside keeps what it measured)."""
 
-    def __init__(self, cases, timeout_ms):
+    def __init__(self, cases, timeout_ms, json_path=None, header=None):
         self.plan = {'cases': cases, 'timeoutMs': timeout_ms}
         self.results = []
         self.done = threading.Event()
         self.lock = threading.Lock()
+        self.json_path = json_path
+        self.header = header or {}
+
+    def add(self, result):
+        with self.lock:
+            self.results.append(result)
+            if self.json_path:
+                Path(self.json_path).write_text(json.dumps({**self.header, 'results': self.results}, indent=1))
 
 
 def make_handler(run, dist, tfjs, csp):
@@ -160,8 +169,7 @@ def make_handler(run, dist, tfjs, csp):
             if self.path == '/bench/log':
                 print(f'  {body.get("line")}', flush=True)
             elif self.path == '/bench/result':
-                with run.lock:
-                    run.results.append(body)
+                run.add(body)
                 if body.get('ok') is False:
                     print(f'  FAILED: {body["error"].splitlines()[0]}', flush=True)
             elif self.path == '/bench/done':
@@ -172,29 +180,43 @@ def make_handler(run, dist, tfjs, csp):
 
 
 def serve(run, dist, tfjs):
+    """The server, on a free loopback port, in a thread of its own (`stop(server)` ends it)."""
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', (dist / 'index.html').read_text()).group(1)
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), make_handler(run, dist, tfjs, csp))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
+def stop(server):
+    server.shutdown()
+    server.server_close()
+
+
 def browse(chromium, flags, url, run, timeout_s):
-    """Chromium on `url` until the driver says done (or `timeout_s`). Returns whether it was done,
-    and the end of Chromium's own log."""
+    """Chromium on `url` until the driver says done, Chromium exits, or `timeout_s` pass. Returns
+    whether the driver was done, and the end of Chromium's own log."""
     profile = tempfile.mkdtemp(prefix='minimax-bench-')
     path = os.path.join(profile, 'chromium.log')
     with open(path, 'w') as log:
         # A locale: a headless Chromium started under LANG=C reports the language `en-US@posix`,
-        # which Intl refuses (and with it uPlot, the page's charts, as it loads).
+        # which Intl refuses.
         env = {**os.environ, 'LANG': 'en_US.UTF-8', 'LANGUAGE': 'en_US'}
+        # A process group of its own, so that its GPU and renderer processes end with it.
         proc = subprocess.Popen([chromium, *BASE_FLAGS, *flags, f'--user-data-dir={profile}', url],
-                                stdout=log, stderr=subprocess.STDOUT, env=env)
+                                stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        t0 = time.time()
         try:
-            finished = run.done.wait(timeout_s)
-            if not finished and proc.poll() is not None:
-                print(f'Chromium exited ({proc.returncode}) before the driver was done', file=sys.stderr)
+            finished = False
+            while not finished and time.time() - t0 < timeout_s:
+                finished = run.done.wait(1)
+                if not finished and proc.poll() is not None:
+                    print(f'Chromium exited ({proc.returncode}) before the driver was done', file=sys.stderr)
+                    break
         finally:
-            proc.kill()
+            try:
+                os.killpg(proc.pid, 9)
+            except ProcessLookupError:
+                pass
             proc.wait()
     tail = open(path, errors='replace').read()[-4000:]
     shutil.rmtree(profile, ignore_errors=True)
@@ -224,6 +246,9 @@ def table(results, info, chromium_version, flags):
         if c['kind'] == 'auto':
             autos[c['model']] = r
             continue
+        if r.get('tensors_grown') or r.get('tensors_left'):
+            failed.append(f'{c["name"]}: TensorFlow.js leaks tensors ({r.get("tensors_grown")} more after the '
+                          f'timed steps, {r.get("tensors_left")} left at the end)')
         key = 'page ' + c['backend'] if c['kind'] == 'page' else 'tfjs ' + c['backend']
         if r.get('backend') not in (c['backend'], None):
             failed.append(f'{c["name"]}: ran on {r.get("backend")}')
@@ -264,7 +289,9 @@ def main():
     p.add_argument('--fetch-tfjs', action='store_true', help='only fetch TensorFlow.js into --tfjs')
     p.add_argument('--only', help='only the cases whose name matches this regular expression')
     p.add_argument('--json', help='write every result here too')
-    p.add_argument('--timeout', type=float, default=480, help='seconds for the whole browser run')
+    p.add_argument('--timeout', type=float,
+                   help='seconds for the whole browser run (480 on a real GPU, inside a lent machine\'s '
+                        '10 minutes a call; 1 500 on SwiftShader)')
     a = p.parse_args()
 
     dist = Path(a.dist).resolve()
@@ -284,7 +311,7 @@ def main():
         try:
             _, tail = browse(a.chromium, flags, f'http://127.0.0.1:{server.server_port}/bench/driver.html', probe, 60)
         finally:
-            server.shutdown()
+            stop(server)
         info = next((r for r in probe.results if r.get('case', {}).get('kind') == 'info'), {})
         real = info.get('webgpu') and not is_swiftshader(info)
         print(f'flags {" ".join(flags)}: WebGPU {json.dumps(info.get("webgpu"))}, WebGL {info.get("webgl")}', flush=True)
@@ -297,22 +324,25 @@ def main():
         sys.exit(1)
 
     cases = [c for c in plan(a.quick, a.gpu) if not a.only or re.search(a.only, c['name'])]
-    run = Run(cases, 600_000 if a.gpu == 'real' else 300_000)
+    # A case that hangs costs its own limit, well inside the whole run's.
+    timeout = a.timeout or (480 if a.gpu == 'real' else 1500)
+    run = Run(cases, 120_000 if a.gpu == 'real' else 300_000, a.json, {'browser': version, 'flags': chosen})
     server = serve(run, dist, tfjs)
     t0 = time.time()
     try:
-        finished, tail = browse(a.chromium, chosen, f'http://127.0.0.1:{server.server_port}/bench/driver.html', run, a.timeout)
+        finished, tail = browse(a.chromium, chosen, f'http://127.0.0.1:{server.server_port}/bench/driver.html', run, timeout)
     finally:
-        server.shutdown()
+        stop(server)
     info = next((r for r in run.results if r.get('case', {}).get('kind') == 'info'), {})
     lines, failed = table(run.results, info, version, chosen)
     print('')
     print('\n'.join(lines))
-    print(f'\n{len(run.results) - 1} of {len(run.plan["cases"])} cases done in {time.time() - t0:.0f} s')
-    if a.json:
-        Path(a.json).write_text(json.dumps({'browser': version, 'flags': chosen, 'results': run.results}, indent=1))
+    done = sum(1 for r in run.results if r.get('case', {}).get('kind') != 'info')
+    print(f'\n{done} of {len(run.plan["cases"])} cases done in {time.time() - t0:.0f} s')
+    if a.gpu == 'real' and 'swiftshader' in str(info.get('webgl')).lower():
+        failed.append('WebGL is SwiftShader here (the TF.js WebGL column is the emulator\'s)')
     if not finished:
-        failed.append(f'the driver did not finish within {a.timeout:.0f} s')
+        failed.append(f'the driver did not finish within {timeout:.0f} s')
         print('the end of Chromium\'s log:\n' + '\n'.join('    ' + l for l in tail.splitlines()[-15:]))
     for f in failed:
         print(f'FAILED: {f}')

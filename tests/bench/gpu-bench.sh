@@ -25,21 +25,25 @@ say() { echo "$@" | tee -a "$log"; }
 have_native() { [ -f "$pack/native/minimax.gz" ] && [ -f "$pack/native/minimax-fusion.gz" ]; }
 have_browser() { [ -f "$pack/browser-1/browser.tar.xz.0" ] && [ -f "$pack/browser-2/browser.tar.xz.1" ]; }
 if [ -z "$what" ]; then
-  for part in native/minimax.gz browser-1/browser.tar.xz.0 browser-2/browser.tar.xz.1; do
+  for part in native/minimax.gz native/minimax-fusion.gz browser-1/browser.tar.xz.0 browser-2/browser.tar.xz.1; do
     [ -f "$pack/$part" ] || say "not here (yet): $pack/$part"
   done
 fi
 run_native=0 run_browser=0
 case $what in
-  native) run_native=1 ;;
-  browser) run_browser=1 ;;
+  native) have_native || { say "$pack/native: not all here"; exit 1; }; run_native=1 ;;
+  browser) have_browser || { say "$pack/browser-1 or -2: not all here"; exit 1; }; run_browser=1 ;;
   # Each half once a machine (a later call on the same warm machine runs only what is new).
   "") have_native && [ ! -f /tmp/minimax-gpu-bench.native ] && run_native=1
       have_browser && [ ! -f /tmp/minimax-gpu-bench.browser ] && run_browser=1 ;;
   *) echo "usage: gpu-bench.sh PACK [native|browser] [ITERS]" >&2; exit 2 ;;
 esac
 if [ "$run_native$run_browser" = 00 ]; then
-  say "nothing new to run: carry the next part in a call right after this one (the machine keeps what it has only while warm)"
+  if have_native && have_browser; then
+    say "both halves have run on this machine (name native or browser after $pack to run one again)"
+  else
+    say "nothing new to run: carry the next part in a call right after this one (the machine keeps what it has only while warm)"
+  fi
   exit 0
 fi
 
@@ -47,9 +51,10 @@ fi
 # (grep reads all of ldconfig's output: `grep -q` could stop it early, failing the pipe.)
 has() { ldconfig -p | grep "$1" >/dev/null; }
 if ! has libvulkan.so.1 || ! has libGLdispatch.so.0; then
-  debs=$(compgen -G "$pack/native/*.deb" || compgen -G "$pack/browser-2/*.deb" || true)
-  if [ -n "$debs" ]; then
-    for f in $debs; do dpkg -x "$f" /; done
+  debs=("$pack"/native/*.deb)
+  [ -f "${debs[0]}" ] || debs=("$pack"/browser-2/*.deb)
+  if [ -f "${debs[0]}" ]; then
+    for f in "${debs[@]}"; do dpkg -x "$f" /; done
     ldconfig
   else
     say "no Vulkan loader (or glvnd) on this machine and none in $pack"
@@ -72,19 +77,18 @@ say "# Vulkan drivers: ${VK_DRIVER_FILES:-where the loader looks by default}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=0
+# Runs a table's command, its output shown and logged as it comes (a call stopped at its limit
+# keeps what came); 1 if it failed or found no GPU. The other tables still run.
 run() {
   local title=$1
   shift
   say ""
   say "## $title"
-  # A table that fails or finds no GPU is reported, and the other tables still run.
-  local out
-  if ! out=$("$@" 2>&1); then
+  local status=0
+  "$@" 2>&1 | tee "$work/table" | tee -a "$log" || status=${PIPESTATUS[0]}
+  if [ "$status" != 0 ] || grep -q "skipped" "$work/table"; then
     failed=1
-  fi
-  echo "$out" | tee -a "$log"
-  if grep -q "skipped" <<<"$out"; then
-    failed=1
+    return 1
   fi
 }
 
@@ -104,10 +108,11 @@ if [ "$run_browser" = 1 ]; then
     "$work/b/browser/lib" "$work/b/browser/chromium" >"$work/b/chromium.sh"
   chmod +x "$work/b/chromium.sh"
   # shellcheck disable=SC2086 # BROWSER_BENCH_ARGS: words to add
+  # (A half that ran through is not run again on this machine; one that failed is.)
   run "The page and TensorFlow.js in Chromium (WebGPU on the GPU)" \
-    python3 tests/bench/browser-bench.py --chromium "$work/b/chromium.sh" --gpu real \
-    --dist "$work/b/page" --tfjs "$work/b/tfjs" --json "$out/browser-bench.json" ${BROWSER_BENCH_ARGS:-}
-  touch /tmp/minimax-gpu-bench.browser
+    env PYTHONUNBUFFERED=1 python3 tests/bench/browser-bench.py --chromium "$work/b/chromium.sh" --gpu real \
+    --dist "$work/b/page" --tfjs "$work/b/tfjs" --json "$out/browser-bench.json" ${BROWSER_BENCH_ARGS:-} &&
+    touch /tmp/minimax-gpu-bench.browser
 fi
 
 if [ "$run_native" = 1 ]; then
@@ -116,10 +121,11 @@ if [ "$run_native" = 1 ]; then
     gzip -dc "$pack/native/$name.gz" >"$work/$name"
     chmod +x "$work/$name"
   done
-  run "CPU (flex)" "$work/minimax" bench --backend flex --iters "$iters"
-  run "GPU (wgpu), kernel fusion off (the page's build)" "$work/minimax" bench --backend wgpu --iters "$iters"
-  run "GPU (wgpu), kernel fusion on" "$work/minimax-fusion" bench --backend wgpu --iters "$iters"
-  touch /tmp/minimax-gpu-bench.native
+  before=$failed
+  run "CPU (flex)" "$work/minimax" bench --backend flex --iters "$iters" || true
+  run "GPU (wgpu), kernel fusion off (the page's build)" "$work/minimax" bench --backend wgpu --iters "$iters" || true
+  run "GPU (wgpu), kernel fusion on" "$work/minimax-fusion" bench --backend wgpu --iters "$iters" || true
+  [ "$failed" = "$before" ] && touch /tmp/minimax-gpu-bench.native
 fi
 say ""
 say "log: $log"

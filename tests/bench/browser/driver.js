@@ -10,10 +10,12 @@ const post = (what, body) => fetch(`/bench/${what}`, { method: 'POST', body: JSO
 const log = (line) => post('log', { line });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** `test()`'s first truthy value, asked every 200 ms for at most `ms` (a promise it returns
+ * counts only once it settles). */
 async function until(test, ms, what) {
   const t0 = performance.now();
   for (;;) {
-    const v = await test();
+    const v = await Promise.race([test(), sleep(200).then(() => undefined)]);
     if (v) return v;
     if (performance.now() - t0 > ms) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
     await sleep(200);
@@ -56,13 +58,19 @@ async function pageCase(c, timeoutMs) {
   try {
     const w = () => f.contentWindow;
     const app = await until(() => w()?.minimax?.config && w().minimax, timeoutMs, 'the page');
-    await w().navigator.serviceWorker?.ready;
+    // The service worker's first install fetches every file: let it finish before timing.
+    const sw = w().navigator.serviceWorker;
+    if (sw) await until(() => sw.controller || sw.ready.then(() => true), timeoutMs, 'the service worker');
     if (c.kind === 'auto') {
       // `auto` trains on the CPU at once, times both backends, and keeps the faster.
-      await until(() => app.backendTimings || app.$?.('.notice:not([hidden])'), timeoutMs, 'the page\'s own choice');
-      return { backend: app.backend, timings: app.backendTimings ?? null, badge: app.$('.backend')?.textContent };
+      await until(() => app.backendTimings, timeoutMs, 'the page\'s own choice');
+      return { backend: app.backend, timings: app.backendTimings, badge: app.$('.backend')?.textContent };
     }
-    await until(() => app.backend === c.backend, timeoutMs, `the page on ${c.backend}`);
+    // A page asked for a backend starts on it; one that ends up on another has failed there.
+    await until(() => {
+      if (app.backend && app.backend !== c.backend) throw new Error(`the page runs on ${app.backend}, not ${c.backend}: ${app.$('.notice')?.textContent ?? ''}`);
+      return app.backend === c.backend;
+    }, timeoutMs, `the page on ${c.backend}`);
     return await app.benchmark(c.iters, { warmupMs: c.warmupMs ?? 0, chunks: Math.min(10, c.iters) });
   } finally {
     f.remove();

@@ -6,7 +6,8 @@
 //      0.2 → dense to one logit;
 // weights N(0, 0.02), zero biases, batch norm with the batch's own statistics; one iteration is
 // one step of D (on a batch of 64 real and 64 fake images) and one of G (non-saturating loss),
-// each with Adam (β₁ 0.5; lr_d 5·10⁻⁴, lr_g 2·10⁻³).
+// each with Adam (β₁ 0.5, β₂ 0.999, ε 10⁻⁵ as burn's; lr_d 5·10⁻⁴, lr_g 2·10⁻³). D's real batch is
+// 64 digits drawn at random each step and uploaded, as the page's engine does.
 //
 // `tf` is the global of TensorFlow.js's core bundle, with its backends loaded beside it.
 
@@ -17,14 +18,15 @@ const D_CH = 32;
 const SLOPE = 0.2;
 const EPS = 1e-5;
 
+// (tidy: a variable keeps its own copy; the tensor it was made from is disposed.)
 function normal(tf, shape) {
-  return tf.variable(tf.randomNormal(shape, 0, 0.02));
+  return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 0.02)));
 }
 function zeros(tf, shape) {
-  return tf.variable(tf.zeros(shape));
+  return tf.tidy(() => tf.variable(tf.zeros(shape)));
 }
 function ones(tf, shape) {
-  return tf.variable(tf.ones(shape));
+  return tf.tidy(() => tf.variable(tf.ones(shape)));
 }
 
 function batchNorm(tf, x, gamma, beta) {
@@ -74,20 +76,33 @@ export function discriminate(tf, d, x) {
   return tf.add(tf.matMul(tf.reshape(h, [n, 7 * 7 * 2 * D_CH]), d.dense_w), d.dense_b);
 }
 
+/** A batch of 64 of `digits` (pixels in [−1, 1], 784 a digit) drawn at random, as a tensor
+ * [64, 28, 28, 1] made from the CPU's copy. */
+function realBatch(tf, digits) {
+  const n = digits.length / 784;
+  const batch = new Float32Array(BATCH * 784);
+  for (let i = 0; i < BATCH; i++) {
+    const k = Math.floor(Math.random() * n);
+    batch.set(digits.subarray(k * 784, (k + 1) * 784), i * 784);
+  }
+  return tf.tensor4d(batch, [BATCH, 28, 28, 1]);
+}
+
 /** A trainer: `step()` runs one iteration and returns D's and G's losses (scalars, kept until
- * the next step). `real` is a batch of images [64, 28, 28, 1] in [−1, 1]. */
-export function trainer(tf, real) {
+ * the next step). `digits`: a Float32Array of digits, 784 pixels each, in [−1, 1]. */
+export function trainer(tf, digits) {
   const { g, d } = players(tf);
   const gVars = Object.values(g);
   const dVars = Object.values(d);
-  const optD = tf.train.adam(5e-4, 0.5, 0.999);
-  const optG = tf.train.adam(2e-3, 0.5, 0.999);
+  const optD = tf.train.adam(5e-4, 0.5, 0.999, 1e-5);
+  const optG = tf.train.adam(2e-3, 0.5, 0.999, 1e-5);
   let last = [];
   const step = () => {
     for (const t of last) t.dispose();
     const lossD = optD.minimize(() => {
       const fake = generate(tf, g, tf.randomNormal([BATCH, LATENT]));
       // −log D(x) − log(1 − D(G(z))), with softplus for the logs.
+      const real = realBatch(tf, digits);
       const onReal = tf.mean(tf.softplus(tf.neg(discriminate(tf, d, real))));
       const onFake = tf.mean(tf.softplus(discriminate(tf, d, fake)));
       return tf.add(onReal, onFake);
@@ -112,12 +127,13 @@ export function trainer(tf, real) {
 /** Times `iters` iterations on the current backend as the page's benchmark does: after
  * `warmupMs` of training, in `chunks` parts each ended by reading D's loss back (which waits for
  * the queued work), the cost of one such read measured and subtracted. Resolves with
- * {backend, iters, ms_per_iter, chunk_ms, loss_d, loss_g}. */
-export async function bench(tf, real, { iters, warmupMs = 0, chunks = 10 }) {
-  const t = trainer(tf, real);
+ * {backend, iters, ms_per_iter, chunk_ms, loss_d, loss_g, tensors_grown}. */
+export async function bench(tf, digits, { iters, warmupMs = 0, chunks = 10 }) {
+  const t = trainer(tf, digits);
   try {
     let losses = t.step();
     await losses[0].data();
+    const tensors = tf.memory().numTensors;
     const w0 = performance.now();
     while (performance.now() - w0 < warmupMs) {
       for (let i = 0; i < Math.max(1, Math.round(iters / 20)); i++) losses = t.step();
@@ -142,7 +158,9 @@ export async function bench(tf, real, { iters, warmupMs = 0, chunks = 10 }) {
       total += ms;
     }
     const [lossD, lossG] = await Promise.all(losses.map((l) => l.data()));
-    return { backend: tf.getBackend(), iters, ms_per_iter: total / iters, chunk_ms: chunkMs, loss_d: lossD[0], loss_g: lossG[0] };
+    // Tensors made and not disposed by the steps (a leak would slow the later steps).
+    const growth = tf.memory().numTensors - tensors;
+    return { backend: tf.getBackend(), iters, ms_per_iter: total / iters, chunk_ms: chunkMs, loss_d: lossD[0], loss_g: lossG[0], tensors_grown: growth };
   } finally {
     t.dispose();
   }
