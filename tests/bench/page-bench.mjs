@@ -121,7 +121,7 @@ try {
     // their place (the embed page's download is the smaller by those).
     if (rel === 'embed.html' || rel === path.join('www', 'embed.js')) { embedGz += g; continue; }
     // Fetched by the benchmark only, and with the first chart saved as a PNG.
-    if (rel === path.join('www', 'worker', 'bench.js')) continue;
+    if (rel === path.join('www', 'worker', 'bench.js') || rel === path.join('www', 'worker', 'timing.js')) continue;
     if (rel === path.join('www', 'export.js')) { pngGz = g; continue; }
     raw += body.length; gz += g;
     sizes.push([rel, body.length, g]);

@@ -11,6 +11,8 @@
 //
 // `tf` is the global of TensorFlow.js's core bundle, with its backends loaded beside it.
 
+import { timeIterations } from '/app/www/worker/timing.js';
+
 const LATENT = 64;
 const BATCH = 64;
 const G_CH = 64;
@@ -124,43 +126,34 @@ export function trainer(tf, digits) {
   return { step, dispose };
 }
 
-/** Times `iters` iterations on the current backend as the page's benchmark does: after
- * `warmupMs` of training, in `chunks` parts each ended by reading D's loss back (which waits for
- * the queued work), the cost of one such read measured and subtracted. Resolves with
- * {backend, iters, ms_per_iter, chunk_ms, loss_d, loss_g, tensors_grown}. */
-export async function bench(tf, digits, { iters, warmupMs = 0, chunks = 10 }) {
+/** Times `iters` iterations on the current backend with the page's own benchmark clock
+ * (the page's `www/worker/timing.js`: after `warmupMs` of training, in `chunks` parts each ended
+ * by a read that waits for the queued work, that read's cost measured and subtracted). Resolves
+ * with {backend, iters, ms_per_iter, chunk_ms, loss_d, loss_g, tensors_grown}. */
+export async function bench(tf, digits, options) {
   const t = trainer(tf, digits);
   try {
     let losses = t.step();
     await losses[0].data();
     const tensors = tf.memory().numTensors;
-    const w0 = performance.now();
-    while (performance.now() - w0 < warmupMs) {
-      for (let i = 0; i < Math.max(1, Math.round(iters / 20)); i++) losses = t.step();
-      await losses[0].data();
-    }
-    // The cost of one read of a fresh scalar, with the queue already drained.
-    const probe = tf.add(losses[0], 0);
-    const r0 = performance.now();
-    await probe.data();
-    const readback = performance.now() - r0;
-    probe.dispose();
-    const chunkMs = [];
-    let total = 0;
-    const k = Math.max(1, Math.min(chunks, iters));
-    for (let c = 0; c < k; c++) {
-      const n = Math.floor(iters / k) + (c < iters % k ? 1 : 0);
-      const t0 = performance.now();
+    const train = (n) => {
       for (let i = 0; i < n; i++) losses = t.step();
-      await losses[0].data();
-      const ms = Math.max(0, performance.now() - t0 - readback);
-      chunkMs.push(ms / n);
-      total += ms;
-    }
+    };
+    // The read: a fresh scalar from D's latest loss (a tensor read once keeps its values on the
+    // CPU, so reading it again would not wait for anything).
+    const drain = async () => {
+      const x = tf.add(losses[0], 0);
+      try {
+        await x.data();
+      } finally {
+        x.dispose();
+      }
+    };
+    const r = await timeIterations(train, drain, options);
     const [lossD, lossG] = await Promise.all(losses.map((l) => l.data()));
     // Tensors made and not disposed by the steps (a leak would slow the later steps).
     const growth = tf.memory().numTensors - tensors;
-    return { backend: tf.getBackend(), iters, ms_per_iter: total / iters, chunk_ms: chunkMs, loss_d: lossD[0], loss_g: lossG[0], tensors_grown: growth };
+    return { backend: tf.getBackend(), ...r, loss_d: lossD[0], loss_g: lossG[0], tensors_grown: growth };
   } finally {
     t.dispose();
   }
