@@ -10,8 +10,8 @@
 //! * `fuzz`  — the long fuzzing run of checkpoints and configs.
 //! * `remedies` — the mode-collapse lesson and its remedies on the cards' seeds 1–10 and
 //!   on seeds 11–20 (the cards' table), one run per core.
-//! * `pretrain` — train the checkpoints the page ships in `pretrained/` (`--check`: again, and
-//!   compare).
+//! * `pretrain [NAME…]` — train the checkpoints the page ships in `pretrained/` (`--check`:
+//!   again, and compare; names: only those).
 
 mod data;
 mod dist;

@@ -4,7 +4,8 @@
 //! mode-collapse lesson's unrolled GAN part-way). Each GAN is made by the CLI from its
 //! preset in `www/presets.js` (the page's own list, read with node), with the preset's seed and
 //! the iterations named in `PRETRAINED`. `--check` trains everything again into `target/` and
-//! says whether the files are the same, byte for byte.
+//! says whether the files are the same, byte for byte. Names after the options make only those
+//! files (`cargo xtask pretrain mnist-dcgan mnist-vae`; `digits.eval` for the evaluator).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -87,6 +88,21 @@ const CLASSIFIER: &[&str] = &[
 
 pub fn pretrain(args: &[String]) -> Result {
     let check = args.iter().any(|a| a == "--check");
+    let names: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
+    let wanted = |name: &str| names.is_empty() || names.contains(&name);
+    let list = list()?;
+    if let Some(unknown) = names
+        .iter()
+        .find(|n| **n != EVALUATOR && !list.iter().any(|p| p.name == **n))
+    {
+        return Err(format!(
+            "pretrain: no preset `{unknown}` in PRETRAINED (www/presets.js), nor `{EVALUATOR}`"
+        ));
+    }
     let minimax = crate::build_minimax()?;
     let out_dir = if check {
         root().join("target/pretrained-check")
@@ -96,14 +112,16 @@ pub fn pretrain(args: &[String]) -> Result {
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let mut differ = Vec::new();
     let evaluator = out_dir.join(EVALUATOR);
-    run(Command::new(&minimax)
-        .arg("train")
-        .args(CLASSIFIER)
-        .arg("--mnist")
-        .arg(crate::data::asset_path())
-        .arg("--evaluator")
-        .arg(&evaluator))?;
-    if check {
+    if wanted(EVALUATOR) {
+        run(Command::new(&minimax)
+            .arg("train")
+            .args(CLASSIFIER)
+            .arg("--mnist")
+            .arg(crate::data::asset_path())
+            .arg("--evaluator")
+            .arg(&evaluator))?;
+    }
+    if check && wanted(EVALUATOR) {
         let same = read(&evaluator)? == read(&root().join("pretrained").join(EVALUATOR))?;
         eprintln!(
             "{EVALUATOR}: {}",
@@ -117,7 +135,7 @@ pub fn pretrain(args: &[String]) -> Result {
             differ.push(EVALUATOR.to_string());
         }
     }
-    for p in list()? {
+    for p in list.into_iter().filter(|p| wanted(&p.name)) {
         let config = out_dir.join(format!("{}.json", p.name));
         std::fs::write(&config, &p.config).map_err(|e| e.to_string())?;
         let ckpt = out_dir.join(format!("{}.ckpt", p.name));

@@ -3,7 +3,7 @@
 //! noise as they must be ordered.
 
 mod common;
-use common::{asset, shipped};
+use common::{asset, pretrained_iters, shipped};
 use std::sync::Arc;
 
 use burn::tensor::Device;
@@ -174,7 +174,7 @@ fn the_trained_dcgan_scores_between_noise_and_real_digits_with_every_digit() {
     let real = e.score(&real(&digits, 1000, 0), false);
     let loaded = minimax_core::launch::load(&bytes, &Device::flex(), &assets).unwrap();
     let gan = loaded.as_any().downcast_ref::<Gan>().unwrap();
-    assert_eq!(gan.iteration(), 3000);
+    assert_eq!(gan.iteration(), pretrained_iters("mnist-dcgan"));
     for seed in [11u64, 12] {
         let mut pixels = Vec::new();
         for start in (0..1000).step_by(250) {
@@ -244,11 +244,11 @@ fn the_classifier_learns_the_digits() {
     }
 }
 
-/// The figures the cards of the lessons `evaluation` and `gan-vs-vae` quote, for the shipped
-/// checkpoints scored as the page's verdict and the CLI's `--eval` score them (1 000 samples):
-/// the DCGAN IS 8.7, FID 73, sharpness 0.528, all 10 digits present; the VAE IS 5.2, FID 196,
-/// sharpness 0.374; the real digits IS 9.5, FID 10.0, sharpness 0.532 — each as the card rounds
-/// it.
+/// The figures the cards of the lessons `evaluation` and `gan-vs-vae` quote, read from the cards
+/// themselves in both languages, against the shipped checkpoints scored as the page's verdict and
+/// the CLI's `--eval` score them (1 000 samples): the DCGAN's and the VAE's IS, FID and
+/// sharpness, the real digits' own, and the digits present — each within half the card's last
+/// digit (sharpness, quoted to three decimals: within one unit of the last).
 #[test]
 fn the_digit_cards_quote_the_shipped_checkpoints_scores() {
     let e = evaluator();
@@ -256,31 +256,96 @@ fn the_digit_cards_quote_the_shipped_checkpoints_scores() {
         mnist: Some(Arc::new(asset())),
     };
     let score = |name: &str| {
-        let run = minimax_core::launch::load(&shipped(name), &Device::flex(), &assets).unwrap();
-        assert_eq!(run.iteration(), 3000, "{name}");
+        let run =
+            minimax_core::launch::load(&shipped(&format!("{name}.ckpt")), &Device::flex(), &assets)
+                .unwrap();
+        assert_eq!(run.iteration(), pretrained_iters(name), "{name}");
         e.score_experiment(run.as_ref(), 1000).unwrap().unwrap()
     };
-    let (gan, vae) = (score("mnist-dcgan.ckpt"), score("mnist-vae.ckpt"));
+    let (gan, vae) = (score("mnist-dcgan"), score("mnist-vae"));
     let real = &e.reference.real_scores;
-    // Within half the card's last digit.
-    let near = |x: f64, card: f64, digit: f64| (x - card).abs() <= digit / 2.0 + 1e-9;
-    // Sharpness, quoted to three decimals (the GAN's 0.528 and the real digits' 0.532 differ
-    // in the third): within one unit of the last.
-    let sharp = |x: f64, card: f64| (x - card).abs() <= 0.001;
     eprintln!("DCGAN {gan:?}\nVAE {vae:?}\nreal {real:?}");
-    assert!(
-        near(gan.is, 8.7, 0.1) && near(gan.fid, 73.0, 1.0) && sharp(gan.sharpness, 0.528),
-        "the DCGAN: {gan:?}"
-    );
-    assert_eq!(present(&gan), 10);
-    assert!(
-        near(vae.is, 5.2, 0.1) && near(vae.fid, 196.0, 1.0) && sharp(vae.sharpness, 0.374),
-        "the VAE: {vae:?}"
-    );
-    assert!(
-        near(real.is, 9.5, 0.1) && near(real.fid, 10.0, 0.1) && sharp(real.sharpness, 0.532),
-        "the real digits: {real:?}"
-    );
+    let present = present(&gan) as f64;
+    // Each card's sentence and the figures it quotes, in the order it quotes them.
+    let cards: [(&str, usize, Vec<f64>); 3] = [
+        // "The trained DCGAN: IS ≈ 8.7 (real digits 9.5), FID ≈ 73 (real digits 10.0), all 10
+        // digits present."
+        (
+            "evaluation",
+            0,
+            vec![gan.is, real.is, gan.fid, real.fid, present],
+        ),
+        // "Sharpness (…): GAN 0.528, VAE 0.374, real digits 0.532."
+        (
+            "gan-vs-vae",
+            0,
+            vec![gan.sharpness, vae.sharpness, real.sharpness],
+        ),
+        // "The GAN's Fréchet distance is lower too (73 against the VAE's 196): … IS 8.7 against
+        // the real digits' 9.5 (the VAE's 5.2)."
+        (
+            "gan-vs-vae",
+            1,
+            vec![gan.fid, vae.fid, gan.is, real.is, vae.is],
+        ),
+    ];
+    for (lesson, line, measured) in cards {
+        let path = format!(
+            "{}/../../www/lessons/{lesson}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let card: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for lang in ["en", "pl"] {
+            let text = card["text"][lang]["watch"][line].as_str().unwrap();
+            let quoted = numbers(text);
+            assert_eq!(quoted.len(), measured.len(), "{lesson} ({lang}): {text}");
+            for ((value, step), x) in quoted.iter().zip(&measured) {
+                let within = if *step < 0.01 { 0.001 } else { step / 2.0 };
+                assert!(
+                    (x - value).abs() <= within + 1e-9,
+                    "{lesson} ({lang}) says {value}, measured {x}: {text}"
+                );
+            }
+        }
+    }
+}
+
+/// The numbers in a card's sentence, in order, with the step of each one's last digit ("8.7" and
+/// the Polish "8,7": 8.7 and 0.1). A comma followed by a digit is a decimal comma.
+fn numbers(text: &str) -> Vec<(f64, f64)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut number = String::new();
+        let mut decimals = None;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                number.push(c);
+                decimals = decimals.map(|d: i32| d + 1);
+            } else if (c == '.' || c == ',')
+                && decimals.is_none()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            {
+                number.push('.');
+                decimals = Some(0);
+            } else {
+                break;
+            }
+            i += 1;
+        }
+        found.push((
+            number.parse().unwrap(),
+            10f64.powi(-decimals.unwrap_or(0)),
+        ));
+    }
+    found
 }
 
 /// The shipped conditional GAN (`mnist-acgan`) draws the digit asked for: the classifier,
@@ -297,7 +362,7 @@ fn the_shipped_conditional_gan_draws_the_digit_asked_for() {
     let run =
         minimax_core::launch::load(&shipped("mnist-acgan.ckpt"), &Device::flex(), &assets).unwrap();
     assert!(run.config().is_conditional());
-    assert_eq!(run.iteration(), 3000);
+    assert_eq!(run.iteration(), pretrained_iters("mnist-acgan"));
     let read = |digit: Option<usize>| {
         let s = run
             .snapshot(minimax_core::SnapshotOptions {

@@ -44,6 +44,19 @@ pub fn shipped(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask pretrain`)"))
 }
 
+/// The iterations `cargo xtask pretrain` trains a shipped checkpoint for: `PRETRAINED` in
+/// `www/presets.js`, the page's list (`'NAME': { iters: N }`).
+#[allow(dead_code)]
+pub fn pretrained_iters(name: &str) -> u64 {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../www/presets.js");
+    let js = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let list = &js[js.find("export const PRETRAINED").expect("PRETRAINED")..];
+    let key = format!("'{name}': {{ iters: ");
+    let at = list.find(&key).unwrap_or_else(|| panic!("PRETRAINED has no {name}")) + key.len();
+    let digits: String = list[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("PRETRAINED: {name}: iters"))
+}
+
 /// `f` of each item, in the items' order, computed on as many threads as the machine has cores.
 /// A training run is single-threaded (the CPU backend has no thread pool here), so a test of
 /// several seeds would otherwise keep one core busy while the others wait for it.
