@@ -1,4 +1,4 @@
-//! `cargo xtask pretrain [--check]`: what the page ships trained (`pretrained/`): the digit
+//! `cargo xtask pretrain [--check] [NAME…]`: what the page ships trained (`pretrained/`): the digit
 //! classifier that scores GANs' samples (the evaluator file), and checkpoints from which a
 //! lecture can start with a GAN that has already learned (the digits' presets, and the
 //! mode-collapse lesson's unrolled GAN part-way). Each GAN is made by the CLI from its
@@ -87,6 +87,11 @@ const CLASSIFIER: &[&str] = &[
 ];
 
 pub fn pretrain(args: &[String]) -> Result {
+    if let Some(option) = args.iter().find(|a| a.starts_with("--") && *a != "--check") {
+        return Err(format!(
+            "pretrain: unknown option `{option}` (usage: cargo xtask pretrain [--check] [NAME…])"
+        ));
+    }
     let check = args.iter().any(|a| a == "--check");
     let names: Vec<&str> = args
         .iter()

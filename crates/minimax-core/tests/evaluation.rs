@@ -155,7 +155,7 @@ fn the_frechet_distance_of_real_digits_shrinks_with_the_number_of_samples() {
     eprintln!("real digits' FID at n = 300, 1000, 5000: {fid:?}");
 }
 
-/// The shipped DCGAN (3 000 iterations of the page's preset) makes digits the classifier
+/// The shipped DCGAN (the page's preset, for the iterations `PRETRAINED` names) makes digits the classifier
 /// recognises: an IS far above noise's, every digit present, and a Fréchet distance between
 /// the real digits' and noise's; for codes of two seeds.
 #[test]
@@ -268,21 +268,21 @@ fn the_digit_cards_quote_the_shipped_checkpoints_scores() {
     let present = present(&gan) as f64;
     // Each card's sentence and the figures it quotes, in the order it quotes them.
     let cards: [(&str, usize, Vec<f64>); 3] = [
-        // "The trained DCGAN: IS ≈ 8.7 (real digits 9.5), FID ≈ 73 (real digits 10.0), all 10
+        // "The trained DCGAN: IS ≈ 8.9 (real digits 9.5), FID ≈ 55 (real digits 10.0), all 10
         // digits present."
         (
             "evaluation",
             0,
             vec![gan.is, real.is, gan.fid, real.fid, present],
         ),
-        // "Sharpness (…): GAN 0.528, VAE 0.374, real digits 0.532."
+        // "Sharpness (…): GAN 0.524, VAE 0.387, real digits 0.532."
         (
             "gan-vs-vae",
             0,
             vec![gan.sharpness, vae.sharpness, real.sharpness],
         ),
-        // "The GAN's Fréchet distance is lower too (73 against the VAE's 196): … IS 8.7 against
-        // the real digits' 9.5 (the VAE's 5.2)."
+        // "The GAN's Fréchet distance is lower too (55 against the VAE's 153): … IS 8.9 against
+        // the real digits' 9.5 (the VAE's 5.9)."
         (
             "gan-vs-vae",
             1,
@@ -312,7 +312,9 @@ fn the_digit_cards_quote_the_shipped_checkpoints_scores() {
 }
 
 /// The numbers in a card's sentence, in order, with the step of each one's last digit ("8.7" and
-/// the Polish "8,7": 8.7 and 0.1). A comma followed by a digit is a decimal comma.
+/// the Polish "8,7": 8.7 and 0.1). A comma followed by a digit is a decimal comma, so a card's
+/// sentence must not write thousands with a separator ("9 000" reads as two numbers, "1,000" as
+/// one), nor hold other numbers ("R1", "log 4") or signs (a minus is dropped).
 fn numbers(text: &str) -> Vec<(f64, f64)> {
     let chars: Vec<char> = text.chars().collect();
     let mut found = Vec::new();

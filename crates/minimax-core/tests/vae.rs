@@ -131,7 +131,7 @@ fn gan_samples_are_sharper_than_the_vae_s_at_the_same_budget() {
     // real digits lie from their nearest other (beyond 2.2; typically 4.8, `tests/evaluation.rs`),
     // and none nearer than 1.0 (a root-mean-square difference of 0.036 a pixel). (Not every
     // sample beyond 2.2: a model as good as the data would put one in ten of its samples nearer,
-    // and a well-drawn 1 does lie near some real 1: the shipped DCGAN's nearest is 1.46.)
+    // and a well-drawn 1 does lie near some real 1.)
     let digits = assets.mnist.as_ref().unwrap();
     for (what, e) in [("GAN", gan.as_ref()), ("VAE", vae.as_ref())] {
         let x = samples(e, 1000);

@@ -6,7 +6,7 @@
 //      0.2 → dense to one logit;
 // weights N(0, 0.02), zero biases, batch norm with the batch's own statistics; one iteration is
 // one step of D (on a batch of 64 real and 64 fake images) and one of G (non-saturating loss),
-// each with Adam (β₁ 0.5, β₂ 0.999, ε 10⁻⁵ as burn's; lr_d 5·10⁻⁴, lr_g 2·10⁻³). D's real batch is
+// each with Adam (β₁ 0.5, β₂ 0.999, ε 10⁻⁵ as burn's; lr_d 10⁻³, lr_g 2·10⁻³). D's real batch is
 // 64 digits drawn at random each step and uploaded, as the page's engine does.
 //
 // `tf` is the global of TensorFlow.js's core bundle, with its backends loaded beside it.
@@ -96,7 +96,7 @@ export function trainer(tf, digits) {
   const { g, d } = players(tf);
   const gVars = Object.values(g);
   const dVars = Object.values(d);
-  const optD = tf.train.adam(5e-4, 0.5, 0.999, 1e-5);
+  const optD = tf.train.adam(1e-3, 0.5, 0.999, 1e-5);
   const optG = tf.train.adam(2e-3, 0.5, 0.999, 1e-5);
   let last = [];
   const step = () => {
