@@ -109,7 +109,7 @@ fn the_vae_s_elbo_improves_and_its_checkpoint_continues_it() {
     }
 }
 
-/// The shipped checkpoints, 9 000 iterations each of the page's presets (seed 1), and two
+/// The shipped checkpoints, 12 000 iterations each of the page's presets (seed 1), and two
 /// fresh seeds after 1 000 iterations of each: the GAN's samples are sharper than the VAE's
 /// (the edges' slope, which pixel noise does not raise) and nearer the real digits' features (a lower
 /// Fréchet distance, 1 000 samples); the VAE's are blurrier than real digits too.

@@ -52,9 +52,17 @@ pub fn pretrained_iters(name: &str) -> u64 {
     let js = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let list = &js[js.find("export const PRETRAINED").expect("PRETRAINED")..];
     let key = format!("'{name}': {{ iters: ");
-    let at = list.find(&key).unwrap_or_else(|| panic!("PRETRAINED has no {name}")) + key.len();
-    let digits: String = list[at..].chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().unwrap_or_else(|_| panic!("PRETRAINED: {name}: iters"))
+    let at = list
+        .find(&key)
+        .unwrap_or_else(|| panic!("PRETRAINED has no {name}"))
+        + key.len();
+    let digits: String = list[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("PRETRAINED: {name}: iters"))
 }
 
 /// `f` of each item, in the items' order, computed on as many threads as the machine has cores.
