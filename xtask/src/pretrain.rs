@@ -125,19 +125,8 @@ pub fn pretrain(args: &[String]) -> Result {
             .arg(crate::data::asset_path())
             .arg("--evaluator")
             .arg(&evaluator))?;
-    }
-    if check && wanted(EVALUATOR) {
-        let same = read(&evaluator)? == read(&root().join("pretrained").join(EVALUATOR))?;
-        eprintln!(
-            "{EVALUATOR}: {}",
-            if same {
-                "the same bytes as pretrained/"
-            } else {
-                "DIFFERS from pretrained/"
-            }
-        );
-        if !same {
-            differ.push(EVALUATOR.to_string());
+        if check {
+            compare(&evaluator, EVALUATOR, &mut differ)?;
         }
     }
     for p in list.into_iter().filter(|p| wanted(&p.name)) {
@@ -163,19 +152,7 @@ pub fn pretrain(args: &[String]) -> Result {
         run(&mut train)?;
         std::fs::remove_file(&config).map_err(|e| e.to_string())?;
         if check {
-            let same = read(&ckpt)? == read(&path(&p.name))?;
-            eprintln!(
-                "{}: {}",
-                p.name,
-                if same {
-                    "the same bytes as pretrained/"
-                } else {
-                    "DIFFERS from pretrained/"
-                }
-            );
-            if !same {
-                differ.push(p.name);
-            }
+            compare(&ckpt, &format!("{}.ckpt", p.name), &mut differ)?;
         }
     }
     if differ.is_empty() {
@@ -186,6 +163,24 @@ pub fn pretrain(args: &[String]) -> Result {
             differ.join(", ")
         ))
     }
+}
+
+/// Whether `made` has the same bytes as `pretrained/<file>`; says which, and adds `file` to
+/// `differ` where not.
+fn compare(made: &Path, file: &str, differ: &mut Vec<String>) -> Result {
+    let same = read(made)? == read(&root().join("pretrained").join(file))?;
+    eprintln!(
+        "{file}: {}",
+        if same {
+            "the same bytes as pretrained/"
+        } else {
+            "DIFFERS from pretrained/"
+        }
+    );
+    if !same {
+        differ.push(file.to_string());
+    }
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {

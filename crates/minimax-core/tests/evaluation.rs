@@ -409,17 +409,7 @@ fn the_shipped_conditional_gan_draws_the_digit_asked_for() {
     let card: Vec<(f64, f64)> = watch
         .split("≈ ")
         .skip(1)
-        .map(|part| {
-            let number: String = part
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            let step = match number.split_once('.') {
-                Some((_, decimals)) => 10f64.powi(-(decimals.len() as i32)),
-                None => 1.0,
-            };
-            (number.parse().unwrap(), step)
-        })
+        .map(|part| numbers(part)[0])
         .collect();
     assert_eq!(card.len(), 3, "{watch}");
     let measured = [
