@@ -548,10 +548,15 @@ test('drawing data: a click in D\'s square adds a point where it lands, a click 
     const canvas = page.locator('minimax-gan canvas.plane');
     const box = await canvas.boundingBox();
     const side = Math.min(box.width, box.height);
-    // The view is [−3, 3]² (the preset's points lie well inside it): (0, 0) is the square's centre.
-    await canvas.click({ position: { x: side / 2, y: side / 2 } });
-    await canvas.click({ position: { x: side * 0.75, y: side * 0.25 } });
-    if (box.width > side + 40) await canvas.click({ position: { x: side + 20, y: side / 2 } });
+    // The square is centred in the canvas; the view is [−3, 3]² (the preset's points lie well
+    // inside it): (0, 0) is the square's centre.
+    const left = Math.floor((box.width - side) / 2);
+    await canvas.click({ position: { x: left + side / 2, y: side / 2 } });
+    await canvas.click({ position: { x: left + side * 0.75, y: side * 0.25 } });
+    if (left > 20) {
+      await canvas.click({ position: { x: left - 10, y: side / 2 } });
+      await canvas.click({ position: { x: left + side + 10, y: side / 2 } });
+    }
     const points = await page.evaluate(() => window.minimax.points);
     assert.equal(points.length, 2, JSON.stringify(points));
     assert.ok(Math.hypot(...points[0]) < 0.1, `the centre: ${points[0]}`);

@@ -8,7 +8,7 @@ export function chartPng(canvas, title, legend = [], crop = null, subtitle = '')
   const scale = canvas.width / Math.max(1, canvas.clientWidth) || 1;
   if (crop) {
     const part = new OffscreenCanvas(Math.max(1, Math.round(crop.width * scale)), Math.max(1, Math.round(crop.height * scale)));
-    part.getContext('2d').drawImage(canvas, 0, 0);
+    part.getContext('2d').drawImage(canvas, -Math.round((crop.left ?? 0) * scale), 0);
     return framed(part, scale, title, legend, subtitle);
   }
   return framed(canvas, scale, title, legend, subtitle);

@@ -49,10 +49,12 @@ export function panelTransform(view, x0, y0, w, h) {
 
 const GAP = 8;
 
-/** The side of each square panel and the width all of them take, in CSS pixels. */
+/** The side of each square panel, the width all of them take and their left edge (centred in
+ * the canvas), in CSS pixels. */
 export function planeExtent(cssW, cssH, panels) {
   const size = Math.max(0, Math.min((cssW - GAP * (panels - 1)) / panels, cssH));
-  return { size, width: panels * size + GAP * (panels - 1) };
+  const width = panels * size + GAP * (panels - 1);
+  return { size, width, left: Math.max(0, Math.floor((cssW - width) / 2)) };
 }
 
 /** The ratio view's key: the colour bar from 1/100 to 100, with the quantity's name. */
@@ -148,10 +150,10 @@ export function drawPlane(canvas, plane, options = {}) {
   if (!plane) return null;
   const panels = showDStar ? 2 : 1;
   const gap = GAP;
-  const { size } = planeExtent(cssW, cssH, panels);
+  const { size, left } = planeExtent(cssW, cssH, panels);
   const transforms = [];
   for (let p = 0; p < panels; p++) {
-    const x0 = p * (size + gap), y0 = 0;
+    const x0 = left + p * (size + gap), y0 = 0;
     drawHeat(ctx, p === 0 ? plane.d_grid : plane.d_star_grid, plane.resolution, x0, y0, size, size, ratio ? ratioHeat : heat);
     const tr = panelTransform(plane.view, x0, y0, size, size);
     transforms.push(tr);

@@ -58,7 +58,7 @@ export const planePanel = {
   views(ctx, state) { ctx.$('.plane-panel h2').textContent = title(ctx, state); },
   png(ctx) {
     const canvas = ctx.$('canvas.plane');
-    const { size, width } = planeExtent(canvas.clientWidth, canvas.clientHeight, ctx.options.showDStar ? 2 : 1);
-    return import('../export.js').then(({ chartPng }) => chartPng(canvas, ctx.$('.plane-panel h2').textContent, [], { width, height: size }));
+    const { size, width, left } = planeExtent(canvas.clientWidth, canvas.clientHeight, ctx.options.showDStar ? 2 : 1);
+    return import('../export.js').then(({ chartPng }) => chartPng(canvas, ctx.$('.plane-panel h2').textContent, [], { left, width, height: size }));
   },
 };
