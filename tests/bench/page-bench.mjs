@@ -17,6 +17,10 @@ const MODELS = {
 };
 // `--backend flex` or `--backend wgpu` measures one backend only.
 const only = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : null;
+// `--also QUERY` (repeatable) times another DCGAN config beside these, e.g.
+// `--also '?preset=mnist-dcgan&g_channels=128'`; `--speed-only` skips the first draws and the sizes.
+process.argv.forEach((a, i) => { if (a === '--also') MODELS[`DCGAN ${process.argv[i + 1]}`] = [process.argv[i + 1], 'dcgan']; });
+const speedOnly = process.argv.includes('--speed-only');
 const BACKENDS = ['flex', 'wgpu'].filter((b) => !only || b === only);
 const ITERS = { flex: { '2-D': 2000, MNIST: 300, DCGAN: 30 }, wgpu: { '2-D': 20, MNIST: 5, DCGAN: 3 } };
 const kind = (name) => (name.startsWith('2-D') ? '2-D' : name.includes('DCGAN') ? 'DCGAN' : 'MNIST');
@@ -64,7 +68,7 @@ try {
   // without (`clusters=false` over the preset: one engine is made, with the URL's options), on
   // the CPU backend.
   const firstDraw = [];
-  const starts = [
+  const starts = speedOnly ? [] : [
     ['without WebGPU', '', false],
     ['with WebGPU (SwiftShader)', '', true],
     ['the DCGAN preset (groups), without WebGPU', '?preset=mnist-dcgan&backend=flex', false],
@@ -90,6 +94,7 @@ try {
   console.log('');
   for (const [label, backend, ms] of firstDraw) console.log(`navigation → first drawn sample, ${label} (${backend}): ${ms.toFixed(0)} ms`);
   console.log('');
+  if (speedOnly) { await server.close(); process.exit(0); }
   let raw = 0, gz = 0, lessonRaw = 0, lessonGz = 0, polishGz = 0, digitsGz = 0, pngGz = 0, embedGz = 0;
   const sizes = [];
   for (const f of walk(DIST)) {
