@@ -19,7 +19,12 @@ const MODELS = {
 const only = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : null;
 // `--also QUERY` (repeatable) times another DCGAN config beside these, e.g.
 // `--also '?preset=mnist-dcgan&g_channels=128'`; `--speed-only` skips the first draws and the sizes.
-process.argv.forEach((a, i) => { if (a === '--also') MODELS[`DCGAN ${process.argv[i + 1]}`] = [process.argv[i + 1], 'dcgan']; });
+process.argv.forEach((a, i) => {
+  if (a !== '--also') return;
+  const query = process.argv[i + 1];
+  if (!query?.startsWith('?')) throw new Error(`--also needs a query such as '?preset=mnist-dcgan&g_channels=128', not ${query ?? 'nothing'}`);
+  MODELS[`DCGAN ${query}`] = [query, 'dcgan'];
+});
 const speedOnly = process.argv.includes('--speed-only');
 const BACKENDS = ['flex', 'wgpu'].filter((b) => !only || b === only);
 const ITERS = { flex: { '2-D': 2000, MNIST: 300, DCGAN: 30 }, wgpu: { '2-D': 20, MNIST: 5, DCGAN: 3 } };
