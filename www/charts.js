@@ -38,8 +38,13 @@ export class Curves {
 
   /** Sizes the plot so that it, its title and its legend fill the host. */
   fit() {
+    // A plot wider than its panel (200 px at least) reaches past the panel's PNG button: the
+    // title keeps clear of the button by that much more on the right.
+    const width = Math.max(200, this.host.clientWidth);
+    const title = this.plot.root.querySelector('.u-title');
+    if (title) title.style.paddingRight = `${44 + width - this.host.clientWidth}px`;
     const extra = this.plot.root.offsetHeight - this.plot.height;
-    this.plot.setSize({ width: Math.max(200, this.host.clientWidth), height: Math.max(80, this.host.clientHeight - extra - 4) });
+    this.plot.setSize({ width, height: Math.max(80, this.host.clientHeight - extra - 4) });
   }
 
   /** The chart as a PNG: its canvas with the title and legend that uPlot keeps in HTML. */
