@@ -80,6 +80,12 @@ test('every lesson opens by its URL in English and in Polish: card, formula, vie
         }
         if (lesson.vae) await page.waitForFunction(() => window.minimax.vae?.running, null, { timeout: 120_000 });
         await page.waitForTimeout(300);
+        // Every chart shown stays inside its panel (its legend is not cut at the panel's edge).
+        const overflowing = await page.evaluate(() => [...window.minimax.shadowRoot.querySelectorAll('.panel.curve:not([hidden]) .uplot')]
+          .map((u) => [u.closest('.panel'), u.getBoundingClientRect().right])
+          .filter(([p, right]) => right > p.getBoundingClientRect().right + 0.5)
+          .map(([p, right]) => `${p.className}: ${Math.round(right - p.getBoundingClientRect().right)} px`));
+        assert.deepEqual(overflowing, [], `${id} ${lang}: charts past their panels`);
         await page.screenshot({ path: screenshotPath(`lesson-${id}-${lang}.png`) });
         assert.deepEqual(errors, [], `${id} ${lang}: page errors`);
         await clean();

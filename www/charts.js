@@ -6,6 +6,10 @@ import { num, count } from './i18n.js';
 
 const MAX_POINTS = 1500;
 
+/** The plot's width for a host this wide: the host's, down to 120 px (a lesson's narrow panels
+ * are about 180 px wide); 200 px for a host not laid out yet (hidden: width 0). */
+const plotWidth = (hostWidth) => (hostWidth > 0 ? Math.max(120, hostWidth) : 200);
+
 /** A log axis's tick: plain where that is short (0.01 to 9 999), else a power of ten (uPlot's
  * default prints 10⁻⁵ as "0"). */
 const logTicks = (u, splits) => splits.map((v) => (v == null ? '' : num(v >= 0.01 && v < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(0))));
@@ -24,7 +28,7 @@ export class Curves {
     this.series = series;
     const opts = {
       title,
-      width: Math.max(200, host.clientWidth),
+      width: plotWidth(host.clientWidth),
       height: Math.max(120, host.clientHeight - 34),
       scales: { x: { time: false }, y: log ? { distr: 3 } : (yRange ? { range: yRange } : {}) },
       axes: [{ stroke: '#444', size: 30, values: iterTicks }, { stroke: '#444', size: 48, values: log ? logTicks : linearTicks }],
@@ -38,11 +42,11 @@ export class Curves {
 
   /** Sizes the plot so that it, its title and its legend fill the host. */
   fit() {
-    // A plot wider than its panel (200 px at least) reaches past the panel's PNG button: the
+    // A plot wider than its panel (120 px at least) reaches past the panel's PNG button: the
     // title keeps clear of the button by that much more on the right.
-    const width = Math.max(200, this.host.clientWidth);
+    const width = plotWidth(this.host.clientWidth);
     const title = this.plot.root.querySelector('.u-title');
-    if (title) title.style.paddingRight = `${44 + width - this.host.clientWidth}px`;
+    if (title) title.style.paddingRight = `${44 + Math.max(0, width - this.host.clientWidth)}px`;
     const extra = this.plot.root.offsetHeight - this.plot.height;
     this.plot.setSize({ width, height: Math.max(80, this.host.clientHeight - extra - 4) });
   }

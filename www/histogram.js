@@ -21,7 +21,17 @@ import { prepareCanvas } from './canvas.js';
 export function drawHistogram(canvas, snapshot, labels) {
   const { ctx, width: W, height: H } = prepareCanvas(canvas);
   if (!snapshot) return;
-  const m = { l: 40, r: 10, t: 22, b: 30 };
+  ctx.font = '11px system-ui, sans-serif';
+  // The legend: the real data's entry on the left, D = 1/2 over its line, the generated data's
+  // entry to the right of that if it fits there (it ends inside the canvas), else on a second
+  // row under the first (a narrow panel, a longer label: "wygenerowane").
+  const realText = `${labels.real}: ${num(snapshot.d_real, 3)}`;
+  const fakeText = `${labels.fake}: ${num(snapshot.d_fake, 3)}`;
+  const centre = 40 + (W - 50) / 2;
+  const halfEnd = centre + 4 + ctx.measureText(labels.half).width + 10;
+  const fakeX = Math.min(centre + 70, W - 2 - 14 - ctx.measureText(fakeText).width);
+  const oneRow = fakeX >= halfEnd;
+  const m = { l: 40, r: 10, t: oneRow ? 22 : 36, b: 30 };
   const w = W - m.l - m.r, h = H - m.t - m.b;
   const { real, fake } = snapshot.histograms;
   const bins = real.length;
@@ -32,7 +42,6 @@ export function drawHistogram(canvas, snapshot, labels) {
   const step = peak > 0.05 ? 0.05 : 0.01;
   const ymax = Math.ceil(peak / step - 1e-9) * step;
   const bw = w / bins;
-  ctx.font = '11px system-ui, sans-serif';
   // Axes and ticks.
   ctx.strokeStyle = '#444'; ctx.fillStyle = '#444'; ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(m.l, m.t); ctx.lineTo(m.l, m.t + h); ctx.lineTo(m.l + w, m.t + h); ctx.stroke();
@@ -57,11 +66,11 @@ export function drawHistogram(canvas, snapshot, labels) {
   ctx.beginPath(); ctx.moveTo(m.l + w / 2, m.t); ctx.lineTo(m.l + w / 2, m.t + h); ctx.stroke();
   ctx.setLineDash([]);
   ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillStyle = '#111';
-  ctx.fillText(labels.half, m.l + w / 2 + 4, m.t - 16);
+  ctx.fillText(labels.half, m.l + w / 2 + 4, 6);
   // Legend with the means.
-  ctx.fillStyle = REAL; ctx.fillRect(m.l + 4, m.t - 16, 10, 10);
-  ctx.fillStyle = '#222'; ctx.fillText(`${labels.real}: ${num(snapshot.d_real, 3)}`, m.l + 18, m.t - 17);
-  const x2 = m.l + w / 2 + 70;
-  ctx.fillStyle = hatch(ctx); ctx.fillRect(x2, m.t - 16, 10, 10);
-  ctx.fillStyle = '#222'; ctx.fillText(`${labels.fake}: ${num(snapshot.d_fake, 3)}`, x2 + 14, m.t - 17);
+  ctx.fillStyle = REAL; ctx.fillRect(m.l + 4, 6, 10, 10);
+  ctx.fillStyle = '#222'; ctx.fillText(realText, m.l + 18, 5);
+  const [x2, y2] = oneRow ? [fakeX, 6] : [m.l + 4, 20];
+  ctx.fillStyle = hatch(ctx); ctx.fillRect(x2, y2, 10, 10);
+  ctx.fillStyle = '#222'; ctx.fillText(fakeText, x2 + 14, y2 - 1);
 }
