@@ -96,8 +96,8 @@ pub fn with_options(config: &str, overrides: &str) -> Result<String, JsValue> {
 /// `config` with `overrides` (a flat JSON object) over it, refused if it is the classifier's:
 /// the one merge of `withOptions` and `Engine::configure`.
 fn overridden(config: &Config, overrides: &str) -> Result<Config, JsValue> {
-    let value: serde_json::Value = serde_json::from_str(overrides)
-        .map_err(|e| js_error(format!("invalid config: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(overrides).map_err(|e| js_error(format!("invalid config: {e}")))?;
     let map = value
         .as_object()
         .ok_or_else(|| js_error("invalid config: not a JSON object"))?;
