@@ -46,9 +46,17 @@ export class Curves {
     // title keeps clear of the button by that much more on the right.
     const width = plotWidth(this.host.clientWidth);
     const title = this.plot.root.querySelector('.u-title');
-    if (title) title.style.paddingRight = `${44 + Math.max(0, width - this.host.clientWidth)}px`;
+    if (title) {
+      title.style.paddingRight = `${44 + Math.max(0, width - this.host.clientWidth)}px`;
+      // Centred between equal paddings where there is room; in a narrow panel the title keeps
+      // the left edge's space for its words (fewer lines: the plot keeps its height).
+      title.style.paddingLeft = width < 300 ? '4px' : '';
+    }
+    // The width first: the legend wraps by it, and the title and legend's height is measured
+    // after.
+    if (width !== this.plot.width) this.plot.setSize({ width, height: this.plot.height });
     const extra = this.plot.root.offsetHeight - this.plot.height;
-    this.plot.setSize({ width, height: Math.max(80, this.host.clientHeight - extra - 4) });
+    this.plot.setSize({ width, height: Math.max(60, this.host.clientHeight - extra - 4) });
   }
 
   /** The chart as a PNG: its canvas with the title and legend that uPlot keeps in HTML. */

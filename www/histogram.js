@@ -22,17 +22,23 @@ export function drawHistogram(canvas, snapshot, labels) {
   const { ctx, width: W, height: H } = prepareCanvas(canvas);
   if (!snapshot) return;
   ctx.font = '11px system-ui, sans-serif';
-  // The legend: the real data's entry on the left, D = 1/2 over its line, the generated data's
-  // entry to the right of that if it fits there (it ends inside the canvas), else on a second
-  // row under the first (a narrow panel, a longer label: "wygenerowane").
+  // The legend: the real data's entry on the left, D = 1/2 over its line (left out where the
+  // real entry would reach it), the generated data's entry to the right of that if it fits there
+  // (it ends inside the canvas), else on a second row under the first (a narrow panel, a longer
+  // label: "wygenerowane"). The rows are chosen by the labels with a placeholder value, so that
+  // the plot does not jump as the means change.
+  const m = { l: 40, r: 10, t: 22, b: 30 };
+  const centre = m.l + (W - m.l - m.r) / 2;
   const realText = `${labels.real}: ${num(snapshot.d_real, 3)}`;
   const fakeText = `${labels.fake}: ${num(snapshot.d_fake, 3)}`;
-  const centre = 40 + (W - 50) / 2;
-  const halfEnd = centre + 4 + ctx.measureText(labels.half).width + 10;
-  const fakeX = Math.min(centre + 70, W - 2 - 14 - ctx.measureText(fakeText).width);
+  const width = (label) => ctx.measureText(`${label}: ${num('0.000')}`).width;
+  const showHalf = m.l + 18 + width(labels.real) + 6 <= centre + 4;
+  const halfEnd = showHalf ? centre + 4 + ctx.measureText(labels.half).width + 10 : m.l + 18 + width(labels.real) + 16;
+  const fakeX = Math.min(centre + 70, W - 2 - 14 - width(labels.fake));
   const oneRow = fakeX >= halfEnd;
-  const m = { l: 40, r: 10, t: oneRow ? 22 : 36, b: 30 };
+  if (!oneRow) m.t = 36;
   const w = W - m.l - m.r, h = H - m.t - m.b;
+  if (w <= 0 || h <= 0) return; // a hidden or tiny canvas
   const { real, fake } = snapshot.histograms;
   const bins = real.length;
   const total = Math.max(1, real.reduce((a, b) => a + b, 0));
@@ -66,7 +72,7 @@ export function drawHistogram(canvas, snapshot, labels) {
   ctx.beginPath(); ctx.moveTo(m.l + w / 2, m.t); ctx.lineTo(m.l + w / 2, m.t + h); ctx.stroke();
   ctx.setLineDash([]);
   ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillStyle = '#111';
-  ctx.fillText(labels.half, m.l + w / 2 + 4, 6);
+  if (showHalf) ctx.fillText(labels.half, m.l + w / 2 + 4, 6);
   // Legend with the means.
   ctx.fillStyle = REAL; ctx.fillRect(m.l + 4, 6, 10, 10);
   ctx.fillStyle = '#222'; ctx.fillText(realText, m.l + 18, 5);
