@@ -32,8 +32,9 @@ export function drawHistogram(canvas, snapshot, labels) {
   const realText = `${labels.real}: ${num(snapshot.d_real, 3)}`;
   const fakeText = `${labels.fake}: ${num(snapshot.d_fake, 3)}`;
   const width = (label) => ctx.measureText(`${label}: ${num('0.000')}`).width;
-  const showHalf = m.l + 18 + width(labels.real) + 6 <= centre + 4;
-  const halfEnd = showHalf ? centre + 4 + ctx.measureText(labels.half).width + 10 : m.l + 18 + width(labels.real) + 16;
+  const realEnd = m.l + 18 + width(labels.real);
+  const showHalf = realEnd + 6 <= centre + 4;
+  const halfEnd = showHalf ? centre + 4 + ctx.measureText(labels.half).width + 10 : realEnd + 16;
   const fakeX = Math.min(centre + 70, W - 2 - 14 - width(labels.fake));
   const oneRow = fakeX >= halfEnd;
   if (!oneRow) m.t = 36;
@@ -53,7 +54,7 @@ export function drawHistogram(canvas, snapshot, labels) {
   ctx.beginPath(); ctx.moveTo(m.l, m.t); ctx.lineTo(m.l, m.t + h); ctx.lineTo(m.l + w, m.t + h); ctx.stroke();
   ctx.textAlign = 'center'; ctx.textBaseline = 'top';
   for (const v of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(num(String(v)), m.l + v * w, m.t + h + 4);
-  ctx.fillText('D(x)', m.l + w / 2, m.t + h + 16);
+  ctx.fillText('D(x)', centre, m.t + h + 16);
   ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
   const tick = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25].find((s) => ymax / s <= 5) || 0.25;
   for (let v = 0; v <= ymax + 1e-9; v += tick) {
@@ -69,10 +70,10 @@ export function drawHistogram(canvas, snapshot, labels) {
   }
   // The equilibrium D = 1/2.
   ctx.strokeStyle = '#111'; ctx.setLineDash([4, 3]);
-  ctx.beginPath(); ctx.moveTo(m.l + w / 2, m.t); ctx.lineTo(m.l + w / 2, m.t + h); ctx.stroke();
+  ctx.beginPath(); ctx.moveTo(centre, m.t); ctx.lineTo(centre, m.t + h); ctx.stroke();
   ctx.setLineDash([]);
   ctx.textAlign = 'left'; ctx.textBaseline = 'top'; ctx.fillStyle = '#111';
-  if (showHalf) ctx.fillText(labels.half, m.l + w / 2 + 4, 6);
+  if (showHalf) ctx.fillText(labels.half, centre + 4, 6);
   // Legend with the means.
   ctx.fillStyle = REAL; ctx.fillRect(m.l + 4, 6, 10, 10);
   ctx.fillStyle = '#222'; ctx.fillText(realText, m.l + 18, 5);
